@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type SettingName, type SettingSpec, type SettingType, settings } from './settings.ts';
+
+type ValueOf<T extends SettingType> = T extends { kind: 'integer' }
+  ? number
+  : T extends { kind: 'boolean' }
+    ? boolean
+    : T extends { kind: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : string;
+
+type Settings = typeof settings;
+export type Config = {
+  [K in SettingName]: Settings[K] extends { default: unknown }
+    ? ValueOf<Settings[K]['type']>
+    : ValueOf<Settings[K]['type']> | undefined;
+} & {
+  /** Derived: where the key file lives. */
+  keyFilePath: string;
+  /** Derived: public URL without a trailing slash. */
+  origin: string;
+  /** Derived: origins a browser may send requests from (the public URL; on a local machine, its loopback names). */
+  allowedOrigins: string[];
+  /** Derived: whether cookies carry the Secure flag. */
+  secureCookies: boolean;
+};
+
+/** A setting that is missing or wrong; the message is one line that names it. */
+export class ConfigError extends Error {
+  readonly code = 'config-invalid';
+  readonly setting: string;
+  constructor(setting: string, problem: string) {
+    super(`${setting}: ${problem}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+export const CONFIG_FILE_ENV = 'HAVEN_CONFIG_FILE';
+
+function describe(type: SettingType): string {
+  switch (type.kind) {
+    case 'integer':
+      return `must be a whole number from ${type.min} to ${type.max}`;
+    case 'boolean':
+      return 'must be true or false';
+    case 'enum':
+      return `must be one of ${type.values.join(', ')}`;
+    case 'url':
+      return `must be a URL starting with ${type.protocols.map((p) => `${p}//`).join(' or ')}`;
+    case 'string':
+      return `must be ${type.hint ?? 'a non-empty string'}`;
+  }
+}
+
+function parseValue(spec: SettingSpec, raw: unknown): string | number | boolean {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const shown = spec.secret ? '' : ` (got ${JSON.stringify(raw)})`;
+  const fail = (): never => {
+    throw new ConfigError(spec.env, `${describe(spec.type)}${shown}`);
+  };
+  const type = spec.type;
+  switch (type.kind) {
+    case 'integer': {
+      const n =
+        typeof text === 'number'
+          ? text
+          : typeof text === 'string' && /^-?\d+$/.test(text)
+            ? Number(text)
+            : NaN;
+      if (!Number.isSafeInteger(n) || n < type.min || n > type.max) fail();
+      return n;
+    }
+    case 'boolean': {
+      if (text === true || text === 'true' || text === '1') return true;
+      if (text === false || text === 'false' || text === '0') return false;
+      return fail();
+    }
+    case 'enum': {
+      if (typeof text !== 'string' || !type.values.includes(text)) fail();
+      return text as string;
+    }
+    case 'url': {
+      if (typeof text !== 'string') return fail();
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        return fail();
+      }
+      if (!type.protocols.includes(url.protocol)) fail();
+      return text;
+    }
+    case 'string': {
+      if (typeof text !== 'string' || text === '') return fail();
+      if (type.pattern && !type.pattern.test(text)) fail();
+      return text;
+    }
+  }
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'file cannot be read';
+    throw new ConfigError(CONFIG_FILE_ENV, `${reason}: ${file}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(
+      CONFIG_FILE_ENV,
+      `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(CONFIG_FILE_ENV, `${file} must hold a mapping of HAVEN_* settings`);
+  }
+  const known = new Set<string>(Object.values(settings).map((s) => s.env));
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw new ConfigError(key, `unknown setting in ${file}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Reads settings from the environment, over an optional file named by HAVEN_CONFIG_FILE (YAML or JSON with the
+ * same HAVEN_* names), over the defaults. Throws ConfigError for the first bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const fileName = env[CONFIG_FILE_ENV];
+  const fromFile = fileName ? readConfigFile(path.resolve(cwd, fileName)) : {};
+  const known = new Set<string>([...Object.values(settings).map((s) => s.env), CONFIG_FILE_ENV]);
+  for (const key of Object.keys(env)) {
+    // A misspelt variable silently ignored is a setting that never took effect.
+    if (key.startsWith('HAVEN_') && !known.has(key) && !key.startsWith('HAVEN_TEST_')) {
+      throw new ConfigError(key, 'unknown setting (see the configuration reference in README.md)');
+    }
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(settings) as [SettingName, SettingSpec][]) {
+    const raw = env[spec.env] !== undefined && env[spec.env] !== '' ? env[spec.env] : fromFile[spec.env];
+    values[name] = raw === undefined ? spec.default : parseValue(spec, raw);
+  }
+  const config = values as Config;
+  config.dataDir = path.resolve(cwd, config.dataDir);
+  config.keyFilePath = path.resolve(config.dataDir, config.keyFile ?? 'keyring.json');
+  config.origin = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+  config.allowedOrigins = config.publicUrl
+    ? [new URL(config.origin).origin]
+    : [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`, `http://[::1]:${config.port}`];
+  config.secureCookies = config.origin.startsWith('https:');
+  checkCombinations(config);
+  return config;
+}
+
+function checkCombinations(config: Config): void {
+  if (config.keyPassphrase && config.keyEncryptionKey) {
+    throw new ConfigError('HAVEN_KEY_ENCRYPTION_KEY', 'set either this or HAVEN_KEY_PASSPHRASE, not both');
+  }
+  if (config.env === 'production') {
+    if (!config.secureCookies) {
+      throw new ConfigError('HAVEN_PUBLIC_URL', 'must be an https:// URL when HAVEN_ENV=production');
+    }
+    if (!config.keyPassphrase && !config.keyEncryptionKey) {
+      throw new ConfigError(
+        'HAVEN_KEY_PASSPHRASE',
+        'production needs a protected key ring: set HAVEN_KEY_PASSPHRASE or HAVEN_KEY_ENCRYPTION_KEY',
+      );
+    }
+  }
+}

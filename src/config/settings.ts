@@ -1,0 +1,149 @@
+/**
+ * Every setting Haven reads, in one table: its environment variable, its type, its default and what it does.
+ * The README's configuration reference is checked against this table by a test.
+ */
+
+export type SettingType =
+  | { kind: 'string'; pattern?: RegExp; hint?: string }
+  | { kind: 'integer'; min: number; max: number }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'url'; protocols: readonly string[] };
+
+export interface SettingSpec {
+  env: `HAVEN_${string}`;
+  type: SettingType;
+  default?: string | number | boolean;
+  /** Secret values are never echoed in errors or logs. */
+  secret?: boolean;
+  doc: string;
+}
+
+export const settings = {
+  env: {
+    env: 'HAVEN_ENV',
+    type: { kind: 'enum', values: ['development', 'production'] },
+    default: 'development',
+    doc: 'production refuses an unprotected key file, insecure cookies and a public URL without https.',
+  },
+  host: {
+    env: 'HAVEN_HOST',
+    type: { kind: 'string', pattern: /^[0-9a-zA-Z.:-]+$/, hint: 'a host name or IP address' },
+    default: '127.0.0.1',
+    doc: 'Address the HTTP server listens on. Keep 127.0.0.1 behind a TLS-terminating proxy.',
+  },
+  port: {
+    env: 'HAVEN_PORT',
+    type: { kind: 'integer', min: 0, max: 65535 },
+    default: 8080,
+    doc: 'TCP port of the HTTP server (0 picks a free port).',
+  },
+  publicUrl: {
+    env: 'HAVEN_PUBLIC_URL',
+    type: { kind: 'url', protocols: ['http:', 'https:'] },
+    doc: 'The URL staff type into the browser; sets the passkey relying party and secure cookies. Default http://localhost:PORT.',
+  },
+  dataDir: {
+    env: 'HAVEN_DATA_DIR',
+    type: { kind: 'string' },
+    default: './haven-data',
+    doc: 'Folder for the embedded database (when HAVEN_DATABASE_URL is unset) and the local key file.',
+  },
+  databaseUrl: {
+    env: 'HAVEN_DATABASE_URL',
+    type: { kind: 'url', protocols: ['postgres:', 'postgresql:'] },
+    secret: true,
+    doc: 'PostgreSQL server to use instead of the embedded database, e.g. postgres://haven@db.internal/haven.',
+  },
+  databaseMaxConnections: {
+    env: 'HAVEN_DATABASE_MAX_CONNECTIONS',
+    type: { kind: 'integer', min: 1, max: 500 },
+    default: 10,
+    doc: 'Connection pool size per Haven process (PostgreSQL server only).',
+  },
+  keyFile: {
+    env: 'HAVEN_KEY_FILE',
+    type: { kind: 'string' },
+    doc: 'Path of the local key file. Default: HAVEN_DATA_DIR/keyring.json.',
+  },
+  keyPassphrase: {
+    env: 'HAVEN_KEY_PASSPHRASE',
+    type: { kind: 'string', pattern: /^.{16,}$/s, hint: 'at least 16 characters' },
+    secret: true,
+    doc: 'Passphrase that protects the local key file (scrypt). Required in production unless HAVEN_KEY_ENCRYPTION_KEY is used.',
+  },
+  keyEncryptionKey: {
+    env: 'HAVEN_KEY_ENCRYPTION_KEY',
+    type: { kind: 'string', pattern: /^[A-Za-z0-9+/]{43}=$/, hint: '32 bytes in base64' },
+    secret: true,
+    doc: 'For automation: a 32-byte key (base64) from a secret manager that protects the local key file instead of a passphrase.',
+  },
+  logLevel: {
+    env: 'HAVEN_LOG_LEVEL',
+    type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    default: 'info',
+    doc: 'Lowest level written to the JSON log on standard output.',
+  },
+  trustProxy: {
+    env: 'HAVEN_TRUST_PROXY',
+    type: { kind: 'boolean' },
+    default: false,
+    doc: 'Trust X-Forwarded-* headers from the reverse proxy (needed for per-address throttling behind one).',
+  },
+  bodyLimitBytes: {
+    env: 'HAVEN_BODY_LIMIT_BYTES',
+    type: { kind: 'integer', min: 1024, max: 100 * 1024 * 1024 },
+    default: 1024 * 1024,
+    doc: 'Largest request body accepted, in bytes.',
+  },
+  rateLimitPerMinute: {
+    env: 'HAVEN_RATE_LIMIT_PER_MINUTE',
+    type: { kind: 'integer', min: 10, max: 1_000_000 },
+    default: 6000,
+    doc: 'Requests per minute per client address across the API (sign-in has its own, stricter limits).',
+  },
+  signInRateLimitPerMinute: {
+    env: 'HAVEN_SIGN_IN_RATE_LIMIT_PER_MINUTE',
+    type: { kind: 'integer', min: 1, max: 100_000 },
+    default: 20,
+    doc: 'Sign-in, second-factor and set-up requests per minute per client address (ACC-5).',
+  },
+  sessionIdleMinutes: {
+    env: 'HAVEN_SESSION_IDLE_MINUTES',
+    type: { kind: 'integer', min: 1, max: 24 * 60 },
+    default: 30,
+    doc: 'A session unused for this long ends (ACC-4).',
+  },
+  sessionAbsoluteHours: {
+    env: 'HAVEN_SESSION_ABSOLUTE_HOURS',
+    type: { kind: 'integer', min: 1, max: 72 },
+    default: 12,
+    doc: 'A session ends this long after sign-in, however active (ACC-4).',
+  },
+  reauthMinutes: {
+    env: 'HAVEN_REAUTH_MINUTES',
+    type: { kind: 'integer', min: 1, max: 60 },
+    default: 5,
+    doc: 'How long a re-authentication covers sensitive actions.',
+  },
+  lockoutThreshold: {
+    env: 'HAVEN_LOCKOUT_THRESHOLD',
+    type: { kind: 'integer', min: 3, max: 100 },
+    default: 20,
+    doc: 'Consecutive failed sign-in attempts after which an account is locked until an admin unlocks it (ACC-5: at most 100).',
+  },
+  addressFailureLimit: {
+    env: 'HAVEN_ADDRESS_FAILURE_LIMIT',
+    type: { kind: 'integer', min: 5, max: 10_000 },
+    default: 100,
+    doc: 'Failed sign-in attempts per client address per 15 minutes before that address is refused (ACC-5).',
+  },
+  setupCodeMinutes: {
+    env: 'HAVEN_SETUP_CODE_MINUTES',
+    type: { kind: 'integer', min: 5, max: 7 * 24 * 60 },
+    default: 24 * 60,
+    doc: 'How long the one-time first-admin setup code printed at first start stays valid.',
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof settings;
