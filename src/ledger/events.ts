@@ -1,0 +1,75 @@
+import { HavenError } from '../domain/errors.ts';
+import type { Role } from '../domain/roles.ts';
+import type { Sql } from '../store/database.ts';
+import { canonicalBytes } from './canonical-json.ts';
+
+/**
+ * One schema for every audit event (AUD-1). Events hold ids, codes and categories — never a personal value:
+ * the subject is the person's random internal id, the actor an account id with organisation and role.
+ */
+export interface AuditActor {
+  /** Staff account id; absent for the system itself or an unidentified caller (e.g. a sign-in with an unknown email). */
+  account?: string;
+  organisation?: string;
+  role?: Role;
+  /** 'system' for Haven's own jobs, 'cli' for the haven command, 'staff' for a signed-in person, 'anonymous' otherwise. */
+  kind: 'staff' | 'system' | 'cli' | 'anonymous' | 'witness' | 'partner';
+}
+
+export interface AuditEvent {
+  /** Event schema version. */
+  v: 1;
+  /** UTC time in RFC 3339 with milliseconds. */
+  time: string;
+  actor: AuditActor;
+  /** Dotted action name, e.g. `auth.sign-in`, `person.read`, `consent.withdraw`. */
+  action: string;
+  purpose?: string;
+  /** Person id (random UUID) or, for actions on staff or configuration, the id of that object. */
+  subject?: string;
+  subjectType?: 'person' | 'account' | 'organisation' | 'purpose' | 'policy' | 'ledger' | 'import';
+  fieldGroups?: string[];
+  decision: 'allow' | 'deny';
+  /** Stable reason code for the decision, e.g. `ok`, `wrong-password`, `no-consent`. */
+  reason: string;
+  requestId?: string;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'v' | 'time'> & { time?: Date };
+
+const CODE = /^[a-z0-9][a-z0-9.:_-]{0,79}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Builds the event and checks its shape: codes must be codes and ids must be ids, so a value typed by a user
+ * (a name, a document number) cannot slip into the ledger through a free-text field.
+ */
+export function auditEvent(input: NewAuditEvent): AuditEvent {
+  const bad = (field: string): never => {
+    throw new HavenError('audit-event-invalid', `Audit event field ${field} is not an id or code.`, {
+      status: 500,
+    });
+  };
+  for (const [field, value] of [
+    ['action', input.action],
+    ['reason', input.reason],
+    ['purpose', input.purpose],
+  ] as const) {
+    if (value !== undefined && !CODE.test(value)) bad(field);
+  }
+  for (const group of input.fieldGroups ?? []) if (!CODE.test(group)) bad('fieldGroups');
+  if (input.subject !== undefined && !UUID.test(input.subject)) bad('subject');
+  if (input.actor.account !== undefined && !UUID.test(input.actor.account)) bad('actor.account');
+  if (input.actor.organisation !== undefined && !UUID.test(input.actor.organisation))
+    bad('actor.organisation');
+  if (input.requestId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(input.requestId)) bad('requestId');
+  const { time, ...rest } = input;
+  return { v: 1, time: (time ?? new Date()).toISOString(), ...rest };
+}
+
+/** Records an event in the caller's transaction: it commits or rolls back with the change it describes. */
+export async function recordAuditEvent(sql: Sql, input: NewAuditEvent): Promise<AuditEvent> {
+  const event = auditEvent(input);
+  await sql.query('insert into audit_event (body) values ($1)', [canonicalBytes(event)]);
+  return event;
+}
