@@ -1,0 +1,132 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HavenError } from '../domain/errors.ts';
+import type { Role } from '../domain/roles.ts';
+import type { Haven } from '../haven.ts';
+import { csrfTokenMatches, resolveSession, type Session } from '../identity/sessions.ts';
+import type { HttpApp } from './http-app.ts';
+
+/**
+ * Who may call a route, declared on the route (`config.access`) and enforced here before any handler runs.
+ *  - public: anyone (health, OpenAPI, sign-in, set-up).
+ *  - pending: a session with the password proven, completing its second factor or enrolling one.
+ *  - staff: a fully signed-in session (password + second factor, ACC-3), optionally limited to roles,
+ *    optionally needing a recent re-authentication (ACC-4) or a passkey (assurance 3).
+ * A route that declares nothing is treated as `staff`: forgetting the declaration fails closed.
+ */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'pending' }
+  | { kind: 'staff'; roles?: readonly Role[]; reauth?: boolean; passkey?: boolean };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    session: Session | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionCookieName(haven: Haven): string {
+  // The __Host- prefix pins the cookie to this host and path, and only works over https.
+  return haven.config.secureCookies ? '__Host-haven_session' : 'haven_session';
+}
+
+export function setSessionCookie(haven: Haven, reply: FastifyReply, token: string): void {
+  reply.setCookie(sessionCookieName(haven), token, {
+    httpOnly: true,
+    secure: haven.config.secureCookies,
+    sameSite: 'strict',
+    path: '/',
+    maxAge: haven.config.sessionAbsoluteHours * 3600,
+  });
+}
+
+export function clearSessionCookie(haven: Haven, reply: FastifyReply): void {
+  reply.clearCookie(sessionCookieName(haven), {
+    path: '/',
+    secure: haven.config.secureCookies,
+    sameSite: 'strict',
+  });
+}
+
+function refuse(code: string, reason: string, message: string, status: 401 | 403 = 403): HavenError {
+  return new HavenError(code, message, { status, reason });
+}
+
+export function registerAccessControl(app: HttpApp, haven: Haven): void {
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // No matching route: let the not-found handler answer 404 rather than demand a session.
+    const matched = request.routeOptions.url !== undefined;
+    const access: Access = matched
+      ? (request.routeOptions.config?.access ?? { kind: 'staff' })
+      : { kind: 'public' };
+    const unsafe = !SAFE_METHODS.has(request.method);
+    const origin = request.headers.origin;
+    // Browsers send Origin on every cross-site request that can change state; refuse any foreign one.
+    if (unsafe && origin !== undefined && !haven.config.allowedOrigins.includes(origin)) {
+      throw refuse('cross-origin-refused', 'origin', 'Requests from another site are refused.');
+    }
+    const token = request.cookies[sessionCookieName(haven)];
+    if (token) {
+      try {
+        request.session = await resolveSession(haven.db, token, haven.identity.sessions);
+      } catch (error) {
+        clearSessionCookie(haven, reply);
+        if (access.kind !== 'public') throw error;
+      }
+    }
+    if (access.kind === 'public') return;
+    const session = request.session;
+    if (!session) throw refuse('not-signed-in', 'authentication', 'Sign in first.', 401);
+    if (unsafe && !csrfTokenMatches(session, request.headers['x-csrf-token'] as string | undefined)) {
+      const missing = request.headers['x-csrf-token'] === undefined;
+      throw refuse(
+        missing ? 'csrf-token-missing' : 'csrf-token-invalid',
+        'csrf',
+        'This request must carry the x-csrf-token header from your session.',
+      );
+    }
+    if (access.kind === 'pending') return;
+    if (session.assurance < 2) {
+      throw session.account.hasSecondFactor
+        ? refuse(
+            'second-factor-required',
+            'second-factor',
+            'Confirm your sign-in with your second factor first.',
+            401,
+          )
+        : refuse('enrolment-required', 'second-factor', 'Set up a second factor before using Haven.', 401);
+    }
+    if (access.passkey && session.assurance < 3) {
+      throw refuse('passkey-required', 'assurance', 'This needs a sign-in with a passkey (ACC-3).');
+    }
+    if (access.roles && !access.roles.includes(session.account.role)) {
+      throw refuse('forbidden', 'role', 'Your role does not allow this.');
+    }
+    if (access.reauth) {
+      const at = session.reauthenticatedAt?.getTime() ?? 0;
+      if (Date.now() - at > haven.config.reauthMinutes * 60_000) {
+        throw refuse(
+          'reauthentication-required',
+          'reauthentication',
+          'Confirm your password and second factor again for this action.',
+        );
+      }
+    }
+  });
+}
+
+/** The signed-in session of a route declared `staff` or `pending` (never null there). */
+export function sessionOf(request: FastifyRequest): Session {
+  if (!request.session) throw refuse('not-signed-in', 'authentication', 'Sign in first.', 401);
+  return request.session;
+}
+
+export function staffActor(session: Session) {
+  const a = session.account;
+  return { kind: 'staff' as const, account: a.id, organisation: a.organisationId, role: a.role };
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { HavenError } from '../domain/errors.ts';
+import type { Haven } from '../haven.ts';
+import { registerAccessControl } from './access.ts';
+import { errorHandler, sendError } from './errors.ts';
+import type { HttpApp } from './http-app.ts';
+import { openApiInfo } from './openapi.ts';
+import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { pageRoutes } from './routes/pages.ts';
+import { setupRoutes } from './routes/setup.ts';
+import { ErrorBody } from './schemas.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+// Strict CSP (no inline script, nothing from other origins); the documentation page adds only what it needs.
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+export async function buildApp(haven: Haven): Promise<HttpApp> {
+  const { config } = haven;
+  const app = Fastify({
+    loggerInstance: haven.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Accept a caller's request id when it looks like one (a proxy's), otherwise make one.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming)
+        ? incoming
+        : randomBytes(12).toString('base64url');
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBody);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new HavenError('not-found', 'There is nothing at this address.', { status: 404 }),
+      request,
+      reply,
+    ),
+  );
+
+  // Routes added by plugins (the documentation page) are public; Haven's own routes declare their access.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: { kind: 'public' } };
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // Route pattern, not the URL: query strings and ids typed by people stay out of the log.
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      new HavenError('rate-limited', 'Too many requests. Slow down and try again shortly.', {
+        status: 429,
+        retryAfter: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  await app.register(cookie);
+  registerAccessControl(app, haven);
+
+  await app.register(swagger, { openapi: openApiInfo(config.origin) });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list', deepLinking: false },
+  });
+  app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  healthRoutes(app, haven);
+  setupRoutes(app, haven);
+  authRoutes(app, haven);
+  accountRoutes(app, haven);
+  adminRoutes(app, haven);
+  pageRoutes(app, haven);
+  return app;
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export const HAVEN_VERSION = version;
+
+/** The OpenAPI 3 document's frame; paths and schemas come from the routes' own validation schemas. */
+export function openApiInfo(origin: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Haven API',
+      version,
+      description: [
+        'Registry and case management that enforces data protection on every access.',
+        '',
+        'Sign in with `POST /api/auth/sign-in`, then complete a second factor. The session cookie is HttpOnly and',
+        'SameSite=Strict; every state-changing request must also send the `x-csrf-token` header from the session.',
+        'Every error has the same body: `code` (stable), `message`, `requestId`, and `reason` for denials.',
+      ].join('\n'),
+      license: { name: 'AGPL-3.0-or-later' },
+    },
+    servers: [{ url: origin }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey' as const, in: 'cookie' as const, name: 'haven_session' },
+        csrf: { type: 'apiKey' as const, in: 'header' as const, name: 'x-csrf-token' },
+      },
+    },
+    security: [{ session: [], csrf: [] }],
+    tags: [
+      { name: 'operations', description: 'Health and readiness' },
+      { name: 'set-up', description: 'First administrator' },
+      { name: 'sign-in', description: 'Password, second factor, sessions (ACC-3, ACC-4, ACC-5)' },
+      { name: 'account', description: 'Your own second factors' },
+      { name: 'administration', description: 'Staff accounts of your organisation' },
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+import { Type } from 'typebox';
+
+/** Shapes shared by many routes; each route's schema validates requests and documents the API (OpenAPI). */
+
+export const ErrorBody = Type.Object(
+  {
+    code: Type.String({ description: 'Stable error code; match on this, not on the message.' }),
+    message: Type.String({ description: 'What went wrong and what to do, for a person.' }),
+    requestId: Type.String({ description: 'Quote this when reporting a problem.' }),
+    reason: Type.Optional(
+      Type.String({ description: 'For denials: the rule or missing condition (ACC-9).' }),
+    ),
+    fields: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String(),
+          code: Type.String(),
+          message: Type.String(),
+        }),
+      ),
+    ),
+  },
+  { $id: 'Error', description: 'Every error response has this shape; it never holds a submitted value.' },
+);
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const Email = Type.String({ minLength: 3, maxLength: 254 });
+export const Password = Type.String({ minLength: 1, maxLength: 256 });
+export const Role = Type.Union([
+  Type.Literal('clerk'),
+  Type.Literal('caseworker'),
+  Type.Literal('supervisor'),
+  Type.Literal('dpo'),
+  Type.Literal('auditor'),
+  Type.Literal('admin'),
+]);
+export const Tier = Type.Integer({ minimum: 1, maximum: 4 });
+
+/** Standard error responses to attach to a route's `response` map. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  423: ErrorBody,
+  429: ErrorBody,
+  500: ErrorBody,
+};
