@@ -1,0 +1,47 @@
+import { loadConfig } from '../../config/config.ts';
+import { openHaven } from '../../haven.ts';
+import { buildApp } from '../../http/app.ts';
+import { issueSetupCode } from '../../identity/setup.ts';
+import { banner } from '../output.ts';
+
+export async function serve(): Promise<void> {
+  const config = loadConfig();
+  const haven = await openHaven(config, { migrate: true });
+  if (haven.keyRing.protection === 'none') {
+    banner([
+      'WARNING: the key file is not protected.',
+      `  ${config.keyFilePath}`,
+      'Anyone who copies it can decrypt Haven’s data. This is fine for trying Haven;',
+      'production needs HAVEN_KEY_PASSPHRASE or HAVEN_KEY_ENCRYPTION_KEY.',
+      'Keep the key file out of database backups.',
+    ]);
+    haven.logger.warn({ keyFile: config.keyFilePath }, 'key file is not protected: development use only');
+  }
+  const app = await buildApp(haven);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const code = await issueSetupCode(haven.identity, haven.db, config.setupCodeMinutes);
+  if (code) {
+    banner([
+      'No staff account exists yet. Create the first administrator at',
+      `  ${url}/setup`,
+      `with this one-time set-up code: ${code}`,
+      `(valid ${config.setupCodeMinutes} minutes; restart Haven for a new one)`,
+    ]);
+  }
+  process.stderr.write(`Haven is listening on ${url}  (API description: ${url}/api/docs)\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    haven.logger.info({ signal }, 'shutting down');
+    await app.close();
+    await haven.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,72 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ROLES } from '../domain/roles.ts';
+import { HAVEN_VERSION } from '../http/openapi.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { serve } from './commands/serve.ts';
+import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
+import { EXIT, fail } from './output.ts';
+
+/** The `haven` command. Every subcommand reads the same HAVEN_* settings as the server. */
+const program = new Command('haven')
+  .description('Haven: registry and case management that enforces data protection on every access.')
+  .version(HAVEN_VERSION, '-v, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('Start the HTTP server (applies pending migrations first)')
+  .action(serve);
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .option('--json', 'print the result as JSON')
+  .action(migrateCommand);
+
+const users = program.command('users').description('Staff accounts');
+users
+  .command('create')
+  .description('Create a staff account (creates the organisation if it does not exist)')
+  .requiredOption('--org <slug>', 'organisation slug')
+  .requiredOption('--email <email>', 'sign-in email')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .option('--tier <n>', 'highest sensitivity tier the account may read (1-4)', '1')
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--enrol-totp', 'enrol TOTP now and print its otpauth:// URI and recovery codes')
+  .option('--json', 'print the result as JSON')
+  .action(createUser);
+users
+  .command('list')
+  .description('List the staff accounts of an organisation')
+  .requiredOption('--org <slug>', 'organisation slug')
+  .option('--json', 'print the result as JSON')
+  .action(listUsers);
+for (const [name, description, change] of [
+  ['disable', 'Disable an account and end its sessions at once', { status: 'disabled' }],
+  ['enable', 'Enable a disabled account', { status: 'active' }],
+  ['unlock', 'Unlock an account locked after failed sign-ins', { unlock: true }],
+] as const) {
+  users
+    .command(`${name} <email>`)
+    .description(description)
+    .option('--json', 'print the result as JSON')
+    .action((email: string, options: { json?: boolean }) => changeUser(email, change, options));
+}
+
+const orgs = program.command('orgs').description('Organisations');
+orgs
+  .command('create <slug>')
+  .description('Create an organisation')
+  .option('--name <name>', 'display name')
+  .option('--json', 'print the result as JSON')
+  .action(createOrg);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  }
+  fail(error);
+}
