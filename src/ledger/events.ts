@@ -69,7 +69,22 @@ export function auditEvent(input: NewAuditEvent): AuditEvent {
 
 /** Records an event in the caller's transaction: it commits or rolls back with the change it describes. */
 export async function recordAuditEvent(sql: Sql, input: NewAuditEvent): Promise<AuditEvent> {
-  const event = auditEvent(input);
-  await sql.query('insert into audit_event (body) values ($1)', [canonicalBytes(event)]);
-  return event;
+  const [event] = await recordAuditEvents(sql, [input]);
+  return event!;
+}
+
+/** Records several events with one statement (bulk work: imports, batched reads). */
+export async function recordAuditEvents(sql: Sql, inputs: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
+  const events = inputs.map(auditEvent);
+  if (events.length === 0) return events;
+  await sql.query(
+    `insert into audit_event (body, person_id, actor_account)
+     select * from unnest($1::bytea[], $2::uuid[], $3::uuid[])`,
+    [
+      events.map(canonicalBytes),
+      events.map((e) => (e.subjectType === 'person' ? (e.subject ?? null) : null)),
+      events.map((e) => e.actor.account ?? null),
+    ],
+  );
+  return events;
 }
