@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Config } from './config/config.ts';
 import { type KeyRing, openKeyRing } from './crypto/keyring/keyring.ts';
+import { openPkcs11 } from './crypto/keyring/pkcs11.ts';
+import { KeyVault } from './crypto/vault/key-vault.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
-import { migrate } from './store/migrate.ts';
+import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
 import { openPostgres } from './store/postgres.ts';
 
@@ -17,6 +19,8 @@ export interface Haven {
   config: Config;
   db: Database;
   keyRing: KeyRing;
+  /** The per-person data keys, in their own database (ENC-4). */
+  vault: KeyVault;
   identity: IdentityContext;
   logger: Logger;
   close(): Promise<void>;
@@ -26,53 +30,91 @@ export interface OpenOptions {
   /** Apply pending migrations (the server and `haven migrate` do; other commands expect them applied). */
   migrate?: boolean;
   logger?: Logger;
-  /** A database opened by the caller (tests); it is closed with Haven. */
+  /** Databases opened by the caller (tests); they are closed with Haven. */
   database?: Database;
+  vaultDatabase?: Database;
 }
 
-export async function openDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
-  if (config.databaseUrl) {
+interface OpenedDatabases {
+  db: Database;
+  vaultDb: Database;
+  release: () => void;
+}
+
+/** The main database and the key vault: two PostgreSQL databases, or two embedded ones in the data folder. */
+export async function openDatabases(config: Config): Promise<OpenedDatabases> {
+  if (config.databaseUrl && config.keyVaultUrl) {
     const db = await openPostgres({ url: config.databaseUrl, maxConnections: config.databaseMaxConnections });
-    return { db, release: () => {} };
+    const vaultDb = await openPostgres({
+      url: config.keyVaultUrl,
+      maxConnections: config.databaseMaxConnections,
+      applicationName: 'haven-keyvault',
+    }).catch(async (error) => {
+      await db.close();
+      throw error;
+    });
+    return { db, vaultDb, release: () => {} };
   }
   const release = lockDataDir(config.dataDir);
   try {
     const db = await openPglite({ dataDir: path.join(config.dataDir, 'db') });
-    return { db, release };
+    const vaultDb = await openPglite({ dataDir: path.join(config.dataDir, 'keyvault') });
+    return { db, vaultDb, release };
   } catch (error) {
     release();
     throw error;
   }
 }
 
-export async function openHaven(config: Config, options: OpenOptions = {}): Promise<Haven> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const keyRing = await openKeyRing({
+async function openKeys(config: Config): Promise<KeyRing> {
+  const hsm = config.pkcs11Library
+    ? openPkcs11({ library: config.pkcs11Library, tokenLabel: config.pkcs11Token, pin: config.pkcs11Pin! })
+    : undefined;
+  return openKeyRing({
     file: config.keyFilePath,
     passphrase: config.keyPassphrase,
     environmentKey: config.keyEncryptionKey,
+    hsm,
   });
-  const opened = options.database ? { db: options.database, release: () => {} } : await openDatabase(config);
+}
+
+export async function openHaven(config: Config, options: OpenOptions = {}): Promise<Haven> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const keyRing = await openKeys(config);
+  const opened: OpenedDatabases =
+    options.database && options.vaultDatabase
+      ? { db: options.database, vaultDb: options.vaultDatabase, release: () => {} }
+      : await openDatabases(config);
+  const vault = new KeyVault(opened.vaultDb, keyRing, {
+    cacheSize: config.dekCacheSize,
+    cacheSeconds: config.dekCacheSeconds,
+  });
+  const closeAll = async () => {
+    vault.cache.clear();
+    await opened.db.close();
+    await opened.vaultDb.close();
+    await keyRing.close();
+    opened.release();
+  };
   try {
     if (options.migrate) {
       const applied = await migrate(opened.db);
-      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+      const vaultApplied = await migrate(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
+      if (applied.length + vaultApplied.length > 0)
+        logger.info({ applied, vaultApplied }, 'database migrations applied');
     }
+    await vault.open();
   } catch (error) {
-    await opened.db.close();
-    opened.release();
+    await closeAll();
     throw error;
   }
   return {
     config,
     db: opened.db,
     keyRing,
+    vault,
     identity: identityContext(config, keyRing),
     logger,
-    async close() {
-      await opened.db.close();
-      await keyRing.close();
-      opened.release();
-    },
+    close: closeAll,
   };
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ROLES } from '../domain/roles.ts';
 import { HAVEN_VERSION } from '../http/openapi.ts';
+import { keyStatus, rotateKeys } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
@@ -53,6 +54,18 @@ for (const [name, description, change] of [
     .option('--json', 'print the result as JSON')
     .action((email: string, options: { json?: boolean }) => changeUser(email, change, options));
 }
+
+const keys = program.command('keys').description('The key ring and the key vault');
+keys
+  .command('rotate')
+  .description('New key-encryption key; re-wrap every person data key under it (resumable, data untouched)')
+  .option('--json', 'print the result as JSON')
+  .action(rotateKeys);
+keys
+  .command('status')
+  .description('Key protection, KEK versions and data keys per vault key')
+  .option('--json', 'print as JSON')
+  .action(keyStatus);
 
 const orgs = program.command('orgs').description('Organisations');
 orgs

@@ -161,17 +161,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 }
 
 function checkCombinations(config: Config): void {
-  if (config.keyPassphrase && config.keyEncryptionKey) {
-    throw new ConfigError('HAVEN_KEY_ENCRYPTION_KEY', 'set either this or HAVEN_KEY_PASSPHRASE, not both');
+  if ([config.keyPassphrase, config.keyEncryptionKey, config.pkcs11Library].filter(Boolean).length > 1) {
+    throw new ConfigError(
+      'HAVEN_KEY_ENCRYPTION_KEY',
+      'protect the key file one way: HAVEN_KEY_PASSPHRASE, HAVEN_KEY_ENCRYPTION_KEY or HAVEN_PKCS11_LIBRARY',
+    );
+  }
+  if (config.pkcs11Library && !config.pkcs11Pin) {
+    throw new ConfigError('HAVEN_PKCS11_PIN', 'required when HAVEN_PKCS11_LIBRARY is set');
+  }
+  if (config.databaseUrl && !config.keyVaultUrl) {
+    throw new ConfigError(
+      'HAVEN_KEYVAULT_URL',
+      'required with HAVEN_DATABASE_URL: the per-person data keys live in a separate database so database backups alone cannot be decrypted',
+    );
+  }
+  if (config.keyVaultUrl && config.keyVaultUrl === config.databaseUrl) {
+    throw new ConfigError('HAVEN_KEYVAULT_URL', 'must name a different database than HAVEN_DATABASE_URL');
   }
   if (config.env === 'production') {
     if (!config.secureCookies) {
       throw new ConfigError('HAVEN_PUBLIC_URL', 'must be an https:// URL when HAVEN_ENV=production');
     }
-    if (!config.keyPassphrase && !config.keyEncryptionKey) {
+    if (!config.keyPassphrase && !config.keyEncryptionKey && !config.pkcs11Library) {
       throw new ConfigError(
         'HAVEN_KEY_PASSPHRASE',
-        'production needs a protected key ring: set HAVEN_KEY_PASSPHRASE or HAVEN_KEY_ENCRYPTION_KEY',
+        'production needs a protected key ring: set HAVEN_KEY_PASSPHRASE, HAVEN_KEY_ENCRYPTION_KEY or HAVEN_PKCS11_LIBRARY',
       );
     }
   }

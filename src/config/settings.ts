@@ -55,6 +55,12 @@ export const settings = {
     secret: true,
     doc: 'PostgreSQL server to use instead of the embedded database, e.g. postgres://haven@db.internal/haven.',
   },
+  keyVaultUrl: {
+    env: 'HAVEN_KEYVAULT_URL',
+    type: { kind: 'url', protocols: ['postgres:', 'postgresql:'] },
+    secret: true,
+    doc: 'PostgreSQL database for the key vault (the wrapped per-person data keys). Required with HAVEN_DATABASE_URL and must be a different database, backed up on its own short cycle: erasing a person deletes their key here, so older database backups cannot be read (ENC-4). Embedded default: HAVEN_DATA_DIR/keyvault.',
+  },
   databaseMaxConnections: {
     env: 'HAVEN_DATABASE_MAX_CONNECTIONS',
     type: { kind: 'integer', min: 1, max: 500 },
@@ -70,13 +76,42 @@ export const settings = {
     env: 'HAVEN_KEY_PASSPHRASE',
     type: { kind: 'string', pattern: /^.{16,}$/s, hint: 'at least 16 characters' },
     secret: true,
-    doc: 'Passphrase that protects the local key file (scrypt). Required in production unless HAVEN_KEY_ENCRYPTION_KEY is used.',
+    doc: 'Passphrase that protects the local key file (scrypt). Required in production unless HAVEN_KEY_ENCRYPTION_KEY or an HSM is used.',
   },
   keyEncryptionKey: {
     env: 'HAVEN_KEY_ENCRYPTION_KEY',
     type: { kind: 'string', pattern: /^[A-Za-z0-9+/]{43}=$/, hint: '32 bytes in base64' },
     secret: true,
     doc: 'For automation: a 32-byte key (base64) from a secret manager that protects the local key file instead of a passphrase.',
+  },
+  pkcs11Library: {
+    env: 'HAVEN_PKCS11_LIBRARY',
+    type: { kind: 'string' },
+    doc: 'Path of a PKCS#11 module (e.g. /usr/lib/softhsm/libsofthsm2.so). When set, the key-encryption keys are made and kept in that HSM and never leave it.',
+  },
+  pkcs11Token: {
+    env: 'HAVEN_PKCS11_TOKEN',
+    type: { kind: 'string' },
+    default: 'haven',
+    doc: 'Label of the initialised HSM token that holds Haven’s keys.',
+  },
+  pkcs11Pin: {
+    env: 'HAVEN_PKCS11_PIN',
+    type: { kind: 'string' },
+    secret: true,
+    doc: 'User PIN of the HSM token.',
+  },
+  dekCacheSize: {
+    env: 'HAVEN_DEK_CACHE_SIZE',
+    type: { kind: 'integer', min: 0, max: 10_000_000 },
+    default: 10_000,
+    doc: 'Most unwrapped per-person data keys kept in memory (0 turns the cache off).',
+  },
+  dekCacheSeconds: {
+    env: 'HAVEN_DEK_CACHE_SECONDS',
+    type: { kind: 'integer', min: 1, max: 86_400 },
+    default: 300,
+    doc: 'Longest time an unwrapped data key stays in memory.',
   },
   logLevel: {
     env: 'HAVEN_LOG_LEVEL',

@@ -4,6 +4,8 @@ import { HavenError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+/** The key vault is a database of its own with its own migrations. */
+export const VAULT_MIGRATIONS_DIR = new URL('./vault-migrations/', import.meta.url);
 // Any constant works; it only has to be the same in every Haven process sharing a database.
 const MIGRATION_LOCK = 7_302_151;
 
@@ -15,12 +17,12 @@ export interface Migration {
 }
 
 /** The migrations shipped with this build, in order: files named NNNN_name.sql. */
-export function bundledMigrations(): Migration[] {
-  return readdirSync(MIGRATIONS_DIR)
+export function bundledMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
     .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
     .map((file) => {
-      const sql = readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8');
+      const sql = readFileSync(new URL(file, dir), 'utf8');
       return {
         version: Number(file.slice(0, 4)),
         name: file.slice(5, -4),

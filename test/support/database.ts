@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database, DatabaseKind } from '../../src/store/database.ts';
-import { bundledMigrations, migrate } from '../../src/store/migrate.ts';
+import type { Migration } from '../../src/store/migrate.ts';
+import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
 import { openPostgres } from '../../src/store/postgres.ts';
 
@@ -32,13 +33,9 @@ function cacheDir(): string {
 }
 
 /** A migrated PGlite data directory, dumped once per set of migrations and loaded by every test (≈0.5 s vs ≈4 s). */
-async function migratedTemplate(): Promise<Blob> {
+async function migratedTemplate(migrations: Migration[]): Promise<Blob> {
   const fingerprint = createHash('sha256')
-    .update(
-      bundledMigrations()
-        .map((m) => m.checksum)
-        .join(','),
-    )
+    .update(migrations.map((m) => m.checksum).join(','))
     .digest('hex')
     .slice(0, 16);
   const file = path.join(cacheDir(), `pglite-${fingerprint}.tar`);
@@ -46,7 +43,7 @@ async function migratedTemplate(): Promise<Blob> {
     return new Blob([readFileSync(file)]);
   } catch {
     const db = await openPglite();
-    await migrate(db);
+    await migrate(db, migrations);
     const dump = await db.pglite.dumpDataDir('none');
     await db.close();
     const temporary = `${file}.${process.pid}`;
@@ -62,13 +59,22 @@ export function serverDatabaseUrl(name: string): string {
   return url.toString();
 }
 
+export interface TestDatabaseOptions {
+  migrated?: boolean;
+  /** The key vault's schema instead of the main one. */
+  vault?: boolean;
+}
+
 export async function openTestDatabase(
   kind: DatabaseKind,
-  options: { migrated?: boolean } = {},
+  options: TestDatabaseOptions = {},
 ): Promise<TestDatabase> {
   const migrated = options.migrated ?? true;
+  const migrations = options.vault ? bundledMigrations(VAULT_MIGRATIONS_DIR) : bundledMigrations();
   if (kind === 'pglite') {
-    const db = migrated ? await openPglite({ loadDataDir: await migratedTemplate() }) : await openPglite();
+    const db = migrated
+      ? await openPglite({ loadDataDir: await migratedTemplate(migrations) })
+      : await openPglite();
     return { db, kind, drop: () => db.close() };
   }
   if (!SERVER_URL) throw new Error('HAVEN_TEST_DATABASE_URL is not set');
@@ -78,7 +84,7 @@ export async function openTestDatabase(
   await admin.close();
   const url = serverDatabaseUrl(name);
   const db = await openPostgres({ url, maxConnections: 8 });
-  if (migrated) await migrate(db);
+  if (migrated) await migrate(db, migrations);
   return {
     db,
     kind,

@@ -26,6 +26,7 @@ export interface TestHaven {
   haven: Haven;
   app: HttpApp;
   database: TestDatabase;
+  vaultDatabase: TestDatabase;
   logs: LogCapture;
   dataDir: string;
   /** Moves the identity clock forward (fresh TOTP steps without waiting). */
@@ -53,8 +54,13 @@ export async function startTestHaven(
     dataDir,
   );
   const database = await openTestDatabase(kind);
+  const vaultDatabase = await openTestDatabase(kind, { vault: true });
   const logs = new LogCapture();
-  const haven = await openHaven(config, { database: database.db, logger: createLogger('info', logs) });
+  const haven = await openHaven(config, {
+    database: database.db,
+    vaultDatabase: vaultDatabase.db,
+    logger: createLogger('info', logs),
+  });
   const app = await buildApp(haven);
   await app.ready();
   let offset = 0;
@@ -63,6 +69,7 @@ export async function startTestHaven(
     haven,
     app,
     database,
+    vaultDatabase,
     logs,
     dataDir,
     advanceClock(ms) {
@@ -72,6 +79,7 @@ export async function startTestHaven(
       await app.close();
       await haven.keyRing.close();
       await database.drop();
+      await vaultDatabase.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

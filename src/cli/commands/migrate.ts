@@ -1,24 +1,30 @@
 import { loadConfig } from '../../config/config.ts';
-import { openHaven } from '../../haven.ts';
-import { createLogger } from '../../observability/logger.ts';
-import { bundledMigrations, migrate } from '../../store/migrate.ts';
+import { openDatabases } from '../../haven.ts';
+import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from '../../store/migrate.ts';
 
+/** Applies pending migrations to the main database and to the key vault, then exits. */
 export async function migrateCommand(options: { json?: boolean }): Promise<void> {
   const config = loadConfig();
-  const haven = await openHaven(config, { migrate: false, logger: createLogger('silent') });
+  const { db, vaultDb, release } = await openDatabases(config);
   try {
-    const applied = await migrate(haven.db);
+    const applied = await migrate(db);
+    const vaultApplied = await migrate(vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
     const total = bundledMigrations().length;
+    const vaultTotal = bundledMigrations(VAULT_MIGRATIONS_DIR).length;
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ applied, total })}\n`);
-    } else {
       process.stdout.write(
-        applied.length === 0
-          ? `Database is up to date (${total} migrations).\n`
-          : `Applied migrations ${applied.join(', ')}; database is up to date (${total} migrations).\n`,
+        `${JSON.stringify({ applied, total, keyVault: { applied: vaultApplied, total: vaultTotal } })}\n`,
       );
+    } else {
+      const done = (list: number[], count: number, what: string) =>
+        list.length === 0
+          ? `${what} is up to date (${count} migrations).\n`
+          : `${what}: applied migrations ${list.join(', ')}; up to date (${count} migrations).\n`;
+      process.stdout.write(done(applied, total, 'Database') + done(vaultApplied, vaultTotal, 'Key vault'));
     }
   } finally {
-    await haven.close();
+    await db.close();
+    await vaultDb.close();
+    release();
   }
 }

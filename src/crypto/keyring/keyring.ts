@@ -167,8 +167,21 @@ export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       kekCalls.unwrap++;
       return kekStore.unwrap(key.kekVersion, key.wrapped, context);
     },
-    addKek: () => kekStore.add(),
-    retireKek: (version) => kekStore.retire(version),
+    async addKek() {
+      const version = await kekStore.add();
+      // In an HSM the key file is sealed by the current KEK: seal it again under the new one.
+      if (options.hsm) await loaded.save(payload);
+      return version;
+    },
+    async retireKek(version) {
+      if (version === kekStore.current()) {
+        throw new HavenError('kek-in-use', 'The current key-encryption key cannot be retired.', {
+          status: 409,
+        });
+      }
+      if (options.hsm) await loaded.save(payload);
+      await kekStore.retire(version);
+    },
     close: () => kekStore.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Haven } from '../../haven.ts';
-import { migrationStatus } from '../../store/migrate.ts';
+import { bundledMigrations, migrationStatus, VAULT_MIGRATIONS_DIR } from '../../store/migrate.ts';
 import type { HttpApp } from '../http-app.ts';
 
 const Health = Type.Object({ status: Type.Literal('ok') });
@@ -26,17 +26,19 @@ export function healthRoutes(app: HttpApp, haven: Haven): void {
       config: { access: { kind: 'public' }, rateLimit: false },
       schema: {
         tags: ['operations'],
-        summary: 'The database is reachable and fully migrated',
+        summary: 'The database and the key vault are reachable and fully migrated',
         response: { 200: Ready, 503: Ready },
       },
     },
     async (_request, reply) => {
       try {
-        const status = await migrationStatus(haven.db);
-        if (status.pending > 0) {
+        const main = await migrationStatus(haven.db);
+        const vault = await migrationStatus(haven.vault.db, bundledMigrations(VAULT_MIGRATIONS_DIR));
+        const pending = main.pending + vault.pending;
+        if (pending > 0) {
           return reply
             .code(503)
-            .send({ status: 'not-ready', database: 'not-migrated', pendingMigrations: status.pending });
+            .send({ status: 'not-ready', database: 'not-migrated', pendingMigrations: pending });
         }
         return { status: 'ready' as const, database: 'ok' as const };
       } catch {
