@@ -1,0 +1,264 @@
+/**
+ * INTERNAL — protected person records. Only the gate (src/gate/) may import this module: it stores and returns
+ * personal data without asking whether the caller may see it. See README.md in this folder.
+ */
+import { randomUUID } from 'node:crypto';
+import { openGroup, sealGroup } from '../crypto/envelope.ts';
+import type { KeyVault } from '../crypto/vault/key-vault.ts';
+import { HavenError } from '../domain/errors.ts';
+import type { Sql } from '../store/database.ts';
+
+export type GroupValues = Record<string, Record<string, unknown>>;
+export type PersonStatus = 'active' | 'erasing' | 'erased';
+
+export interface PersonMeta {
+  id: string;
+  organisationId: string;
+  status: PersonStatus;
+  version: number;
+  dictionary: string;
+  dictionaryVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+  erasedAt: Date | null;
+  /** Field groups that hold data (names only). */
+  groups: string[];
+}
+
+export interface NewPerson {
+  id?: string;
+  organisationId: string;
+  dictionary: { name: string; version: number };
+  groups: GroupValues;
+  tokens: readonly Buffer[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isPersonId(value: string): boolean {
+  return UUID.test(value);
+}
+
+function erased(): HavenError {
+  return new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
+    status: 410,
+  });
+}
+
+async function insertTokens(tx: Sql, personId: string, tokens: readonly Buffer[]): Promise<void> {
+  const unique = [...new Map(tokens.map((t) => [t.toString('hex'), t])).values()];
+  if (unique.length === 0) return;
+  await tx.query('insert into person_token (token, person_id) select unnest($1::bytea[]), $2', [
+    unique,
+    personId,
+  ]);
+}
+
+/**
+ * Stores a new person: a fresh data key in the key vault first, then the encrypted field groups and tokens in the
+ * caller's transaction. If that transaction fails, the orphan key protects nothing and does no harm.
+ */
+export async function createPerson(
+  vault: KeyVault,
+  tx: Sql,
+  input: NewPerson,
+): Promise<{ id: string; version: number }> {
+  const id = input.id ?? randomUUID();
+  const dek = await vault.createPersonKey(id);
+  try {
+    await tx.query(
+      `insert into person (id, organisation_id, dictionary, dictionary_version) values ($1, $2, $3, $4)`,
+      [id, input.organisationId, input.dictionary.name, input.dictionary.version],
+    );
+    const names = Object.keys(input.groups);
+    if (names.length > 0) {
+      await tx.query(
+        `insert into person_group (person_id, field_group, version, ciphertext)
+         select $1, g, 1, c from unnest($2::text[], $3::bytea[]) as t(g, c)`,
+        [id, names, names.map((group) => sealGroup(dek, id, group, 1, input.groups[group]!))],
+      );
+    }
+    await insertTokens(tx, id, input.tokens);
+  } finally {
+    dek.fill(0);
+  }
+  return { id, version: 1 };
+}
+
+interface PersonRow {
+  id: string;
+  organisation_id: string;
+  status: PersonStatus;
+  version: number;
+  dictionary: string;
+  dictionary_version: number;
+  created_at: Date;
+  updated_at: Date;
+  erased_at: Date | null;
+  groups: string[] | null;
+}
+
+function toMeta(row: PersonRow): PersonMeta {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    status: row.status,
+    version: row.version,
+    dictionary: row.dictionary,
+    dictionaryVersion: row.dictionary_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    erasedAt: row.erased_at,
+    groups: row.groups ?? [],
+  };
+}
+
+/** What the gate needs to decide before anything is decrypted: organisation, status, which groups exist. */
+export async function personMeta(
+  sql: Sql,
+  personId: string,
+  options: { lock?: boolean } = {},
+): Promise<PersonMeta | undefined> {
+  if (!isPersonId(personId)) return undefined;
+  const { rows } = await sql.query<PersonRow>(
+    `select p.id, p.organisation_id, p.status, p.version, p.dictionary, p.dictionary_version, p.created_at,
+            p.updated_at, p.erased_at,
+            array(select g.field_group from person_group g where g.person_id = p.id order by 1) as groups
+       from person p where p.id = $1 ${options.lock ? 'for update' : ''}`,
+    [personId],
+  );
+  return rows[0] && toMeta(rows[0]);
+}
+
+/** Decrypts exactly the named field groups of one person; other groups are not read from the database at all. */
+export async function readGroups(
+  vault: KeyVault,
+  sql: Sql,
+  person: PersonMeta,
+  groups: readonly string[],
+): Promise<GroupValues> {
+  if (person.status !== 'active') throw erased();
+  if (groups.length === 0) return {};
+  const { rows } = await sql.query<{ field_group: string; version: number; ciphertext: Buffer }>(
+    'select field_group, version, ciphertext from person_group where person_id = $1 and field_group = any($2::text[])',
+    [person.id, groups],
+  );
+  if (rows.length === 0) return {};
+  const dek = await vault.personKey(person.id);
+  if (!dek) throw erased();
+  try {
+    const values: GroupValues = {};
+    for (const row of rows)
+      values[row.field_group] = openGroup(dek, person.id, row.field_group, row.version, row.ciphertext);
+    return values;
+  } finally {
+    dek.fill(0);
+  }
+}
+
+/**
+ * Replaces whole field groups (the gate merges a partial change first) and, when given, the person's tokens.
+ * Returns the new record version; every rewritten group is encrypted at that version.
+ */
+export async function writeGroups(
+  vault: KeyVault,
+  tx: Sql,
+  person: PersonMeta,
+  groups: GroupValues,
+  tokens?: readonly Buffer[],
+): Promise<number> {
+  if (person.status !== 'active') throw erased();
+  const { rows } = await tx.query<{ version: number }>(
+    `update person set version = version + 1, updated_at = now() where id = $1 and status = 'active' returning version`,
+    [person.id],
+  );
+  const version = rows[0]?.version;
+  if (version === undefined) throw erased();
+  const dek = await vault.personKey(person.id);
+  if (!dek) throw erased();
+  try {
+    const names = Object.keys(groups);
+    if (names.length > 0) {
+      await tx.query(
+        `insert into person_group (person_id, field_group, version, ciphertext)
+         select $1, g, $2, c from unnest($3::text[], $4::bytea[]) as t(g, c)
+         on conflict (person_id, field_group) do update set version = excluded.version, ciphertext = excluded.ciphertext`,
+        [
+          person.id,
+          version,
+          names,
+          names.map((group) => sealGroup(dek, person.id, group, version, groups[group]!)),
+        ],
+      );
+    }
+  } finally {
+    dek.fill(0);
+  }
+  if (tokens) {
+    await tx.query('delete from person_token where person_id = $1', [person.id]);
+    await insertTokens(tx, person.id, tokens);
+  }
+  return version;
+}
+
+/**
+ * Exact search (ENC-3). Each term is a set of alternative tokens (e.g. a name's exact and cross-script keys over
+ * every name field); a person matches when every term matches. Only active persons of the organisation count.
+ */
+export async function findByTokens(
+  sql: Sql,
+  organisationId: string,
+  terms: readonly (readonly Buffer[])[],
+  limit: number,
+): Promise<string[]> {
+  if (terms.length === 0 || terms.some((t) => t.length === 0)) return [];
+  const flat: Buffer[] = [];
+  const termOf: number[] = [];
+  terms.forEach((alternatives, i) => {
+    for (const token of alternatives) {
+      flat.push(token);
+      termOf.push(i);
+    }
+  });
+  const { rows } = await sql.query<{ person_id: string }>(
+    `select t.person_id
+       from person_token t
+       join unnest($1::bytea[], $2::int[]) as q(token, term) on t.token = q.token
+       join person p on p.id = t.person_id and p.organisation_id = $3 and p.status = 'active'
+      group by t.person_id
+     having count(distinct q.term) = $4
+      order by min(p.created_at), t.person_id
+      limit $5`,
+    [flat, termOf, organisationId, terms.length, limit],
+  );
+  return rows.map((r) => r.person_id);
+}
+
+/** First step of erasure, in the gate's transaction with its ledger event: no reads from now on. */
+export async function beginErasure(tx: Sql, personId: string): Promise<void> {
+  await tx.query(
+    `update person set status = 'erasing', updated_at = now() where id = $1 and status = 'active'`,
+    [personId],
+  );
+}
+
+/**
+ * Crypto-shredding (ENC-4): the data key goes first (from then on no copy can be decrypted, backups included),
+ * then the ciphertexts and tokens; the row stays as a tombstone. Safe to run again after a crash.
+ */
+export async function completeErasure(vault: KeyVault, tx: Sql, personId: string): Promise<void> {
+  await vault.destroyPersonKey(personId);
+  await tx.query('delete from person_group where person_id = $1', [personId]);
+  await tx.query('delete from person_token where person_id = $1', [personId]);
+  await tx.query(
+    `update person set status = 'erased', erased_at = coalesce(erased_at, now()), updated_at = now()
+      where id = $1 and status <> 'erased'`,
+    [personId],
+  );
+}
+
+/** Persons whose erasure began but did not finish (a crash in between); the gate completes them at start. */
+export async function unfinishedErasures(sql: Sql): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(`select id from person where status = 'erasing'`);
+  return rows.map((r) => r.id);
+}
