@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: runs the benchmarks of ../shared/design/performance.md, each against its same-run baseline,
+ * and writes bench-results.json and bench-results.md. Options: --only B5,B3  --quick (CI: seconds, not minutes)
+ * --ms N (sampling time per figure)  --records N.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { benchEncryption } from './b5-encryption.ts';
+import { type Figure, machine } from './harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    ms: { type: 'string' },
+    records: { type: 'string' },
+    out: { type: 'string', default: 'bench-results' },
+  },
+});
+const quick = values.quick === true;
+const ms = Number(values.ms ?? (quick ? 200 : 3000));
+const only = new Set(
+  (values.only ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((s) => s.toUpperCase()),
+);
+const wanted = (id: string) => only.size === 0 || only.has(id);
+
+const figures: Figure[] = [];
+if (wanted('B5'))
+  figures.push(...(await benchEncryption({ ms, records: Number(values.records ?? (quick ? 500 : 10_000)) })));
+
+const host = machine();
+writeFileSync(
+  `${values.out}.json`,
+  `${JSON.stringify({ machine: host, quick, date: new Date().toISOString(), figures }, null, 2)}\n`,
+);
+const rows = figures.map((f) =>
+  [
+    f.id,
+    f.figure,
+    `${f.value} ${f.unit}`,
+    f.baseline ? `${f.baseline.value} ${f.baseline.unit} (${f.baseline.what})` : '—',
+    f.ratio === undefined ? '—' : String(f.ratio),
+    f.goal,
+    f.met === undefined ? '—' : f.met ? 'met' : 'missed',
+    f.dataSize,
+    f.concurrency,
+  ].join(' | '),
+);
+const table = [
+  `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}${quick ? ' (quick run: sizes too small to judge)' : ''}`,
+  '',
+  '| id | figure | value | baseline (same run) | ratio | goal | goal met | data size | concurrency |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r} |`),
+  '',
+].join('\n');
+writeFileSync(`${values.out}.md`, table);
+process.stdout.write(`${table}\n`);
+for (const f of figures) if (f.notes) process.stdout.write(`${f.id} ${f.figure}: ${f.notes}\n`);
