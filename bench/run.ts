@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { benchLedger } from './b3-ledger.ts';
 import { benchEncryption } from './b5-encryption.ts';
 import { type Figure, machine } from './harness.ts';
 
@@ -28,6 +29,16 @@ const only = new Set(
 const wanted = (id: string) => only.size === 0 || only.has(id);
 
 const figures: Figure[] = [];
+if (wanted('B3')) {
+  figures.push(
+    ...(await benchLedger({
+      kind: 'postgres',
+      events: quick ? 2_000 : 200_000,
+      batch: 1_000,
+      proofLeaves: quick ? 5_000 : 1_000_000,
+    })),
+  );
+}
 if (wanted('B5'))
   figures.push(...(await benchEncryption({ ms, records: Number(values.records ?? (quick ? 500 : 10_000)) })));
 
@@ -47,13 +58,14 @@ const rows = figures.map((f) =>
     f.met === undefined ? '—' : f.met ? 'met' : 'missed',
     f.dataSize,
     f.concurrency,
+    f.database ?? '—',
   ].join(' | '),
 );
 const table = [
   `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}${quick ? ' (quick run: sizes too small to judge)' : ''}`,
   '',
-  '| id | figure | value | baseline (same run) | ratio | goal | goal met | data size | concurrency |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| id | figure | value | baseline (same run) | ratio | goal | goal met | data size | concurrency | database |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r} |`),
   '',
 ].join('\n');

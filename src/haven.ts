@@ -4,6 +4,7 @@ import { type KeyRing, openKeyRing } from './crypto/keyring/keyring.ts';
 import { openPkcs11 } from './crypto/keyring/pkcs11.ts';
 import { KeyVault } from './crypto/vault/key-vault.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
+import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
@@ -22,6 +23,8 @@ export interface Haven {
   /** The per-person data keys, in their own database (ENC-4). */
   vault: KeyVault;
   identity: IdentityContext;
+  /** The audit ledger's origin, signing key and verifier key (AUD-3). */
+  ledger: LedgerIdentity;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -114,6 +117,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     keyRing,
     vault,
     identity: identityContext(config, keyRing),
+    ledger: ledgerIdentity(config.ledgerName, keyRing),
     logger,
     close: closeAll,
   };

@@ -2,6 +2,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { ROLES } from '../domain/roles.ts';
 import { HAVEN_VERSION } from '../http/openapi.ts';
 import { keyStatus, rotateKeys } from './commands/keys.ts';
+import {
+  addWitness,
+  ledgerCheckpoint,
+  ledgerExport,
+  ledgerKey,
+  ledgerVerify,
+  runWitness,
+  witnessKeygen,
+} from './commands/ledger.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
@@ -66,6 +75,57 @@ keys
   .description('Key protection, KEK versions and data keys per vault key')
   .option('--json', 'print as JSON')
   .action(keyStatus);
+
+const ledger = program.command('ledger').description('The tamper-evident audit ledger (AUD-2 – AUD-4)');
+ledger
+  .command('key')
+  .description('Print the verifier key of the ledger (signed-note format)')
+  .action(ledgerKey);
+ledger
+  .command('checkpoint')
+  .description('Sequence pending events and sign a checkpoint now')
+  .option('--out <file>', 'write the signed note to a file')
+  .action(ledgerCheckpoint);
+ledger
+  .command('export')
+  .description('Export entries as NDJSON for `haven ledger verify`')
+  .option('--from <index>', 'first entry', '0')
+  .option('--to <index>', 'end (exclusive); default: the tree size')
+  .option('--out <file>', 'write to a file (with a progress bar) instead of standard output')
+  .action(ledgerExport);
+ledger
+  .command('verify')
+  .description('Verify an export against a signed checkpoint without any database; exit 0 only if all holds')
+  .requiredOption('--events <file>', 'NDJSON export')
+  .requiredOption('--checkpoint <file>', 'signed checkpoint note')
+  .requiredOption('--key <key>', 'the ledger verifier key, or a file holding it')
+  .option('--json', 'print the report as JSON')
+  .action(ledgerVerify);
+ledger
+  .command('witness-add <name>')
+  .description('Register a witness by its verifier key; prints its access token once')
+  .requiredOption('--key <key>', 'the witness verifier key, or a file holding it')
+  .option('--json', 'print as JSON')
+  .action(addWitness);
+
+const witness = program
+  .command('witness')
+  .description('An oversight body’s witness of the audit ledger (AUD-3)');
+witness
+  .command('run')
+  .description('Verify the log’s new checkpoint against the last one cosigned, then cosign it')
+  .requiredOption('--log <url>', 'the Haven server, e.g. https://haven.example.org')
+  .requiredOption('--log-key <key>', 'the ledger verifier key, or a file holding it')
+  .requiredOption('--key <file>', 'this witness’s signer key file (see `haven witness keygen`)')
+  .requiredOption('--state <file>', 'where the witness keeps the last checkpoint it cosigned')
+  .requiredOption('--token <token>', 'the access token from `haven ledger witness-add`, or a file holding it')
+  .option('--interval <seconds>', 'keep running, checking every N seconds')
+  .action(runWitness);
+witness
+  .command('keygen <name>')
+  .description('Make a witness key pair; prints the verifier key to register with the log')
+  .requiredOption('--out <file>', 'where to write the private signer key')
+  .action(witnessKeygen);
 
 const orgs = program.command('orgs').description('Organisations');
 orgs

@@ -25,6 +25,8 @@ export type Config = {
   allowedOrigins: string[];
   /** Derived: whether cookies carry the Secure flag. */
   secureCookies: boolean;
+  /** Derived: the ledger's origin (HAVEN_LEDGER_ORIGIN or HOST/haven-ledger). */
+  ledgerName: string;
 };
 
 /** A setting that is missing or wrong; the message is one line that names it. */
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ? [new URL(config.origin).origin]
     : [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`, `http://[::1]:${config.port}`];
   config.secureCookies = config.origin.startsWith('https:');
+  config.ledgerName = config.ledgerOrigin ?? `${new URL(config.origin).host}/haven-ledger`;
   checkCombinations(config);
   return config;
 }

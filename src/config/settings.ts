@@ -113,6 +113,21 @@ export const settings = {
     default: 300,
     doc: 'Longest time an unwrapped data key stays in memory.',
   },
+  ledgerOrigin: {
+    env: 'HAVEN_LEDGER_ORIGIN',
+    type: {
+      kind: 'string',
+      pattern: /^[A-Za-z0-9.:/_-]{3,200}$/,
+      hint: 'a name like haven.example.org/ledger',
+    },
+    doc: 'The audit ledger’s origin line in its checkpoints, fixed for the life of the log. Default: HOST/haven-ledger from the public URL.',
+  },
+  checkpointIntervalSeconds: {
+    env: 'HAVEN_CHECKPOINT_INTERVAL_SECONDS',
+    type: { kind: 'integer', min: 1, max: 86_400 },
+    default: 60,
+    doc: 'How often Haven signs a new ledger checkpoint when the ledger has grown (AUD-3).',
+  },
   logLevel: {
     env: 'HAVEN_LOG_LEVEL',
     type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },

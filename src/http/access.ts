@@ -3,6 +3,7 @@ import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Haven } from '../haven.ts';
 import { csrfTokenMatches, resolveSession, type Session } from '../identity/sessions.ts';
+import { witnessByToken } from '../ledger/checkpoints.ts';
 import type { HttpApp } from './http-app.ts';
 
 /**
@@ -16,7 +17,9 @@ import type { HttpApp } from './http-app.ts';
 export type Access =
   | { kind: 'public' }
   | { kind: 'pending' }
-  | { kind: 'staff'; roles?: readonly Role[]; reauth?: boolean; passkey?: boolean };
+  | { kind: 'staff'; roles?: readonly Role[]; reauth?: boolean; passkey?: boolean }
+  /** A registered ledger witness (bearer token), or staff of these roles. */
+  | { kind: 'witness'; roles: readonly Role[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +27,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     session: Session | null;
+    witness: { name: string; verifierKey: string } | null;
   }
 }
 
@@ -58,6 +62,7 @@ function refuse(code: string, reason: string, message: string, status: 401 | 403
 
 export function registerAccessControl(app: HttpApp, haven: Haven): void {
   app.decorateRequest('session', null);
+  app.decorateRequest('witness', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // No matching route: let the not-found handler answer 404 rather than demand a session.
     const matched = request.routeOptions.url !== undefined;
@@ -80,6 +85,14 @@ export function registerAccessControl(app: HttpApp, haven: Haven): void {
       }
     }
     if (access.kind === 'public') return;
+    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (access.kind === 'witness' && bearer) {
+      // A token, not a cookie: no ambient credential, so no CSRF check is needed.
+      request.witness = (await witnessByToken(haven.db, bearer)) ?? null;
+      if (!request.witness)
+        throw refuse('witness-token-invalid', 'authentication', 'That witness token is not registered.', 401);
+      return;
+    }
     const session = request.session;
     if (!session) throw refuse('not-signed-in', 'authentication', 'Sign in first.', 401);
     if (unsafe && !csrfTokenMatches(session, request.headers['x-csrf-token'] as string | undefined)) {
@@ -91,6 +104,7 @@ export function registerAccessControl(app: HttpApp, haven: Haven): void {
       );
     }
     if (access.kind === 'pending') return;
+    const roles = access.roles;
     if (session.assurance < 2) {
       throw session.account.hasSecondFactor
         ? refuse(
@@ -101,13 +115,13 @@ export function registerAccessControl(app: HttpApp, haven: Haven): void {
           )
         : refuse('enrolment-required', 'second-factor', 'Set up a second factor before using Haven.', 401);
     }
-    if (access.passkey && session.assurance < 3) {
+    if (access.kind === 'staff' && access.passkey && session.assurance < 3) {
       throw refuse('passkey-required', 'assurance', 'This needs a sign-in with a passkey (ACC-3).');
     }
-    if (access.roles && !access.roles.includes(session.account.role)) {
+    if (roles && !roles.includes(session.account.role)) {
       throw refuse('forbidden', 'role', 'Your role does not allow this.');
     }
-    if (access.reauth) {
+    if (access.kind === 'staff' && access.reauth) {
       const at = session.reauthenticatedAt?.getTime() ?? 0;
       if (Date.now() - at > haven.config.reauthMinutes * 60_000) {
         throw refuse(

@@ -16,6 +16,7 @@ import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { ErrorBody } from './schemas.ts';
@@ -119,6 +120,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   authRoutes(app, haven);
   accountRoutes(app, haven);
   adminRoutes(app, haven);
+  ledgerRoutes(app, haven);
   pageRoutes(app, haven);
   return app;
 }

@@ -36,6 +36,10 @@ export function openApiInfo(origin: string) {
       { name: 'sign-in', description: 'Password, second factor, sessions (ACC-3, ACC-4, ACC-5)' },
       { name: 'account', description: 'Your own second factors' },
       { name: 'administration', description: 'Staff accounts of your organisation' },
+      {
+        name: 'ledger',
+        description: 'Tamper-evident audit ledger: checkpoints, proofs, export, witnesses (AUD-2 – AUD-4)',
+      },
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { HavenError } from '../domain/errors.ts';
 
 /**
@@ -20,9 +20,17 @@ export function leafHash(data: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
 }
 
+// One reusable input buffer and the one-shot hash: about a third faster than a Hash object per node (B3).
+const nodeInput = Buffer.alloc(65, 0x01);
+
 /** SHA-256(0x01 ‖ left ‖ right), the hash of an inner node. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== 32 || right.length !== 32) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /**

@@ -33,12 +33,20 @@ interface HeadRow {
   size: number;
   root: Buffer;
   frontier: Buffer;
+  last_xid: string;
+  last_seq: number;
 }
 
 function splitFrontier(frontier: Buffer): Buffer[] {
   const hashes: Buffer[] = [];
   for (let i = 0; i < frontier.length; i += 32) hashes.push(frontier.subarray(i, i + 32));
   return hashes;
+}
+
+function missingLeafHash(seq: number): never {
+  throw new HavenError('ledger-event-unhashed', `Audit event ${seq} was stored without its leaf hash.`, {
+    status: 500,
+  });
 }
 
 export async function treeHead(sql: Sql): Promise<TreeHead> {
@@ -49,7 +57,8 @@ export async function treeHead(sql: Sql): Promise<TreeHead> {
 /**
  * Sequences up to `batch` pending events into the tree, in one transaction. Returns how many it sequenced (0 when
  * nothing was pending or another process holds the sequencer lock). The order of the tree is the order of
- * sequencing, which is why an event's index is assigned here and not when it is recorded.
+ * sequencing — by (transaction id, seq) — which is why an event's index is assigned here and not when it is
+ * recorded. Events of a transaction still running wait until every older transaction has finished.
  */
 export async function sequencePending(db: Database, batch = DEFAULT_BATCH): Promise<number> {
   return db.transaction(async (tx) => {
@@ -58,46 +67,44 @@ export async function sequencePending(db: Database, batch = DEFAULT_BATCH): Prom
       [SEQUENCER_LOCK],
     );
     if (!lock[0]?.locked) return 0;
-    const { rows: pending } = await tx.query<{ seq: number; body: Buffer }>(
-      'select seq, body from audit_event where leaf_index is null order by seq limit $1',
-      [batch],
-    );
-    if (pending.length === 0) return 0;
     const { rows: heads } = await tx.query<HeadRow>(
-      'select size, root, frontier from ledger_head where id = 1',
+      'select size, root, frontier, last_xid::text as last_xid, last_seq from ledger_head where id = 1',
     );
     const head = heads[0];
+    // Events past the watermark, from transactions older than every running one: none can appear below them later.
+    const { rows: pending } = await tx.query<{ seq: number; leaf_hash: Buffer | null; xid: string }>(
+      `select seq, leaf_hash, xid::text as xid from audit_event
+        where (xid, seq) > ($1::xid8, $2::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())
+        order by xid, seq limit $3`,
+      [head?.last_xid ?? '0', head?.last_seq ?? 0, batch],
+    );
+    if (pending.length === 0) return 0;
     const tree = head ? CompactTree.fromFrontier(head.size, splitFrontier(head.frontier)) : new CompactTree();
     const levels: number[] = [];
     const indexes: number[] = [];
     const hashes: Buffer[] = [];
-    const seqs: number[] = [];
-    const leafIndexes: number[] = [];
+    const seqs: (number | null)[] = [];
     for (const event of pending) {
-      seqs.push(event.seq);
-      leafIndexes.push(tree.size);
-      for (const node of tree.appendAndCollect(leafHash(event.body))) {
+      for (const node of tree.appendAndCollect(event.leaf_hash ?? missingLeafHash(event.seq))) {
         levels.push(node.id.level);
         indexes.push(node.id.index);
         hashes.push(node.hash);
+        seqs.push(node.id.level === 0 ? event.seq : null);
       }
     }
     await tx.query(
-      `insert into ledger_node (level, node_index, hash)
-       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-      [levels, indexes, hashes],
-    );
-    await tx.query(
-      `update audit_event e set leaf_index = v.leaf_index
-         from unnest($1::bigint[], $2::bigint[]) as v(seq, leaf_index) where e.seq = v.seq`,
-      [seqs, leafIndexes],
+      `insert into ledger_node (level, node_index, hash, seq)
+       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[], $4::bigint[])`,
+      [levels, indexes, hashes, seqs],
     );
     const frontier = Buffer.concat(tree.frontier().hashes);
+    const last = pending.at(-1)!;
     await tx.query(
-      `insert into ledger_head (id, size, root, frontier, updated_at) values (1, $1, $2, $3, now())
+      `insert into ledger_head (id, size, root, frontier, last_xid, last_seq, updated_at)
+       values (1, $1, $2, $3, $4::xid8, $5, now())
        on conflict (id) do update set size = excluded.size, root = excluded.root, frontier = excluded.frontier,
-         updated_at = excluded.updated_at`,
-      [tree.size, tree.root(), frontier],
+         last_xid = excluded.last_xid, last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+      [tree.size, tree.root(), frontier, last.xid, last.seq],
     );
     return pending.length;
   });
@@ -154,4 +161,14 @@ export async function rootAt(sql: Sql, size: number): Promise<Buffer> {
   const ids = rootNodes(size);
   const nodes = await fetchNodes(sql, ids);
   return foldRight(ids.map((id) => nodes.get(nodeKey(id))!));
+}
+
+/** The leaf hash the tree stored for an entry (for inclusion proofs served to auditors). */
+export async function leafHashAt(sql: Sql, index: number): Promise<Buffer> {
+  const { rows } = await sql.query<{ hash: Buffer }>(
+    'select hash from ledger_node where level = 0 and node_index = $1',
+    [index],
+  );
+  if (!rows[0]) throw outOfRange('No entry at that index yet.');
+  return rows[0].hash;
 }

@@ -130,6 +130,8 @@ describe('HTTP server', () => {
       'POST /api/setup',
       'POST /api/auth/sign-in',
       'GET /api/auth/session',
+      'GET /api/ledger/checkpoint',
+      'GET /api/ledger/key',
     ]);
     let checked = 0;
     for (const [path, methods] of Object.entries(document.paths)) {

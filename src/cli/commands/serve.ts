@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/config.ts';
 import { openHaven } from '../../haven.ts';
 import { buildApp } from '../../http/app.ts';
 import { issueSetupCode } from '../../identity/setup.ts';
+import { startLedgerJobs } from '../../ledger/ledger-jobs.ts';
 import { banner } from '../output.ts';
 
 export async function serve(): Promise<void> {
@@ -18,6 +19,10 @@ export async function serve(): Promise<void> {
     haven.logger.warn({ keyFile: config.keyFilePath }, 'key file is not protected: development use only');
   }
   const app = await buildApp(haven);
+  const ledgerJobs = startLedgerJobs(haven.db, haven.ledger, haven.logger, {
+    sequenceMs: 250,
+    checkpointSeconds: config.checkpointIntervalSeconds,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -39,6 +44,7 @@ export async function serve(): Promise<void> {
     stopping = true;
     haven.logger.info({ signal }, 'shutting down');
     await app.close();
+    await ledgerJobs.stop();
     await haven.close();
     process.exit(0);
   };

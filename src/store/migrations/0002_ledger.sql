@@ -1,21 +1,28 @@
 -- The audit ledger (AUD-2, AUD-3): audit events become the leaves of an RFC 9162 Merkle tree. See SCHEMA.md.
 
--- An event row is durable when the transaction that recorded it commits; the sequencer then gives it the next
--- leaf index. `person_id` and `actor_account` copy ids from the event so a person's access history (AUD-5) and
--- an account's accesses (BRE-3) are index lookups; the event bytes stay the only thing the tree commits to.
-alter table audit_event add column leaf_index bigint unique;
+-- `person_id` and `actor_account` copy ids from the event so a person's access history (AUD-5) and an account's
+-- accesses (BRE-3) are index lookups; the event bytes stay the only thing the tree commits to.
 alter table audit_event add column person_id uuid;
 alter table audit_event add column actor_account uuid;
-create index audit_event_pending on audit_event (seq) where leaf_index is null;
 create index audit_event_person on audit_event (person_id, seq) where person_id is not null;
 create index audit_event_actor on audit_event (actor_account, seq) where actor_account is not null;
 
--- Perfect subtrees of the tree: (level, node_index) covers leaves [index * 2^level, (index + 1) * 2^level).
--- Level 0 holds the leaf hashes as computed when each event was sequenced.
+-- An event is durable when the transaction that recorded it commits. The sequencer takes events into the tree in
+-- (transaction id, seq) order, but only from transactions older than every transaction still running
+-- (pg_snapshot_xmin): those can no longer add events below its watermark. So event rows are written once and
+-- never updated, and no queue table is needed. `leaf_hash` is computed when the event is recorded, so the single
+-- sequencer does not re-hash bodies; the tree's own copy of it (ledger_node level 0) is the one that counts.
+alter table audit_event add column xid xid8 not null default pg_current_xact_id();
+alter table audit_event add column leaf_hash bytea check (octet_length(leaf_hash) = 32);
+create index audit_event_sequence on audit_event (xid, seq);
+
+-- Perfect subtrees of the tree: (level, node_index) covers leaves [node_index * 2^level, (node_index + 1) * 2^level).
+-- Level 0 holds each leaf's hash, computed when its event was sequenced, and the event it came from (`seq`).
 create table ledger_node (
   level smallint not null check (level between 0 and 62),
   node_index bigint not null check (node_index >= 0),
   hash bytea not null check (octet_length(hash) = 32),
+  seq bigint check ((level = 0) = (seq is not null)),
   primary key (level, node_index)
 );
 
@@ -26,6 +33,9 @@ create table ledger_head (
   size bigint not null check (size >= 0),
   root bytea not null check (octet_length(root) = 32),
   frontier bytea not null check (octet_length(frontier) % 32 = 0),
+  -- The (xid, seq) of the last event sequenced: the sequencer's watermark.
+  last_xid xid8 not null,
+  last_seq bigint not null,
   updated_at timestamptz not null default now()
 );
 
