@@ -1,11 +1,21 @@
+import { hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config/config.ts';
+import { type Config, ConfigError } from './config/config.ts';
+import { BlindIndex } from './crypto/blind-index/tokens.ts';
 import { type KeyRing, openKeyRing } from './crypto/keyring/keyring.ts';
 import { openPkcs11 } from './crypto/keyring/pkcs11.ts';
 import { KeyVault } from './crypto/vault/key-vault.ts';
+import { type Dictionary, parseDictionary } from './domain/dictionary/index.ts';
+import { HavenError } from './domain/errors.ts';
+import type { GateContext } from './gate/context.ts';
+import { completeUnfinishedErasures } from './gate/erasure.ts';
+import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import type { PolicyEngine } from './policy/engine.ts';
+import { activeEngine } from './policy/policy-store.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
 import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from './store/migrate.ts';
@@ -25,6 +35,11 @@ export interface Haven {
   identity: IdentityContext;
   /** The audit ledger's origin, signing key and verifier key (AUD-3). */
   ledger: LedgerIdentity;
+  dictionary: Dictionary;
+  /** The one gate to personal data: everything that reads or writes it goes through here. */
+  gate: GateContext;
+  /** Installs a newly approved policy version (ACC-2). */
+  setPolicies(engine: PolicyEngine): void;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -81,6 +96,24 @@ async function openKeys(config: Config): Promise<KeyRing> {
   });
 }
 
+export const SHIPPED_DICTIONARY = new URL('../dictionaries/refugee-registration.yaml', import.meta.url);
+
+export function loadDictionary(config: Config): Dictionary {
+  const file = config.dictionaryFile ? path.resolve(config.dictionaryFile) : SHIPPED_DICTIONARY;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError('HAVEN_DICTIONARY_FILE', `cannot read ${file}`);
+  }
+  try {
+    return parseDictionary(text, path.basename(typeof file === 'string' ? file : file.pathname));
+  } catch (error) {
+    if (error instanceof HavenError) throw new ConfigError('HAVEN_DICTIONARY_FILE', error.message);
+    throw error;
+  }
+}
+
 export async function openHaven(config: Config, options: OpenOptions = {}): Promise<Haven> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const keyRing = await openKeys(config);
@@ -99,14 +132,35 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await keyRing.close();
     opened.release();
   };
+  let gate: GateContext;
+  let dictionary: Dictionary;
+  let policies: PolicyEngine;
   try {
     if (options.migrate) {
       const applied = await migrate(opened.db);
       const vaultApplied = await migrate(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
-      if (applied.length + vaultApplied.length > 0)
+      if (applied.length + vaultApplied.length > 0) {
         logger.info({ applied, vaultApplied }, 'database migrations applied');
+      }
     }
     await vault.open();
+    dictionary = loadDictionary(config);
+    await syncPurposes(opened.db, dictionary);
+    policies = await activeEngine(opened.db);
+    gate = {
+      db: opened.db,
+      vault,
+      dictionary,
+      index: new BlindIndex(keyRing.secret('blind-index')),
+      policies: () => policies,
+      purposes: new PurposeRegister(opened.db, dictionary),
+      importSecret: Buffer.from(
+        hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/import-keys/v1', 32),
+      ),
+      now: () => new Date(),
+    };
+    const finished = await completeUnfinishedErasures(gate);
+    if (finished > 0) logger.warn({ finished }, 'completed erasures interrupted by a crash');
   } catch (error) {
     await closeAll();
     throw error;
@@ -118,6 +172,11 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     vault,
     identity: identityContext(config, keyRing),
     ledger: ledgerIdentity(config.ledgerName, keyRing),
+    dictionary,
+    gate,
+    setPolicies(engine) {
+      policies = engine;
+    },
     logger,
     close: closeAll,
   };

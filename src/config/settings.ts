@@ -113,6 +113,11 @@ export const settings = {
     default: 300,
     doc: 'Longest time an unwrapped data key stays in memory.',
   },
+  dictionaryFile: {
+    env: 'HAVEN_DICTIONARY_FILE',
+    type: { kind: 'string' },
+    doc: 'The data dictionary (YAML or JSON): fields, field groups, purposes and their data sets (MIN-1, MIN-2). Default: the shipped dictionaries/refugee-registration.yaml.',
+  },
   ledgerOrigin: {
     env: 'HAVEN_LEDGER_ORIGIN',
     type: {

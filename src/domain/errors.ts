@@ -13,7 +13,17 @@ export interface HavenErrorOptions {
   fields?: readonly FieldProblem[];
   /** Seconds after which a retry may succeed (throttling). */
   retryAfter?: number;
+  /** For refusals of personal data: each field group withheld and why (ACC-9). */
+  withheld?: readonly Withheld[];
   cause?: unknown;
+}
+
+export interface Withheld {
+  group: string;
+  /** Stable reason codes, e.g. `no-consent-or-legal-basis`, `not-in-caseload`, `tier-too-low`. */
+  reasons: readonly string[];
+  /** Fields of an otherwise readable group that the purpose may not use. */
+  fields?: readonly string[];
 }
 
 export interface FieldProblem {
@@ -28,6 +38,7 @@ export class HavenError extends Error {
   readonly reason: string | undefined;
   readonly fields: readonly FieldProblem[] | undefined;
   readonly retryAfter: number | undefined;
+  readonly withheld: readonly Withheld[] | undefined;
 
   constructor(code: string, message: string, options: HavenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -37,6 +48,7 @@ export class HavenError extends Error {
     this.reason = options.reason;
     this.fields = options.fields;
     this.retryAfter = options.retryAfter;
+    this.withheld = options.withheld;
   }
 }
 

@@ -15,11 +15,14 @@ import { openApiInfo } from './openapi.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { governanceRoutes } from './routes/governance.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { personRecordRoutes } from './routes/person-records.ts';
+import { personRoutes } from './routes/persons.ts';
 import { setupRoutes } from './routes/setup.ts';
-import { ErrorBody } from './schemas.ts';
+import { ErrorBody, Withheld } from './schemas.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -55,6 +58,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.addSchema(Withheld);
   app.addSchema(ErrorBody);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -121,6 +125,9 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   accountRoutes(app, haven);
   adminRoutes(app, haven);
   ledgerRoutes(app, haven);
+  personRoutes(app, haven);
+  personRecordRoutes(app, haven);
+  governanceRoutes(app, haven);
   pageRoutes(app, haven);
   return app;
 }

@@ -83,6 +83,7 @@ export function sendError(error: HavenError, request: FastifyRequest, reply: Fas
       requestId: request.id,
       ...(error.reason ? { reason: error.reason } : {}),
       ...(error.fields ? { fields: error.fields } : {}),
+      ...(error.withheld ? { withheld: error.withheld } : {}),
     });
 }
 

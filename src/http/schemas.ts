@@ -2,6 +2,15 @@ import { Type } from 'typebox';
 
 /** Shapes shared by many routes; each route's schema validates requests and documents the API (OpenAPI). */
 
+export const Withheld = Type.Object(
+  {
+    group: Type.String({ description: 'Field group' }),
+    reasons: Type.Array(Type.String(), { description: 'Stable reason codes (ACC-9)' }),
+    fields: Type.Optional(Type.Array(Type.String(), { description: 'Fields the purpose may not use' })),
+  },
+  { $id: 'Withheld', description: 'A field group (or some of its fields) withheld, and why.' },
+);
+
 export const ErrorBody = Type.Object(
   {
     code: Type.String({ description: 'Stable error code; match on this, not on the message.' }),
@@ -19,6 +28,7 @@ export const ErrorBody = Type.Object(
         }),
       ),
     ),
+    withheld: Type.Optional(Type.Array(Type.Ref('Withheld'))),
   },
   { $id: 'Error', description: 'Every error response has this shape; it never holds a submitted value.' },
 );

@@ -7,7 +7,6 @@ import {
   EMPTY_ROOT,
   foldRight,
   inclusionProofPlan,
-  leafHash,
   type NodeId,
   nodeKey,
   rootNodes,

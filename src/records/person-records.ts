@@ -3,6 +3,7 @@
  * personal data without asking whether the caller may see it. See README.md in this folder.
  */
 import { randomUUID } from 'node:crypto';
+import { open, seal } from '../crypto/aead.ts';
 import { openGroup, sealGroup } from '../crypto/envelope.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
 import { HavenError } from '../domain/errors.ts';
@@ -25,12 +26,17 @@ export interface PersonMeta {
   groups: string[];
 }
 
+/** Blind-index tokens per field group. */
+export type GroupTokens = Record<string, readonly Buffer[]>;
+
 export interface NewPerson {
   id?: string;
   organisationId: string;
   dictionary: { name: string; version: number };
   groups: GroupValues;
-  tokens: readonly Buffer[];
+  tokens: GroupTokens;
+  /** Keyed hash of a bulk-import line reference (idempotent imports). */
+  importKey?: Buffer;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,13 +51,18 @@ function erased(): HavenError {
   });
 }
 
-async function insertTokens(tx: Sql, personId: string, tokens: readonly Buffer[]): Promise<void> {
-  const unique = [...new Map(tokens.map((t) => [t.toString('hex'), t])).values()];
-  if (unique.length === 0) return;
-  await tx.query('insert into person_token (token, person_id) select unnest($1::bytea[]), $2', [
-    unique,
-    personId,
-  ]);
+async function insertTokens(tx: Sql, personId: string, tokens: GroupTokens): Promise<void> {
+  const rows = new Map<string, [Buffer, string]>();
+  for (const [group, list] of Object.entries(tokens)) {
+    for (const token of list) rows.set(`${group}:${token.toString('hex')}`, [token, group]);
+  }
+  if (rows.size === 0) return;
+  const values = [...rows.values()];
+  await tx.query(
+    `insert into person_token (token, person_id, field_group)
+     select t, $2, g from unnest($1::bytea[], $3::text[]) as x(t, g)`,
+    [values.map((v) => v[0]), personId, values.map((v) => v[1])],
+  );
 }
 
 /**
@@ -67,8 +78,8 @@ export async function createPerson(
   const dek = await vault.createPersonKey(id);
   try {
     await tx.query(
-      `insert into person (id, organisation_id, dictionary, dictionary_version) values ($1, $2, $3, $4)`,
-      [id, input.organisationId, input.dictionary.name, input.dictionary.version],
+      `insert into person (id, organisation_id, dictionary, dictionary_version, import_key) values ($1, $2, $3, $4, $5)`,
+      [id, input.organisationId, input.dictionary.name, input.dictionary.version, input.importKey ?? null],
     );
     const names = Object.keys(input.groups);
     if (names.length > 0) {
@@ -157,15 +168,15 @@ export async function readGroups(
 }
 
 /**
- * Replaces whole field groups (the gate merges a partial change first) and, when given, the person's tokens.
- * Returns the new record version; every rewritten group is encrypted at that version.
+ * Replaces whole field groups (the gate merges a partial change first) and their tokens. Returns the new record
+ * version; every rewritten group is encrypted at that version.
  */
 export async function writeGroups(
   vault: KeyVault,
   tx: Sql,
   person: PersonMeta,
   groups: GroupValues,
-  tokens?: readonly Buffer[],
+  tokens: GroupTokens,
 ): Promise<number> {
   if (person.status !== 'active') throw erased();
   const { rows } = await tx.query<{ version: number }>(
@@ -194,10 +205,11 @@ export async function writeGroups(
   } finally {
     dek.fill(0);
   }
-  if (tokens) {
-    await tx.query('delete from person_token where person_id = $1', [person.id]);
-    await insertTokens(tx, person.id, tokens);
-  }
+  await tx.query('delete from person_token where person_id = $1 and field_group = any($2::text[])', [
+    person.id,
+    Object.keys(tokens),
+  ]);
+  await insertTokens(tx, person.id, tokens);
   return version;
 }
 
@@ -250,6 +262,10 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
   await vault.destroyPersonKey(personId);
   await tx.query('delete from person_group where person_id = $1', [personId]);
   await tx.query('delete from person_token where person_id = $1', [personId]);
+  // What else held sealed parts of the person: unreadable now, and no longer needed.
+  for (const table of ['processing_basis', 'correction', 'break_glass', 'caseload_assignment']) {
+    await tx.query(`delete from ${table} where person_id = $1`, [personId]);
+  }
   await tx.query(
     `update person set status = 'erased', erased_at = coalesce(erased_at, now()), updated_at = now()
       where id = $1 and status <> 'erased'`,
@@ -261,4 +277,40 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
 export async function unfinishedErasures(sql: Sql): Promise<string[]> {
   const { rows } = await sql.query<{ id: string }>(`select id from person where status = 'erasing'`);
   return rows.map((r) => r.id);
+}
+
+/** Seals a value that belongs to a person (consent details, a proposed correction) under their data key. */
+export async function sealForPerson(
+  vault: KeyVault,
+  personId: string,
+  context: string,
+  value: unknown,
+): Promise<Buffer> {
+  const dek = await vault.personKey(personId);
+  if (!dek) throw erased();
+  try {
+    return seal(
+      dek,
+      Buffer.from(JSON.stringify(value), 'utf8'),
+      Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`),
+    );
+  } finally {
+    dek.fill(0);
+  }
+}
+
+export async function openForPerson<T>(
+  vault: KeyVault,
+  personId: string,
+  context: string,
+  sealed: Buffer,
+): Promise<T> {
+  const dek = await vault.personKey(personId);
+  if (!dek) throw erased();
+  try {
+    const plain = open(dek, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
+    return JSON.parse(plain.toString('utf8')) as T;
+  } finally {
+    dek.fill(0);
+  }
 }

@@ -43,30 +43,33 @@ function normalised(kind: 'date' | 'phone' | 'document', value: string): string 
   }
 }
 
+/** The tokens of the given field groups' values, per group (groups without indexed fields get an empty list). */
 export function personTokens(
   index: BlindIndex,
   dictionary: Dictionary,
   organisationId: string,
   groups: Values,
-): Buffer[] {
-  const tokens: Buffer[] = [];
-  const add = (field: string, kind: TokenKind, key: string) =>
-    tokens.push(index.token(organisationId, field, kind, key));
+): Record<string, Buffer[]> {
+  const byGroup: Record<string, Buffer[]> = {};
+  for (const group of Object.keys(groups)) byGroup[group] = [];
   for (const spec of dictionary.blindIndexes) {
     const group = dictionary.groupOf(spec.field)?.name;
-    if (!group) continue;
+    const tokens = group === undefined ? undefined : byGroup[group];
+    if (!group || !tokens) continue;
+    const add = (kind: TokenKind, key: string) =>
+      tokens.push(index.token(organisationId, spec.path, kind, key));
     for (const value of valuesAt(groups, group, spec.path)) {
       if (spec.kind === 'name') {
         const keys = nameSearchKeys(value);
-        for (const key of keys.exact) add(spec.path, 'exact', key);
-        for (const key of keys.skeleton) add(spec.path, 'skeleton', key);
+        for (const key of keys.exact) add('exact', key);
+        for (const key of keys.skeleton) add('skeleton', key);
       } else {
         const key = normalised(spec.kind, value);
-        if (key !== undefined) add(spec.path, 'exact', key);
+        if (key !== undefined) add('exact', key);
       }
     }
   }
-  return tokens;
+  return byGroup;
 }
 
 export interface SearchCriteria {
@@ -91,6 +94,8 @@ export function searchTerms(
   dictionary: Dictionary,
   organisationId: string,
   criteria: SearchCriteria,
+  /** Only fields this returns true for are searched (the gate passes "the declared purpose may use it"). */
+  fieldAllowed: (field: string) => boolean = () => true,
 ): SearchTerms {
   const exact: Buffer[][] = [];
   const similar: Buffer[][] = [];
@@ -98,7 +103,10 @@ export function searchTerms(
   // A name search looks at the person's own names, not at the names of relatives they listed.
   const specs = (kind: string) =>
     dictionary.blindIndexes.filter(
-      (s) => s.kind === kind && (kind !== 'name' || dictionary.field(s.field)?.category === 'name'),
+      (s) =>
+        s.kind === kind &&
+        fieldAllowed(s.field) &&
+        (kind !== 'name' || dictionary.field(s.field)?.category === 'name'),
     );
   if (criteria.name !== undefined) {
     const words = nameTokens(criteria.name);

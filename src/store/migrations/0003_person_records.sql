@@ -26,10 +26,12 @@ create table person_group (
 );
 
 -- Blind-index tokens: truncated HMACs of normalised values under keys that are per organisation and per field,
--- so a token identifies its field and organisation by itself. Lookups are by token.
+-- so a token identifies its field and organisation by itself. Lookups are by token. Tokens are kept per field
+-- group, so changing one group replaces its tokens without decrypting the others.
 create table person_token (
   token bytea not null check (octet_length(token) = 16),
   person_id uuid not null references person (id) on delete cascade,
-  primary key (token, person_id)
+  field_group text not null,
+  primary key (token, person_id, field_group)
 );
-create index person_token_person on person_token (person_id);
+create index person_token_person on person_token (person_id, field_group);

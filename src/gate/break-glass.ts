@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { HavenError } from '../domain/errors.ts';
+import { recordAuditEvents } from '../ledger/events.ts';
+import { openForPerson, sealForPerson } from '../records/person-records.ts';
+import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { decideOne, groupInfo, recordRefusal, refusal } from './decide.ts';
+import { loadPerson } from './person-facts.ts';
+import { inTransaction, ok, refused } from './transaction.ts';
+
+/**
+ * Break-glass (ACC-8): emergency access outside the caseload or without a recorded basis. It needs a written
+ * justification, is limited to one person, a purpose and field groups, ends by itself (default 4 hours), alerts
+ * the DPO at once, and is reviewed afterwards by the DPO. The policies still apply tiers, passkeys, organisation
+ * isolation and prohibited purposes.
+ */
+
+export const DEFAULT_MINUTES = 240;
+const MAX_MINUTES = 24 * 60;
+
+export interface BreakGlassGrant {
+  id: string;
+  accountId: string;
+  personId: string;
+  purpose: string;
+  fieldGroups: string[];
+  startsAt: string;
+  endsAt: string;
+  endedEarlyAt: string | null;
+  active: boolean;
+  reviewed: { outcome: string; at: string } | null;
+}
+
+interface GrantRow {
+  id: string;
+  account_id: string;
+  person_id: string;
+  organisation_id: string;
+  purpose: string;
+  field_groups: string[];
+  justification: Buffer;
+  starts_at: Date;
+  ends_at: Date;
+  ended_early_at: Date | null;
+  reviewed_at: Date | null;
+  review_outcome: string | null;
+  active: boolean;
+}
+
+const COLUMNS = `id, account_id, person_id, organisation_id, purpose, field_groups, justification, starts_at, ends_at,
+  ended_early_at, reviewed_at, review_outcome, (ends_at > now() and ended_early_at is null) as active`;
+
+const toGrant = (row: GrantRow): BreakGlassGrant => ({
+  id: row.id,
+  accountId: row.account_id,
+  personId: row.person_id,
+  purpose: row.purpose,
+  fieldGroups: row.field_groups,
+  startsAt: row.starts_at.toISOString(),
+  endsAt: row.ends_at.toISOString(),
+  endedEarlyAt: row.ended_early_at?.toISOString() ?? null,
+  active: row.active,
+  reviewed: row.reviewed_at ? { outcome: row.review_outcome!, at: row.reviewed_at.toISOString() } : null,
+});
+
+function staffActor(request: GateRequest) {
+  if (request.actor.kind !== 'staff') {
+    throw new HavenError('access-denied', 'Only staff use break-glass.', {
+      status: 403,
+      reason: 'not-permitted',
+    });
+  }
+  return request.actor;
+}
+
+export async function requestBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  personId: string,
+  input: { justification: string; minutes?: number; fieldGroups?: string[] },
+): Promise<BreakGlassGrant> {
+  const actor = staffActor(request);
+  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const justification = input.justification?.trim() ?? '';
+  if (justification.length < 30 || justification.length > 4000) {
+    throw new HavenError(
+      'justification-required',
+      'Write why this is an emergency (at least 30 characters).',
+      {
+        status: 422,
+        reason: 'ACC-8',
+      },
+    );
+  }
+  const minutes = input.minutes ?? DEFAULT_MINUTES;
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > MAX_MINUTES) {
+    throw new HavenError(
+      'duration-invalid',
+      `Break-glass lasts from 5 minutes to ${MAX_MINUTES / 60} hours.`,
+      { status: 422 },
+    );
+  }
+  const usable = ctx.dictionary.groups
+    .map((g) => g.name)
+    .filter((g) => groupInfo(ctx.dictionary, g).purposes.includes(purpose.name));
+  const groups = input.fieldGroups ?? usable;
+  if (groups.length === 0 || groups.some((g) => !usable.includes(g))) {
+    throw new HavenError('scope-invalid', 'Choose field groups that the declared purpose may use.', {
+      status: 422,
+    });
+  }
+  return inTransaction<BreakGlassGrant>(ctx.db, async (tx) => {
+    const loaded = await loadPerson(tx, request, personId, 'break-glass.start');
+    if (!loaded.ok) return loaded;
+    const decision = decideOne(
+      ctx,
+      actor,
+      'request-break-glass',
+      { type: 'Person', person: loaded.value.facts },
+      purpose,
+    );
+    if (!decision.allowed) {
+      await recordRefusal(tx, request, 'break-glass.start', personId, decision.reasons[0]!);
+      return refused(refusal(decision.reasons));
+    }
+    const id = randomUUID();
+    const sealed = await sealForPerson(ctx.vault, personId, `break-glass:${id}`, { justification });
+    const { rows } = await tx.query<GrantRow>(
+      `insert into break_glass (id, account_id, organisation_id, person_id, purpose, field_groups, justification, ends_at)
+       values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(mins => $8)) returning ${COLUMNS}`,
+      [id, actor.accountId, actor.organisationId, personId, purpose.name, groups, sealed, minutes],
+    );
+    // The DPO learns of it at once (ACC-8).
+    await tx.query(
+      'insert into alert (id, organisation_id, kind, subject, raised_by) values ($1, $2, $3, $4, $5)',
+      [randomUUID(), actor.organisationId, 'break-glass', id, actor.accountId],
+    );
+    await recordAuditEvents(tx, [
+      {
+        actor: auditActor(actor),
+        action: 'break-glass.start',
+        purpose: purpose.name,
+        subject: personId,
+        subjectType: 'person',
+        fieldGroups: groups,
+        decision: 'allow',
+        reason: 'emergency',
+        ...(request.requestId ? { requestId: request.requestId } : {}),
+      },
+    ]);
+    return ok(toGrant(rows[0]!));
+  });
+}
+
+/** The grants a staff member holds (for the banner and countdown), or every unreviewed one for the DPO. */
+export async function listBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  scope: 'mine' | 'to-review',
+): Promise<BreakGlassGrant[]> {
+  const actor = staffActor(request);
+  if (scope === 'to-review' && actor.role !== 'dpo') {
+    throw new HavenError('access-denied', 'Only the DPO reviews break-glass use.', {
+      status: 403,
+      reason: 'not-permitted',
+    });
+  }
+  const { rows } = await ctx.db.query<GrantRow>(
+    scope === 'mine'
+      ? `select ${COLUMNS} from break_glass where account_id = $1 and ends_at > now() - interval '1 day' order by starts_at desc`
+      : `select ${COLUMNS} from break_glass where organisation_id = $1 and reviewed_at is null order by starts_at`,
+    [scope === 'mine' ? actor.accountId : actor.organisationId],
+  );
+  return rows.map(toGrant);
+}
+
+export async function endBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  grantId: string,
+): Promise<BreakGlassGrant> {
+  const actor = staffActor(request);
+  const { rows } = await ctx.db.query<GrantRow>(
+    `update break_glass set ended_early_at = now()
+      where id = $1 and account_id = $2 and ended_early_at is null and ends_at > now() returning ${COLUMNS}`,
+    [/^[0-9a-f-]{36}$/i.test(grantId) ? grantId : '00000000-0000-0000-0000-000000000000', actor.accountId],
+  );
+  if (!rows[0])
+    throw new HavenError('break-glass-not-found', 'No active break-glass grant of yours with that id.', {
+      status: 404,
+    });
+  await recordAuditEvents(ctx.db, [
+    {
+      actor: auditActor(actor),
+      action: 'break-glass.end',
+      purpose: rows[0].purpose,
+      subject: rows[0].person_id,
+      subjectType: 'person',
+      decision: 'allow',
+      reason: 'ended-early',
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+  ]);
+  return toGrant(rows[0]);
+}
+
+/** The DPO reviews a grant after the fact (ACC-8): reads the justification and records the outcome. */
+export async function reviewBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  grantId: string,
+  review?: { outcome: 'justified' | 'not-justified'; notes?: string },
+): Promise<BreakGlassGrant & { justification: string }> {
+  const actor = staffActor(request);
+  if (actor.role !== 'dpo') {
+    throw new HavenError('access-denied', 'Only the DPO reviews break-glass use.', {
+      status: 403,
+      reason: 'not-permitted',
+    });
+  }
+  return inTransaction(ctx.db, async (tx) => {
+    const { rows } = await tx.query<GrantRow>(
+      `select ${COLUMNS} from break_glass where id = $1 and organisation_id = $2 for update`,
+      [
+        /^[0-9a-f-]{36}$/i.test(grantId) ? grantId : '00000000-0000-0000-0000-000000000000',
+        actor.organisationId,
+      ],
+    );
+    const row = rows[0];
+    if (!row)
+      return refused(
+        new HavenError('break-glass-not-found', 'No break-glass grant with that id in your organisation.', {
+          status: 404,
+        }),
+      );
+    if (row.account_id === actor.accountId) {
+      return refused(
+        new HavenError('access-denied', 'Someone else must review your own break-glass use.', {
+          status: 403,
+          reason: 'own-proposal',
+        }),
+      );
+    }
+    const { justification } = await openForPerson<{ justification: string }>(
+      ctx.vault,
+      row.person_id,
+      `break-glass:${row.id}`,
+      row.justification,
+    );
+    let grant = toGrant(row);
+    if (review) {
+      if (row.reviewed_at)
+        return refused(
+          new HavenError('already-reviewed', 'This grant was already reviewed.', { status: 409 }),
+        );
+      const notes = review.notes
+        ? await sealForPerson(ctx.vault, row.person_id, `break-glass-review:${row.id}`, review.notes)
+        : null;
+      const updated = await tx.query<GrantRow>(
+        `update break_glass set reviewed_by = $2, reviewed_at = now(), review_outcome = $3, review_notes = $4
+          where id = $1 returning ${COLUMNS}`,
+        [row.id, actor.accountId, review.outcome, notes],
+      );
+      grant = toGrant(updated.rows[0]!);
+      await tx.query(
+        `update alert set acknowledged_by = $2, acknowledged_at = now() where subject = $1 and acknowledged_at is null`,
+        [row.id, actor.accountId],
+      );
+    }
+    await recordAuditEvents(tx, [
+      {
+        actor: auditActor(actor),
+        action: review ? 'break-glass.review' : 'break-glass.view',
+        purpose: row.purpose,
+        subject: row.person_id,
+        subjectType: 'person',
+        decision: 'allow',
+        reason: review?.outcome ?? 'ok',
+        ...(request.requestId ? { requestId: request.requestId } : {}),
+      },
+    ]);
+    return ok({ ...grant, justification });
+  });
+}

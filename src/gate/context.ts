@@ -1,0 +1,48 @@
+import type { BlindIndex } from '../crypto/blind-index/tokens.ts';
+import type { KeyVault } from '../crypto/vault/key-vault.ts';
+import type { Dictionary } from '../domain/dictionary/index.ts';
+import type { Role } from '../domain/roles.ts';
+import type { AuditActor } from '../ledger/events.ts';
+import type { PolicyEngine } from '../policy/engine.ts';
+import type { Database } from '../store/database.ts';
+import type { PurposeRegister } from './purposes.ts';
+
+/** What the gate works with, passed explicitly: storage, keys, the dictionary, the policies, the register. */
+export interface GateContext {
+  db: Database;
+  vault: KeyVault;
+  dictionary: Dictionary;
+  index: BlindIndex;
+  /** The active policy version; replaced when a change is approved (ACC-2). */
+  policies(): PolicyEngine;
+  purposes: PurposeRegister;
+  /** Secret for keyed hashes of import references. */
+  importSecret: Buffer;
+  now(): Date;
+}
+
+/** Who is asking (architecture.md, "The one gate", step 1). */
+export type Actor =
+  | {
+      kind: 'staff';
+      accountId: string;
+      organisationId: string;
+      role: Role;
+      tier: number;
+      /** 1 password, 2 + TOTP, 3 + passkey (ACC-3). */
+      assurance: number;
+    }
+  | { kind: 'importer'; organisationId: string; importId: string };
+
+/** One request through the gate: who, why (the declared purpose), and the request id for the ledger. */
+export interface GateRequest {
+  actor: Actor;
+  /** Mandatory: there is no default purpose (PUR-1). */
+  purpose: string | undefined;
+  requestId?: string;
+}
+
+export function auditActor(actor: Actor): AuditActor {
+  if (actor.kind === 'importer') return { kind: 'cli', organisation: actor.organisationId };
+  return { kind: 'staff', account: actor.accountId, organisation: actor.organisationId, role: actor.role };
+}

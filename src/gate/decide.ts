@@ -1,0 +1,192 @@
+import type { Dictionary } from '../domain/dictionary/index.ts';
+import { HavenError, type Withheld } from '../domain/errors.ts';
+import { type NewAuditEvent, recordAuditEvents } from '../ledger/events.ts';
+import type {
+  ContextFacts,
+  Decision,
+  PersonDataAction,
+  PersonFacts,
+  PolicyAction,
+  PrincipalFacts,
+  ResourceFacts,
+} from '../policy/requests.ts';
+import type { Sql } from '../store/database.ts';
+import { type Actor, auditActor, type GateContext, type GateRequest } from './context.ts';
+import { explain, primaryReason } from './explain.ts';
+import type { BasisFacts } from './facts.ts';
+import type { ResolvedPurpose } from './purposes.ts';
+
+/** Building policy requests from what the gate knows, and writing every decision to the ledger (AUD-1). */
+
+export function principalOf(actor: Actor): PrincipalFacts {
+  if (actor.kind === 'importer')
+    return { type: 'Importer', id: actor.importId, organisation: actor.organisationId };
+  return {
+    type: 'Staff',
+    id: actor.accountId,
+    organisation: actor.organisationId,
+    role: actor.role,
+    tier: actor.tier,
+  };
+}
+
+export function contextOf(
+  actor: Actor,
+  purpose: ResolvedPurpose,
+  basis: BasisFacts,
+  breakGlass = false,
+): ContextFacts {
+  return {
+    purpose: {
+      name: purpose.name,
+      prohibited: purpose.prohibited,
+      usable: purpose.usable,
+      legalBases: purpose.legalBases,
+    },
+    basis: { state: basis.state, kind: basis.kind },
+    assurance: actor.kind === 'staff' ? actor.assurance : 3,
+    breakGlass,
+  };
+}
+
+export const NOT_APPLICABLE: BasisFacts = { state: 'not-applicable', kind: 'none' };
+
+/** Per dictionary: each group's tier and the purposes that may use a field of it (sorted once). */
+const groupFacts = new WeakMap<Dictionary, Map<string, { tier: number; purposes: string[] }>>();
+
+export function groupInfo(dictionary: Dictionary, group: string): { tier: number; purposes: string[] } {
+  let facts = groupFacts.get(dictionary);
+  if (!facts) {
+    facts = new Map();
+    for (const g of dictionary.groups) {
+      const purposes = new Set(dictionary.fieldsOfGroup(g.name).flatMap((f) => f.purposes));
+      facts.set(g.name, { tier: g.tier, purposes: [...purposes].sort() });
+    }
+    groupFacts.set(dictionary, facts);
+  }
+  const info = facts.get(group);
+  if (!info)
+    throw new HavenError('field-group-unknown', `Field group ${group} is not in the data dictionary.`, {
+      status: 500,
+    });
+  return info;
+}
+
+export interface GroupDecision extends Decision {
+  group: string;
+}
+
+/** One decision per field group (architecture.md, "The one gate", step 3). */
+export function decideGroups(
+  ctx: GateContext,
+  actor: Actor,
+  action: PersonDataAction,
+  purpose: ResolvedPurpose,
+  person: PersonFacts,
+  groups: readonly string[],
+  basis: BasisFacts,
+  breakGlassGroups: ReadonlySet<string> = new Set(),
+): GroupDecision[] {
+  const engine = ctx.policies();
+  const principal = principalOf(actor);
+  return groups.map((group) => {
+    const info = groupInfo(ctx.dictionary, group);
+    const resource: ResourceFacts = {
+      type: 'PersonGroup',
+      person,
+      group,
+      tier: info.tier,
+      purposes: info.purposes,
+    };
+    const context = contextOf(actor, purpose, basis, breakGlassGroups.has(group));
+    return { group, ...engine.decide({ principal, action, resource, context }) };
+  });
+}
+
+export function decideOne(
+  ctx: GateContext,
+  actor: Actor,
+  action: PolicyAction,
+  resource: ResourceFacts,
+  purpose: ResolvedPurpose,
+  basis: BasisFacts = NOT_APPLICABLE,
+): Decision {
+  return ctx
+    .policies()
+    .decide({ principal: principalOf(actor), action, resource, context: contextOf(actor, purpose, basis) });
+}
+
+/**
+ * Ledger events for a set of group decisions: one `allow` event naming the groups allowed, and one `deny` event
+ * per reason naming the groups it closed. Written in the caller's transaction, with the data change if any.
+ */
+export async function recordGroupDecisions(
+  tx: Sql,
+  request: GateRequest,
+  action: string,
+  personId: string | undefined,
+  decisions: readonly GroupDecision[],
+): Promise<void> {
+  const base = {
+    actor: auditActor(request.actor),
+    action,
+    ...(request.purpose ? { purpose: request.purpose } : {}),
+    ...(personId ? { subject: personId, subjectType: 'person' as const } : {}),
+    ...(request.requestId ? { requestId: request.requestId } : {}),
+  };
+  const events: NewAuditEvent[] = [];
+  const allowed = decisions.filter((d) => d.allowed).map((d) => d.group);
+  if (allowed.length > 0) events.push({ ...base, fieldGroups: allowed, decision: 'allow', reason: 'ok' });
+  const byReason = new Map<string, string[]>();
+  for (const d of decisions.filter((x) => !x.allowed)) {
+    const reason = primaryReason(d.reasons);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), d.group]);
+  }
+  for (const [reason, groups] of byReason)
+    events.push({ ...base, fieldGroups: groups, decision: 'deny', reason });
+  await recordAuditEvents(tx, events);
+}
+
+/** A refusal in one event (person-level actions, or a request refused before any group was considered). */
+export async function recordRefusal(
+  tx: Sql,
+  request: GateRequest,
+  action: string,
+  personId: string | undefined,
+  reason: string,
+): Promise<void> {
+  await recordAuditEvents(tx, [
+    {
+      actor: auditActor(request.actor),
+      action,
+      ...(request.purpose && /^[a-z0-9][a-z0-9.:_-]{0,79}$/.test(request.purpose)
+        ? { purpose: request.purpose }
+        : {}),
+      ...(personId ? { subject: personId, subjectType: 'person' as const } : {}),
+      decision: 'deny',
+      reason,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+  ]);
+}
+
+export function withheldOf(decisions: readonly GroupDecision[]): Withheld[] {
+  return decisions.filter((d) => !d.allowed).map((d) => ({ group: d.group, reasons: d.reasons }));
+}
+
+/** The error for a request refused outright, with the reason and every group withheld (ACC-9). */
+export function refusal(reasons: readonly string[], withheld?: Withheld[]): HavenError {
+  const reason = primaryReason(reasons);
+  if (reason === 'other-organisation' || reason === 'person-not-found') {
+    // Another organisation's person is as invisible as one that does not exist.
+    return new HavenError('person-not-found', explain('person-not-found'), {
+      status: 404,
+      reason: 'person-not-found',
+    });
+  }
+  return new HavenError('access-denied', explain(reason), {
+    status: 403,
+    reason,
+    ...(withheld && withheld.length > 0 ? { withheld } : {}),
+  });
+}

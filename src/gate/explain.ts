@@ -1,0 +1,49 @@
+/**
+ * What each refusal means, for the person refused (ACC-9). The codes are stable; the web app translates them.
+ * No message names a value or says more about the person than the code does.
+ */
+const MESSAGES: Record<string, string> = {
+  'purpose-prohibited': 'This purpose is prohibited: Haven never processes data for it (PUR-2).',
+  'purpose-not-usable':
+    'This purpose is suspended, or its data protection impact assessment is not approved.',
+  'other-organisation': 'This person is not registered by your organisation.',
+  'tier-too-low': 'This information is above your clearance tier.',
+  'passkey-required': 'This information needs a sign-in with a passkey.',
+  'not-in-caseload': 'This person is not in your caseload.',
+  'not-in-purpose-data-set': 'This information is not needed for the purpose you declared.',
+  'no-consent-or-legal-basis': 'There is no consent or other legal basis on record for this purpose.',
+  'consent-withdrawn': 'The person withdrew their consent for this purpose.',
+  'consent-expired': 'The person’s consent for this purpose has expired.',
+  'legal-basis-not-allowed': 'The legal basis on record is not one this purpose accepts.',
+  'own-proposal': 'Someone other than the proposer must approve this.',
+  'not-permitted': 'Your role does not allow this.',
+  'policy-error': 'The access policies could not decide this request; it is refused.',
+  'person-not-found': 'No person with that id is visible to you.',
+};
+
+export function explain(reason: string): string {
+  return MESSAGES[reason] ?? 'This is not allowed.';
+}
+
+/** The most telling reason of several, for one-line refusals (the full list is in `withheld`). */
+const PRIORITY = [
+  'purpose-prohibited',
+  'purpose-not-usable',
+  'other-organisation',
+  'consent-withdrawn',
+  'consent-expired',
+  'no-consent-or-legal-basis',
+  'legal-basis-not-allowed',
+  'not-in-caseload',
+  'not-in-purpose-data-set',
+  'tier-too-low',
+  'passkey-required',
+  'own-proposal',
+  'policy-error',
+  'not-permitted',
+];
+
+export function primaryReason(reasons: readonly string[]): string {
+  for (const code of PRIORITY) if (reasons.includes(code)) return code;
+  return reasons[0] ?? 'not-permitted';
+}

@@ -1,0 +1,57 @@
+import { HavenError } from '../domain/errors.ts';
+import type { PersonFacts } from '../policy/requests.ts';
+import { isPersonId, type PersonMeta, personMeta } from '../records/person-records.ts';
+import type { Sql } from '../store/database.ts';
+import type { GateRequest } from './context.ts';
+import { recordRefusal } from './decide.ts';
+import { explain } from './explain.ts';
+import { caseloadOf } from './facts.ts';
+import { type Outcome, ok, refused } from './transaction.ts';
+
+/**
+ * Loads what the policies need to know about a person — organisation, caseload, status — without decrypting
+ * anything. A guessed, unknown or erased id is refused here, with a ledger event, before any decision.
+ */
+export async function loadPerson(
+  tx: Sql,
+  request: GateRequest,
+  personId: string,
+  action: string,
+  options: { lock?: boolean } = {},
+): Promise<Outcome<{ meta: PersonMeta; facts: PersonFacts }>> {
+  const meta = isPersonId(personId) ? await personMeta(tx, personId, options) : undefined;
+  if (!meta) {
+    await recordRefusal(tx, request, action, isPersonId(personId) ? personId : undefined, 'person-not-found');
+    return refused(
+      new HavenError('person-not-found', explain('person-not-found'), {
+        status: 404,
+        reason: 'person-not-found',
+      }),
+    );
+  }
+  if (meta.status !== 'active') {
+    const sameOrganisation = meta.organisationId === request.actor.organisationId;
+    await recordRefusal(
+      tx,
+      request,
+      action,
+      personId,
+      sameOrganisation ? 'person-erased' : 'person-not-found',
+    );
+    return refused(
+      sameOrganisation
+        ? new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
+            status: 410,
+            reason: 'person-erased',
+          })
+        : new HavenError('person-not-found', explain('person-not-found'), {
+            status: 404,
+            reason: 'person-not-found',
+          }),
+    );
+  }
+  return ok({
+    meta,
+    facts: { id: meta.id, organisation: meta.organisationId, assignees: await caseloadOf(tx, meta.id) },
+  });
+}

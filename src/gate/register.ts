@@ -1,0 +1,128 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { personTokens } from '../crypto/blind-index/person-tokens.ts';
+import { checkCapture } from '../domain/dictionary/index.ts';
+import { HavenError } from '../domain/errors.ts';
+import { recordAuditEvents } from '../ledger/events.ts';
+import { createPerson } from '../records/person-records.ts';
+import type { Sql } from '../store/database.ts';
+import { type BasisInput, checkBasis } from './basis-input.ts';
+import { appendBasis } from './basis-store.ts';
+import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { decideGroups, recordGroupDecisions, refusal, withheldOf } from './decide.ts';
+import { inTransaction, ok, refused } from './transaction.ts';
+
+/**
+ * Registering a person (MIN-2, PUR-1, PUR-3, PUR-5): only fields of the declared purpose's data set, with the
+ * person's consent or another legal basis recorded in the same transaction; every field group decided by the
+ * policies; nothing written unless all of it may be. Imports pass a line reference so a re-run is idempotent.
+ */
+export interface Registration {
+  values: Record<string, unknown>;
+  basis: BasisInput;
+  /** Bulk import: the line's reference in its source; a second registration with it returns the first. */
+  importRef?: string;
+}
+
+export interface Registered {
+  id: string;
+  version: number;
+  fieldGroups: string[];
+  /** True when the import reference was already registered: nothing new was written. */
+  alreadyRegistered: boolean;
+}
+
+export function importKey(ctx: GateContext, organisationId: string, ref: string): Buffer {
+  return createHmac('sha256', ctx.importSecret).update(`import\0${organisationId}\0${ref}`).digest();
+}
+
+export async function registerPerson(
+  ctx: GateContext,
+  request: GateRequest,
+  input: Registration,
+): Promise<Registered> {
+  const now = ctx.now();
+  const purpose = await ctx.purposes.resolve(request.purpose, now);
+  const { actor } = request;
+  const organisationId = actor.organisationId;
+  const captured = checkCapture(ctx.dictionary, purpose.name, input.values, { requireAll: true });
+  const basis = checkBasis(input.basis, now);
+  const key = input.importRef === undefined ? undefined : importKey(ctx, organisationId, input.importRef);
+  return inTransaction<Registered>(ctx.db, async (tx: Sql) => {
+    if (key) {
+      const { rows } = await tx.query<{ id: string; version: number }>(
+        'select id, version from person where organisation_id = $1 and import_key = $2',
+        [organisationId, key],
+      );
+      if (rows[0])
+        return ok({ id: rows[0].id, version: rows[0].version, fieldGroups: [], alreadyRegistered: true });
+    }
+    const id = randomUUID();
+    const groups = Object.keys(captured.groups);
+    const assignees = actor.kind === 'staff' && actor.role === 'caseworker' ? [actor.accountId] : [];
+    // The basis is recorded in this same transaction, so the write is decided as if it were active.
+    const decisions = decideGroups(
+      ctx,
+      actor,
+      'write',
+      purpose,
+      { id, organisation: organisationId, assignees },
+      groups,
+      { state: 'active', kind: basis.kind },
+    );
+    await recordGroupDecisions(tx, request, 'person.register', id, decisions);
+    if (decisions.some((d) => !d.allowed)) {
+      return refused(
+        refusal(
+          decisions.flatMap((d) => d.reasons),
+          withheldOf(decisions),
+        ),
+      );
+    }
+    const created = await createPerson(ctx.vault, tx, {
+      id,
+      organisationId,
+      dictionary: { name: ctx.dictionary.name, version: ctx.dictionary.version },
+      groups: captured.groups,
+      tokens: personTokens(ctx.index, ctx.dictionary, organisationId, captured.groups),
+      ...(key ? { importKey: key } : {}),
+    });
+    await appendBasis(ctx, tx, {
+      personId: id,
+      purpose: purpose.name,
+      basis: basis.kind,
+      action: 'grant',
+      details: basis.details,
+      expiresAt: basis.expiresAt,
+      recordedBy: actor.kind === 'staff' ? actor.accountId : null,
+    });
+    for (const assignee of assignees) {
+      await tx.query(
+        'insert into caseload_assignment (person_id, account_id, assigned_by) values ($1, $2, $2)',
+        [id, assignee],
+      );
+    }
+    await recordAuditEvents(tx, [
+      {
+        actor: auditActor(actor),
+        action: basis.kind === 'consent' ? 'consent.give' : 'legal-basis.record',
+        purpose: purpose.name,
+        subject: id,
+        subjectType: 'person',
+        decision: 'allow',
+        reason: basis.kind,
+        ...(request.requestId ? { requestId: request.requestId } : {}),
+      },
+    ]);
+    return ok({ id: created.id, version: created.version, fieldGroups: groups, alreadyRegistered: false });
+  }).catch((error: unknown) => {
+    // Two imports of the same line at once: the unique import key lets exactly one through.
+    if ((error as { code?: string }).code === '23505' && key) {
+      throw new HavenError(
+        'import-line-duplicate',
+        'This line is being imported at the same time; run again.',
+        { status: 409 },
+      );
+    }
+    throw error;
+  });
+}

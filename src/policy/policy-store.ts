@@ -1,0 +1,188 @@
+import { HavenError } from '../domain/errors.ts';
+import { type AuditActor, recordAuditEvent } from '../ledger/events.ts';
+import type { Database } from '../store/database.ts';
+import { bundledPolicyFiles, compilePolicies, type PolicyFiles } from './compile.ts';
+import { PolicyEngine, policyDigest } from './engine.ts';
+import type { StaffFacts } from './requests.ts';
+import { checkFastPath } from './self-check.ts';
+
+/**
+ * Versions of the access policies (ACC-2). The shipped files are version 1. A change is proposed by one person
+ * (validated against the schema first), and activated only when a second person — a DPO or administrator who is
+ * not the proposer — approves it; both steps are audit events. Exactly one version is active.
+ */
+
+export interface PolicyVersion {
+  version: number;
+  sha256: string;
+  status: 'proposed' | 'active' | 'superseded' | 'rejected';
+  proposedBy: string | null;
+  proposedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  files?: PolicyFiles;
+}
+
+interface VersionRow {
+  version: number;
+  sha256: string;
+  status: PolicyVersion['status'];
+  proposed_by: string | null;
+  proposed_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  files: PolicyFiles;
+}
+
+const toVersion = (row: VersionRow, withFiles = false): PolicyVersion => ({
+  version: row.version,
+  sha256: row.sha256,
+  status: row.status,
+  proposedBy: row.proposed_by,
+  proposedAt: row.proposed_at.toISOString(),
+  decidedBy: row.decided_by,
+  decidedAt: row.decided_at?.toISOString() ?? null,
+  ...(withFiles ? { files: row.files } : {}),
+});
+
+/** Loads the active policies, installing the shipped ones as version 1 on a new database. */
+export async function activeEngine(db: Database): Promise<PolicyEngine> {
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(7302155)');
+    const { rows } = await tx.query<VersionRow>(`select * from policy_version where status = 'active'`);
+    if (rows[0]) return new PolicyEngine(rows[0].files, rows[0].version);
+    const files = bundledPolicyFiles();
+    await tx.query(
+      `insert into policy_version (version, files, sha256, status, decided_at) values (1, $1, $2, 'active', now())`,
+      [files, policyDigest(files)],
+    );
+    return new PolicyEngine(files, 1);
+  });
+}
+
+export async function activeVersion(db: Database): Promise<number> {
+  const { rows } = await db.query<{ version: number }>(
+    `select version from policy_version where status = 'active'`,
+  );
+  return rows[0]?.version ?? 0;
+}
+
+export async function listPolicyVersions(db: Database, withFiles = false): Promise<PolicyVersion[]> {
+  const { rows } = await db.query<VersionRow>('select * from policy_version order by version desc');
+  return rows.map((r) => toVersion(r, withFiles));
+}
+
+export async function proposePolicies(
+  db: Database,
+  files: PolicyFiles,
+  proposer: StaffFacts,
+  actor: AuditActor,
+): Promise<PolicyVersion> {
+  compilePolicies(files);
+  return db.transaction(async (tx) => {
+    const { rows: latest } = await tx.query<{ version: number }>(
+      'select coalesce(max(version), 0) as version from policy_version',
+    );
+    const version = (latest[0]?.version ?? 0) + 1;
+    const { rows } = await tx.query<VersionRow>(
+      `insert into policy_version (version, files, sha256, status, proposed_by) values ($1, $2, $3, 'proposed', $4) returning *`,
+      [version, files, policyDigest(files), proposer.id],
+    );
+    await recordAuditEvent(tx, {
+      actor,
+      action: 'policy.propose',
+      subjectType: 'policy',
+      decision: 'allow',
+      reason: `version-${version}`,
+    });
+    return toVersion(rows[0]!);
+  });
+}
+
+/**
+ * Approves (activates) or rejects a proposed version. `decider` must pass the current policies' approve rule,
+ * which refuses the proposer (ACC-6). A new version's fast path is checked against plain Cedar before use.
+ */
+export async function decidePolicyChange(
+  db: Database,
+  current: PolicyEngine,
+  version: number,
+  decider: StaffFacts,
+  actor: AuditActor,
+  approve: boolean,
+): Promise<{ version: PolicyVersion; engine?: PolicyEngine }> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<
+      VersionRow & { proposer_role: string; proposer_tier: number; proposer_organisation: string }
+    >(
+      `select v.*, a.role as proposer_role, a.tier as proposer_tier, a.organisation_id as proposer_organisation
+         from policy_version v join staff_account a on a.id = v.proposed_by where v.version = $1 for update of v`,
+      [version],
+    );
+    const row = rows[0];
+    if (row?.status !== 'proposed') {
+      throw new HavenError(
+        'policy-version-not-proposed',
+        'There is no proposed policy version with that number.',
+        { status: 404 },
+      );
+    }
+    const decision = current.decide({
+      principal: decider,
+      action: 'approve-policy-change',
+      resource: {
+        type: 'PolicyChange',
+        id: `policy-version-${version}`,
+        proposer: {
+          type: 'Staff',
+          id: row.proposed_by!,
+          organisation: row.proposer_organisation,
+          role: row.proposer_role as StaffFacts['role'],
+          tier: row.proposer_tier,
+        },
+      },
+      context: {
+        purpose: { name: 'governance', prohibited: false, usable: true, legalBases: [] },
+        basis: { state: 'not-applicable', kind: 'none' },
+        assurance: 3,
+        breakGlass: false,
+      },
+    });
+    if (!decision.allowed) {
+      await recordAuditEvent(tx, {
+        actor,
+        action: 'policy.approve',
+        subjectType: 'policy',
+        decision: 'deny',
+        reason: decision.reasons[0]!,
+      });
+      throw new HavenError(
+        'access-denied',
+        'Someone other than the proposer, a DPO or an administrator, must decide this change.',
+        {
+          status: 403,
+          reason: decision.reasons[0]!,
+        },
+      );
+    }
+    let engine: PolicyEngine | undefined;
+    if (approve) {
+      engine = new PolicyEngine(row.files, version);
+      // A new policy set is only trusted on the fast path once it agrees with plain Cedar on a sample.
+      if (checkFastPath(engine, 300, version).disagreements.length > 0) engine.fastPath = false;
+      await tx.query(`update policy_version set status = 'superseded' where status = 'active'`);
+    }
+    const { rows: decided } = await tx.query<VersionRow>(
+      `update policy_version set status = $2, decided_by = $3, decided_at = now() where version = $1 returning *`,
+      [version, approve ? 'active' : 'rejected', decider.id],
+    );
+    await recordAuditEvent(tx, {
+      actor,
+      action: approve ? 'policy.activate' : 'policy.reject',
+      subjectType: 'policy',
+      decision: 'allow',
+      reason: `version-${version}`,
+    });
+    return { version: toVersion(decided[0]!), ...(engine ? { engine } : {}) };
+  });
+}

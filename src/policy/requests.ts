@@ -1,0 +1,75 @@
+import type { Role } from '../domain/roles.ts';
+
+/**
+ * The facts the gate gives the policy engine for one decision. They map one-to-one onto a Cedar request over the
+ * schema in haven.cedarschema (see `toCedarRequest`).
+ */
+
+export type PersonDataAction = 'read' | 'write';
+export type PersonRecordAction =
+  | 'give-consent'
+  | 'withdraw-consent'
+  | 'view-consents'
+  | 'assign-caseload'
+  | 'view-access-history'
+  | 'erase'
+  | 'request-break-glass';
+export type PolicyAction =
+  | PersonDataAction
+  | PersonRecordAction
+  | 'search'
+  | 'propose-correction'
+  | 'approve-correction'
+  | 'approve-policy-change';
+
+export interface StaffFacts {
+  type: 'Staff';
+  id: string;
+  organisation: string;
+  role: Role;
+  tier: number;
+}
+
+export interface ImporterFacts {
+  type: 'Importer';
+  id: string;
+  organisation: string;
+}
+
+export type PrincipalFacts = StaffFacts | ImporterFacts;
+
+export interface PersonFacts {
+  id: string;
+  organisation: string;
+  /** Staff account ids holding the person in their caseload. */
+  assignees: readonly string[];
+}
+
+export type ResourceFacts =
+  | { type: 'PersonGroup'; person: PersonFacts; group: string; tier: number; purposes: readonly string[] }
+  | { type: 'Person'; person: PersonFacts }
+  | { type: 'Organisation'; id: string }
+  | { type: 'Correction'; id: string; person: PersonFacts; proposer: StaffFacts }
+  | { type: 'PolicyChange'; id: string; proposer: StaffFacts };
+
+export type BasisState = 'active' | 'withdrawn' | 'expired' | 'none' | 'not-applicable';
+
+export interface ContextFacts {
+  purpose: { name: string; prohibited: boolean; usable: boolean; legalBases: readonly string[] };
+  basis: { state: BasisState; kind: string };
+  assurance: number;
+  breakGlass: boolean;
+}
+
+export interface DecisionRequest {
+  principal: PrincipalFacts;
+  action: PolicyAction;
+  resource: ResourceFacts;
+  context: ContextFacts;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** Stable reason codes of the rules that refused (ACC-9); empty when allowed. */
+  reasons: string[];
+}
