@@ -1,7 +1,7 @@
 import { type AccessRecord, accessHistory } from '../ledger/access-history.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, recordRefusal, refusal } from './decide.ts';
+import { decideOne, recordRefusal, refusal, resolvePurpose } from './decide.ts';
 import { loadPerson } from './person-facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
@@ -11,7 +11,7 @@ export async function viewAccessHistory(
   request: GateRequest,
   personId: string,
 ): Promise<AccessRecord[]> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'person.access-history', personId);
   return inTransaction<AccessRecord[]>(ctx.db, async (tx) => {
     const loaded = await loadPerson(tx, request, personId, 'person.access-history');
     if (!loaded.ok) return loaded;

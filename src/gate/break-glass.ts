@@ -3,7 +3,7 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, groupInfo, recordRefusal, refusal } from './decide.ts';
+import { decideOne, groupInfo, recordRefusal, refusal, resolvePurpose } from './decide.ts';
 import { loadPerson } from './person-facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
@@ -79,7 +79,7 @@ export async function requestBreakGlass(
   input: { justification: string; minutes?: number; fieldGroups?: string[] },
 ): Promise<BreakGlassGrant> {
   const actor = staffActor(request);
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'break-glass.start', personId);
   const justification = input.justification?.trim() ?? '';
   if (justification.length < 30 || justification.length > 4000) {
     throw new HavenError(

@@ -1,7 +1,7 @@
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, recordRefusal, refusal } from './decide.ts';
+import { decideOne, recordRefusal, refusal, resolvePurpose } from './decide.ts';
 import { loadPerson } from './person-facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
@@ -13,7 +13,12 @@ export async function setCaseload(
   accountId: string,
   assigned: boolean,
 ): Promise<{ assignees: string[] }> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(
+    ctx,
+    request,
+    assigned ? 'caseload.assign' : 'caseload.remove',
+    personId,
+  );
   const event = assigned ? 'caseload.assign' : 'caseload.remove';
   return inTransaction(ctx.db, async (tx) => {
     const loaded = await loadPerson(tx, request, personId, event);

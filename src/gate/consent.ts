@@ -5,7 +5,7 @@ import { openForPerson } from '../records/person-records.ts';
 import { type BasisInput, checkBasis } from './basis-input.ts';
 import { appendBasis } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, recordRefusal, refusal } from './decide.ts';
+import { decideOne, recordRefusal, refusal, resolvePurpose } from './decide.ts';
 import { loadPerson } from './person-facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
@@ -34,9 +34,9 @@ async function changeBasis(
   forPurpose: string,
   write: (tx: import('../store/database.ts').Sql) => Promise<{ basis: string; id: string }>,
 ): Promise<{ id: string }> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
-  const target = await ctx.purposes.resolve(forPurpose, ctx.now());
   const event = action === 'give-consent' ? 'consent.give' : 'consent.withdraw';
+  const purpose = await resolvePurpose(ctx, request, event, personId);
+  const target = await ctx.purposes.resolve(forPurpose, ctx.now());
   return inTransaction(ctx.db, async (tx) => {
     const loaded = await loadPerson(tx, request, personId, event);
     if (!loaded.ok) return loaded;
@@ -128,7 +128,7 @@ export async function basisHistory(
   request: GateRequest,
   personId: string,
 ): Promise<BasisEntry[]> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'consent.history', personId);
   return inTransaction<BasisEntry[]>(ctx.db, async (tx) => {
     const loaded = await loadPerson(tx, request, personId, 'consent.history');
     if (!loaded.ok) return loaded;

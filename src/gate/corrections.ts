@@ -14,6 +14,7 @@ import {
   recordGroupDecisions,
   recordRefusal,
   refusal,
+  resolvePurpose,
   withheldOf,
 } from './decide.ts';
 import { basisFor } from './facts.ts';
@@ -92,7 +93,7 @@ export async function proposeCorrection(
       },
     );
   }
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'correction.propose', personId);
   const captured = checkCapture(ctx.dictionary, purpose.name, changes, { requireAll: false });
   const groups = Object.keys(captured.groups);
   const actor = request.actor as Extract<GateRequest['actor'], { kind: 'staff' }>;
@@ -117,8 +118,9 @@ export async function proposeCorrection(
       purpose,
       basis,
     );
-    const writes = decideGroups(ctx, actor, 'write', purpose, facts, groups, basis);
-    const denied = writes.filter((d) => !d.allowed);
+    // The proposer must be able to read what they correct; the write happens when another person approves.
+    const reads = decideGroups(ctx, actor, 'read', purpose, facts, groups, basis);
+    const denied = reads.filter((d) => !d.allowed);
     if (!proposal.allowed)
       denied.push({ group: groups[0] ?? 'record', allowed: false, reasons: proposal.reasons });
     if (denied.length > 0) {
@@ -137,7 +139,7 @@ export async function proposeCorrection(
        returning id, person_id, purpose, field_groups, proposal, reason, status, proposed_by, proposed_at`,
       [id, meta.id, meta.organisationId, purpose.name, groups, sealed, reason, actor.accountId],
     );
-    await recordGroupDecisions(tx, request, 'correction.propose', meta.id, writes);
+    await recordGroupDecisions(tx, request, 'correction.propose', meta.id, reads);
     return ok(summary(rows[0]!));
   });
 }
@@ -180,8 +182,8 @@ export async function reviewCorrection(
 ): Promise<CorrectionDetail> {
   const notStaff = staffOnly(request);
   if (notStaff) throw notStaff;
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
   const action = decision ? `correction.${decision}` : 'correction.view';
+  const purpose = await resolvePurpose(ctx, request, action);
   return inTransaction<CorrectionDetail>(ctx.db, async (tx) => {
     const row = await loadCorrection(tx, correctionId, decision !== undefined);
     if (!row) {

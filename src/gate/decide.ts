@@ -190,3 +190,29 @@ export function refusal(reasons: readonly string[], withheld?: Withheld[]): Have
     ...(withheld && withheld.length > 0 ? { withheld } : {}),
   });
 }
+
+/**
+ * Resolves the declared purpose; a request without one, or with one the register does not know, is refused —
+ * and that refusal is in the ledger too (PUR-1).
+ */
+export async function resolvePurpose(
+  ctx: GateContext,
+  request: GateRequest,
+  action: string,
+  personId?: string,
+): Promise<ResolvedPurpose> {
+  try {
+    return await ctx.purposes.resolve(request.purpose, ctx.now());
+  } catch (error) {
+    if (error instanceof HavenError) {
+      await recordRefusal(
+        ctx.db,
+        request,
+        action,
+        personId && /^[0-9a-f-]{36}$/i.test(personId) ? personId : undefined,
+        error.code,
+      );
+    }
+    throw error;
+  }
+}

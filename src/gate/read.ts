@@ -1,7 +1,7 @@
 import type { Withheld } from '../domain/errors.ts';
 import { readGroups } from '../records/person-records.ts';
 import type { GateContext, GateRequest } from './context.ts';
-import { decideGroups, recordGroupDecisions, refusal, withheldOf } from './decide.ts';
+import { decideGroups, recordGroupDecisions, refusal, resolvePurpose, withheldOf } from './decide.ts';
 import { basisFor, breakGlassGroups } from './facts.ts';
 import { loadPerson } from './person-facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
@@ -29,7 +29,7 @@ export async function readPerson(
   personId: string,
   options: { groups?: readonly string[] } = {},
 ): Promise<PersonView> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'person.read', personId);
   const { actor } = request;
   return inTransaction<PersonView>(ctx.db, async (tx) => {
     const loaded = await loadPerson(tx, request, personId, 'person.read');

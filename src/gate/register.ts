@@ -8,7 +8,7 @@ import type { Sql } from '../store/database.ts';
 import { type BasisInput, checkBasis } from './basis-input.ts';
 import { appendBasis } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideGroups, recordGroupDecisions, refusal, withheldOf } from './decide.ts';
+import { decideGroups, recordGroupDecisions, refusal, resolvePurpose, withheldOf } from './decide.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
 /**
@@ -41,7 +41,7 @@ export async function registerPerson(
   input: Registration,
 ): Promise<Registered> {
   const now = ctx.now();
-  const purpose = await ctx.purposes.resolve(request.purpose, now);
+  const purpose = await resolvePurpose(ctx, request, 'person.register');
   const { actor } = request;
   const organisationId = actor.organisationId;
   const captured = checkCapture(ctx.dictionary, purpose.name, input.values, { requireAll: true });

@@ -3,7 +3,14 @@ import type { Withheld } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { findByTokens, personMeta, readGroups } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideGroups, decideOne, recordGroupDecisions, recordRefusal, refusal } from './decide.ts';
+import {
+  decideGroups,
+  decideOne,
+  recordGroupDecisions,
+  recordRefusal,
+  refusal,
+  resolvePurpose,
+} from './decide.ts';
 import { basisFor, breakGlassGroups, caseloadOf } from './facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
@@ -32,7 +39,7 @@ export async function searchPersons(
   request: GateRequest,
   criteria: SearchRequest,
 ): Promise<SearchMatch[]> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'person.search');
   const { actor } = request;
   const organisationId = actor.organisationId;
   // Only fields the declared purpose may use are searched: a match on any other would itself disclose data.

@@ -3,7 +3,14 @@ import { checkCapture } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import { readGroups, writeGroups } from '../records/person-records.ts';
 import type { GateContext, GateRequest } from './context.ts';
-import { decideGroups, type GroupDecision, recordGroupDecisions, refusal, withheldOf } from './decide.ts';
+import {
+  decideGroups,
+  type GroupDecision,
+  recordGroupDecisions,
+  refusal,
+  resolvePurpose,
+  withheldOf,
+} from './decide.ts';
 import { basisFor } from './facts.ts';
 import { loadPerson } from './person-facts.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
@@ -33,7 +40,7 @@ export async function updatePerson(
   values: Record<string, unknown>,
   expectedVersion?: number,
 ): Promise<Updated> {
-  const purpose = await ctx.purposes.resolve(request.purpose, ctx.now());
+  const purpose = await resolvePurpose(ctx, request, 'person.update', personId);
   const captured = checkCapture(ctx.dictionary, purpose.name, values, { requireAll: false });
   const groups = Object.keys(captured.groups);
   return inTransaction<Updated>(ctx.db, async (tx) => {

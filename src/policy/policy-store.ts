@@ -111,67 +111,76 @@ export async function decidePolicyChange(
   actor: AuditActor,
   approve: boolean,
 ): Promise<{ version: PolicyVersion; engine?: PolicyEngine }> {
+  const { rows } = await db.query<
+    VersionRow & { proposer_role: StaffFacts['role']; proposer_tier: number; proposer_organisation: string }
+  >(
+    `select v.*, a.role as proposer_role, a.tier as proposer_tier, a.organisation_id as proposer_organisation
+       from policy_version v join staff_account a on a.id = v.proposed_by where v.version = $1`,
+    [version],
+  );
+  const row = rows[0];
+  if (row?.status !== 'proposed') {
+    throw new HavenError(
+      'policy-version-not-proposed',
+      'There is no proposed policy version with that number.',
+      {
+        status: 404,
+      },
+    );
+  }
+  const proposer: StaffFacts = {
+    type: 'Staff',
+    id: row.proposed_by!,
+    organisation: row.proposer_organisation,
+    role: row.proposer_role,
+    tier: row.proposer_tier,
+  };
+  const decision = current.decide({
+    principal: decider,
+    action: 'approve-policy-change',
+    resource: { type: 'PolicyChange', id: `policy-version-${version}`, proposer },
+    context: {
+      purpose: { name: 'governance', prohibited: false, usable: true, legalBases: [] },
+      basis: { state: 'not-applicable', kind: 'none' },
+      assurance: 3,
+      breakGlass: false,
+    },
+  });
+  if (!decision.allowed) {
+    // The refusal is recorded on its own, so it stays in the ledger although the request fails.
+    await recordAuditEvent(db, {
+      actor,
+      action: 'policy.approve',
+      subjectType: 'policy',
+      decision: 'deny',
+      reason: decision.reasons[0]!,
+    });
+    throw new HavenError(
+      'access-denied',
+      'Someone other than the proposer, a DPO or an administrator, must decide this.',
+      {
+        status: 403,
+        reason: decision.reasons[0]!,
+      },
+    );
+  }
+  let engine: PolicyEngine | undefined;
+  if (approve) {
+    engine = new PolicyEngine(row.files, version);
+    // A new policy set is trusted on the fast path only once it agrees with plain Cedar on a sample.
+    if (checkFastPath(engine, 300, version).disagreements.length > 0) engine.fastPath = false;
+  }
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<
-      VersionRow & { proposer_role: string; proposer_tier: number; proposer_organisation: string }
-    >(
-      `select v.*, a.role as proposer_role, a.tier as proposer_tier, a.organisation_id as proposer_organisation
-         from policy_version v join staff_account a on a.id = v.proposed_by where v.version = $1 for update of v`,
+    const { rows: still } = await tx.query<{ status: string }>(
+      'select status from policy_version where version = $1 for update',
       [version],
     );
-    const row = rows[0];
-    if (row?.status !== 'proposed') {
-      throw new HavenError(
-        'policy-version-not-proposed',
-        'There is no proposed policy version with that number.',
-        { status: 404 },
-      );
-    }
-    const decision = current.decide({
-      principal: decider,
-      action: 'approve-policy-change',
-      resource: {
-        type: 'PolicyChange',
-        id: `policy-version-${version}`,
-        proposer: {
-          type: 'Staff',
-          id: row.proposed_by!,
-          organisation: row.proposer_organisation,
-          role: row.proposer_role as StaffFacts['role'],
-          tier: row.proposer_tier,
-        },
-      },
-      context: {
-        purpose: { name: 'governance', prohibited: false, usable: true, legalBases: [] },
-        basis: { state: 'not-applicable', kind: 'none' },
-        assurance: 3,
-        breakGlass: false,
-      },
-    });
-    if (!decision.allowed) {
-      await recordAuditEvent(tx, {
-        actor,
-        action: 'policy.approve',
-        subjectType: 'policy',
-        decision: 'deny',
-        reason: decision.reasons[0]!,
+    if (still[0]?.status !== 'proposed') {
+      throw new HavenError('policy-version-not-proposed', 'This version was decided meanwhile.', {
+        status: 409,
       });
-      throw new HavenError(
-        'access-denied',
-        'Someone other than the proposer, a DPO or an administrator, must decide this change.',
-        {
-          status: 403,
-          reason: decision.reasons[0]!,
-        },
-      );
     }
-    let engine: PolicyEngine | undefined;
-    if (approve) {
-      engine = new PolicyEngine(row.files, version);
-      // A new policy set is only trusted on the fast path once it agrees with plain Cedar on a sample.
-      if (checkFastPath(engine, 300, version).disagreements.length > 0) engine.fastPath = false;
-      await tx.query(`update policy_version set status = 'superseded' where status = 'active'`);
-    }
+    if (approve) await tx.query(`update policy_version set status = 'superseded' where status = 'active'`);
     const { rows: decided } = await tx.query<VersionRow>(
       `update policy_version set status = $2, decided_by = $3, decided_at = now() where version = $1 returning *`,
       [version, approve ? 'active' : 'rejected', decider.id],
