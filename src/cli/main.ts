@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ROLES } from '../domain/roles.ts';
 import { HAVEN_VERSION } from '../http/openapi.ts';
+import { importCommand } from './commands/import.ts';
 import { keyStatus, rotateKeys } from './commands/keys.ts';
 import {
   addWitness,
@@ -63,6 +64,18 @@ for (const [name, description, change] of [
     .option('--json', 'print the result as JSON')
     .action((email: string, options: { json?: boolean }) => changeUser(email, change, options));
 }
+
+program
+  .command('import')
+  .description(
+    'Import people from a JSON Lines file through the gate (see docs/import.md); re-runs skip what is done',
+  )
+  .requiredOption('--org <slug>', 'organisation the people are registered by')
+  .requiredOption('--purpose <purpose>', 'the purpose of the registration, from the purpose register')
+  .requiredOption('--file <file>', 'JSON Lines: one person per line with their consent or legal basis')
+  .option('--report <file>', 'write refused lines (line number, error code, fields) as JSON Lines')
+  .option('--json', 'print the summary as JSON')
+  .action(importCommand);
 
 const keys = program.command('keys').description('The key ring and the key vault');
 keys

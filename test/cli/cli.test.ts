@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Secret } from 'otpauth';
 import { totpCode } from '../../src/identity/totp.ts';
-import { haven, startServer } from '../support/cli.ts';
+import { HAVEN_BIN, haven, startServer } from '../support/cli.ts';
 import { tempDir } from '../support/haven.ts';
 import { GOOD_PASSWORD } from '../support/staff.ts';
 
@@ -157,3 +159,87 @@ describe('the haven command', () => {
     assert.equal(out.applied.length, out.total);
   });
 });
+
+describe('haven import', () => {
+  test('the documented example imports cleanly, a re-run adds nothing, and a killed import resumes without duplicates', async () => {
+    const dataDir = tempDir();
+    const env = { HAVEN_DATA_DIR: dataDir };
+    const example = fileURLToPath(new URL('../../docs/examples/people.jsonl', import.meta.url));
+    await haven(['orgs', 'create', 'field-office'], env);
+    const first = await haven(
+      ['import', '--org', 'field-office', '--purpose', 'registration', '--file', example, '--json'],
+      env,
+    );
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.deepEqual(pick(JSON.parse(first.stdout)), {
+      lines: 5,
+      imported: 5,
+      alreadyImported: 0,
+      refused: 0,
+    });
+    const again = await haven(
+      ['import', '--org', 'field-office', '--purpose', 'registration', '--file', example, '--json'],
+      env,
+    );
+    assert.deepEqual(pick(JSON.parse(again.stdout)), {
+      lines: 5,
+      imported: 0,
+      alreadyImported: 5,
+      refused: 0,
+    });
+
+    // A long file, killed part-way, then run again: every person exactly once.
+    const file = path.join(dataDir, 'many.jsonl');
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({
+        ref: `row-${i}`,
+        values: {
+          'given-name': `Person ${i}`,
+          sex: 'female',
+          'estimated-age': 20 + (i % 50),
+          nationality: ['SDN'],
+        },
+        basis: { kind: 'consent', noticeVersion: '2024-01', noticeLanguage: 'ar', method: 'written' },
+      }),
+    );
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const child = spawn(
+      process.execPath,
+      [HAVEN_BIN, 'import', '--org', 'field-office', '--purpose', 'registration', '--file', file],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      },
+    );
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr.on('data', (d) => {
+        seen += d;
+        if (/\((2|3|4)0%\)/.test(seen)) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('close', () => resolve());
+    });
+    await new Promise((resolve) => child.once('close', resolve).once('exit', resolve));
+    const resumed = await haven(
+      ['import', '--org', 'field-office', '--purpose', 'registration', '--file', file, '--json'],
+      env,
+    );
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const summary = JSON.parse(resumed.stdout);
+    assert.equal(summary.refused, 0);
+    assert.ok(summary.alreadyImported > 0, 'the killed run had imported some lines');
+    assert.ok(summary.imported > 0, 'the re-run imported the rest');
+    assert.equal(summary.imported + summary.alreadyImported, 300);
+  });
+});
+
+function pick(summary: Record<string, unknown>) {
+  return {
+    lines: summary.lines,
+    imported: summary.imported,
+    alreadyImported: summary.alreadyImported,
+    refused: summary.refused,
+  };
+}

@@ -3,6 +3,7 @@ import { openHaven } from '../../haven.ts';
 import { buildApp } from '../../http/app.ts';
 import { issueSetupCode } from '../../identity/setup.ts';
 import { startLedgerJobs } from '../../ledger/ledger-jobs.ts';
+import { activeEngine, activeVersion } from '../../policy/policy-store.ts';
 import { banner } from '../output.ts';
 
 export async function serve(): Promise<void> {
@@ -23,6 +24,16 @@ export async function serve(): Promise<void> {
     sequenceMs: 250,
     checkpointSeconds: config.checkpointIntervalSeconds,
   });
+  // Another Haven server may have activated a new policy version (ACC-2): pick it up within seconds.
+  const policyWatch = setInterval(async () => {
+    try {
+      if ((await activeVersion(haven.db)) !== haven.gate.policies().version)
+        haven.setPolicies(await activeEngine(haven.db));
+    } catch (error) {
+      haven.logger.error({ err: error }, 'policy reload failed');
+    }
+  }, 10_000);
+  policyWatch.unref();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -43,6 +54,7 @@ export async function serve(): Promise<void> {
     if (stopping) return;
     stopping = true;
     haven.logger.info({ signal }, 'shutting down');
+    clearInterval(policyWatch);
     await app.close();
     await ledgerJobs.stop();
     await haven.close();
