@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: runs the benchmarks of ../shared/design/performance.md, each against its same-run baseline,
  * and writes bench-results.json and bench-results.md. Options: --only B5,B3  --quick (CI: seconds, not minutes)
- * --ms N (sampling time per figure)  --records N.
+ * --ms N (sampling time per figure)  --records N  --seconds N (HTTP load per figure).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { benchRead } from './b2-read.ts';
 import { benchLedger } from './b3-ledger.ts';
+import { benchPolicy } from './b4-policy.ts';
 import { benchEncryption } from './b5-encryption.ts';
 import { type Figure, machine } from './harness.ts';
 
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     ms: { type: 'string' },
     records: { type: 'string' },
     out: { type: 'string', default: 'bench-results' },
+    seconds: { type: 'string' },
   },
 });
 const quick = values.quick === true;
@@ -29,6 +32,9 @@ const only = new Set(
 const wanted = (id: string) => only.size === 0 || only.has(id);
 
 const figures: Figure[] = [];
+const seconds = Number(values.seconds ?? (quick ? 2 : 20));
+if (wanted('B2'))
+  figures.push(...(await benchRead({ people: quick ? 50 : 2_000, seconds, connections: quick ? 4 : 32 })));
 if (wanted('B3')) {
   figures.push(
     ...(await benchLedger({
@@ -39,6 +45,10 @@ if (wanted('B3')) {
     })),
   );
 }
+if (wanted('B4'))
+  figures.push(
+    ...(await benchPolicy({ decisions: quick ? 5_000 : 200_000, rawDecisions: quick ? 200 : 2_000 })),
+  );
 if (wanted('B5'))
   figures.push(...(await benchEncryption({ ms, records: Number(values.records ?? (quick ? 500 : 10_000)) })));
 

@@ -12,7 +12,9 @@ import type { GateContext } from './gate/context.ts';
 import { completeUnfinishedErasures } from './gate/erasure.ts';
 import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
+import { SessionCache } from './identity/session-cache.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
+import { EventBatcher } from './ledger/event-batcher.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import { activeEngine } from './policy/policy-store.ts';
@@ -33,6 +35,8 @@ export interface Haven {
   /** The per-person data keys, in their own database (ENC-4). */
   vault: KeyVault;
   identity: IdentityContext;
+  /** Sessions verified in the last few seconds (see SessionCache). */
+  sessions: SessionCache;
   /** The audit ledger's origin, signing key and verifier key (AUD-3). */
   ledger: LedgerIdentity;
   dictionary: Dictionary;
@@ -125,7 +129,9 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     cacheSize: config.dekCacheSize,
     cacheSeconds: config.dekCacheSeconds,
   });
+  const sessions = new SessionCache(config.sessionCacheSeconds);
   const closeAll = async () => {
+    await sessions.close();
     vault.cache.clear();
     await opened.db.close();
     await opened.vaultDb.close();
@@ -144,6 +150,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       }
     }
     await vault.open();
+    await sessions.listen(opened.db);
     dictionary = loadDictionary(config);
     await syncPurposes(opened.db, dictionary);
     policies = await activeEngine(opened.db);
@@ -154,6 +161,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       index: new BlindIndex(keyRing.secret('blind-index')),
       policies: () => policies,
       purposes: new PurposeRegister(opened.db, dictionary),
+      readEvents: new EventBatcher(opened.db),
       importSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/import-keys/v1', 32),
       ),
@@ -171,6 +179,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     keyRing,
     vault,
     identity: identityContext(config, keyRing),
+    sessions,
     ledger: ledgerIdentity(config.ledgerName, keyRing),
     dictionary,
     gate,

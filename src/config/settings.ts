@@ -175,6 +175,12 @@ export const settings = {
     default: 12,
     doc: 'A session ends this long after sign-in, however active (ACC-4).',
   },
+  sessionCacheSeconds: {
+    env: 'HAVEN_SESSION_CACHE_SECONDS',
+    type: { kind: 'integer', min: 0, max: 60 },
+    default: 5,
+    doc: 'How long a verified session is remembered in memory (0: look it up on every request). Sign-out, disabling and role changes reach every server at once through NOTIFY.',
+  },
   reauthMinutes: {
     env: 'HAVEN_REAUTH_MINUTES',
     type: { kind: 'integer', min: 1, max: 60 },

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { HavenError } from '../domain/errors.ts';
 
 /** AES-256-GCM with a random 96-bit nonce: sealed = nonce ‖ ciphertext ‖ tag. */
@@ -7,20 +7,38 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 export const SEAL_OVERHEAD = NONCE_BYTES + TAG_BYTES;
 
-export function seal(key: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+export type Key = Uint8Array | KeyObject;
+
+// OpenSSL sets a raw key up again on every call (~20 µs here); a KeyObject is set up once (~1.5 µs). B5.
+const asKeyObject = (key: Key): KeyObject => (key instanceof KeyObject ? key : createSecretKey(key));
+
+// Nonces come from a pool of random bytes, each 12-byte slice used once: one CSPRNG call per 4,096 seals.
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+function nextNonce(): Buffer {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_BYTES * 4096);
+    nonceOffset = 0;
+  }
+  const nonce = Buffer.from(noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES));
+  nonceOffset += NONCE_BYTES;
+  return nonce;
+}
+
+export function seal(key: Key, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
+  const nonce = nextNonce();
+  const cipher = createCipheriv('aes-256-gcm', asKeyObject(key), nonce);
   if (aad) cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   cipher.final();
   return Buffer.concat([nonce, body, cipher.getAuthTag()]);
 }
 
-export function open(key: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Buffer {
+export function open(key: Key, sealed: Uint8Array, aad?: Uint8Array): Buffer {
   if (sealed.length < SEAL_OVERHEAD) {
     throw new HavenError('decryption-failed', 'Ciphertext is too short to be valid.', { status: 500 });
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES));
+  const decipher = createDecipheriv('aes-256-gcm', asKeyObject(key), sealed.subarray(0, NONCE_BYTES));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   if (aad) decipher.setAAD(aad);
   try {

@@ -1,5 +1,5 @@
 import { HavenError } from '../domain/errors.ts';
-import { open, seal } from './aead.ts';
+import { type Key, open, seal } from './aead.ts';
 
 /**
  * Field-group encryption (ENC-1): each field group of a person is one AES-256-GCM ciphertext under the person's
@@ -12,7 +12,7 @@ export function groupContext(personId: string, group: string, version: number): 
 }
 
 export function sealGroup(
-  dek: Uint8Array,
+  dek: Key,
   personId: string,
   group: string,
   version: number,
@@ -22,7 +22,7 @@ export function sealGroup(
 }
 
 export function openGroup(
-  dek: Uint8Array,
+  dek: Key,
   personId: string,
   group: string,
   version: number,

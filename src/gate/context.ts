@@ -2,6 +2,7 @@ import type { BlindIndex } from '../crypto/blind-index/tokens.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
 import type { Dictionary } from '../domain/dictionary/index.ts';
 import type { Role } from '../domain/roles.ts';
+import type { EventBatcher } from '../ledger/event-batcher.ts';
 import type { AuditActor } from '../ledger/events.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import type { Database } from '../store/database.ts';
@@ -16,6 +17,8 @@ export interface GateContext {
   /** The active policy version; replaced when a change is approved (ACC-2). */
   policies(): PolicyEngine;
   purposes: PurposeRegister;
+  /** Ledger events of reads, committed together across concurrent requests (see EventBatcher). */
+  readEvents: EventBatcher;
   /** Secret for keyed hashes of import references. */
   importSecret: Buffer;
   now(): Date;

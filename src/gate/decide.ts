@@ -127,6 +127,15 @@ export async function recordGroupDecisions(
   personId: string | undefined,
   decisions: readonly GroupDecision[],
 ): Promise<void> {
+  await recordAuditEvents(tx, groupDecisionEvents(request, action, personId, decisions));
+}
+
+export function groupDecisionEvents(
+  request: GateRequest,
+  action: string,
+  personId: string | undefined,
+  decisions: readonly GroupDecision[],
+): NewAuditEvent[] {
   const base = {
     actor: auditActor(request.actor),
     action,
@@ -144,7 +153,7 @@ export async function recordGroupDecisions(
   }
   for (const [reason, groups] of byReason)
     events.push({ ...base, fieldGroups: groups, decision: 'deny', reason });
-  await recordAuditEvents(tx, events);
+  return events;
 }
 
 /** A refusal in one event (person-level actions, or a request refused before any group was considered). */

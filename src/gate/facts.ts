@@ -19,10 +19,21 @@ export interface BasisFacts {
   kind: string;
 }
 
-interface BasisRow {
+export interface BasisRow {
   basis: string;
   action: 'grant' | 'withdraw';
   expired: boolean;
+}
+
+/** The state of the legal basis from the latest entry per basis (shared by the query below and the read snapshot). */
+export function basisState(rows: readonly BasisRow[]): BasisFacts {
+  const active = rows.filter((r) => r.action === 'grant' && !r.expired).map((r) => r.basis);
+  if (active.length > 0)
+    return { state: 'active', kind: active.includes('consent') ? 'consent' : active[0]! };
+  const consent = rows.find((r) => r.basis === 'consent');
+  if (consent?.action === 'withdraw') return { state: 'withdrawn', kind: 'consent' };
+  if (rows.some((r) => r.expired)) return { state: 'expired', kind: rows[0]!.basis };
+  return { state: 'none', kind: 'none' };
 }
 
 /**
@@ -37,13 +48,7 @@ export async function basisFor(sql: Sql, personId: string, purpose: string): Pro
       order by basis, recorded_at desc, id`,
     [personId, purpose],
   );
-  const active = rows.filter((r) => r.action === 'grant' && !r.expired).map((r) => r.basis);
-  if (active.length > 0)
-    return { state: 'active', kind: active.includes('consent') ? 'consent' : active[0]! };
-  const consent = rows.find((r) => r.basis === 'consent');
-  if (consent?.action === 'withdraw') return { state: 'withdrawn', kind: 'consent' };
-  if (rows.some((r) => r.expired)) return { state: 'expired', kind: rows[0]!.basis };
-  return { state: 'none', kind: 'none' };
+  return basisState(rows);
 }
 
 /** Field groups an active break-glass grant opens to this staff member for this person and purpose (ACC-8). */

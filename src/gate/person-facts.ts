@@ -9,9 +9,50 @@ import { caseloadOf } from './facts.ts';
 import { type Outcome, ok, refused } from './transaction.ts';
 
 /**
- * Loads what the policies need to know about a person — organisation, caseload, status — without decrypting
- * anything. A guessed, unknown or erased id is refused here, with a ledger event, before any decision.
+ * A guessed, unknown or erased person id is refused before any decision, with a ledger event. Another
+ * organisation's erased person looks like an unknown one.
  */
+export async function refuseUnavailable(
+  sql: Sql,
+  request: GateRequest,
+  personId: string,
+  meta: PersonMeta | undefined,
+  action: string,
+): Promise<HavenError | undefined> {
+  if (!meta) {
+    await recordRefusal(
+      sql,
+      request,
+      action,
+      isPersonId(personId) ? personId : undefined,
+      'person-not-found',
+    );
+    return new HavenError('person-not-found', explain('person-not-found'), {
+      status: 404,
+      reason: 'person-not-found',
+    });
+  }
+  if (meta.status === 'active') return undefined;
+  const sameOrganisation = meta.organisationId === request.actor.organisationId;
+  await recordRefusal(
+    sql,
+    request,
+    action,
+    personId,
+    sameOrganisation ? 'person-erased' : 'person-not-found',
+  );
+  return sameOrganisation
+    ? new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
+        status: 410,
+        reason: 'person-erased',
+      })
+    : new HavenError('person-not-found', explain('person-not-found'), {
+        status: 404,
+        reason: 'person-not-found',
+      });
+}
+
+/** Loads what the policies need to know about a person — organisation, caseload, status — decrypting nothing. */
 export async function loadPerson(
   tx: Sql,
   request: GateRequest,
@@ -20,36 +61,8 @@ export async function loadPerson(
   options: { lock?: boolean } = {},
 ): Promise<Outcome<{ meta: PersonMeta; facts: PersonFacts }>> {
   const meta = isPersonId(personId) ? await personMeta(tx, personId, options) : undefined;
-  if (!meta) {
-    await recordRefusal(tx, request, action, isPersonId(personId) ? personId : undefined, 'person-not-found');
-    return refused(
-      new HavenError('person-not-found', explain('person-not-found'), {
-        status: 404,
-        reason: 'person-not-found',
-      }),
-    );
-  }
-  if (meta.status !== 'active') {
-    const sameOrganisation = meta.organisationId === request.actor.organisationId;
-    await recordRefusal(
-      tx,
-      request,
-      action,
-      personId,
-      sameOrganisation ? 'person-erased' : 'person-not-found',
-    );
-    return refused(
-      sameOrganisation
-        ? new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
-            status: 410,
-            reason: 'person-erased',
-          })
-        : new HavenError('person-not-found', explain('person-not-found'), {
-            status: 404,
-            reason: 'person-not-found',
-          }),
-    );
-  }
+  const unavailable = await refuseUnavailable(tx, request, personId, meta, action);
+  if (unavailable || !meta) return refused(unavailable!);
   return ok({
     meta,
     facts: { id: meta.id, organisation: meta.organisationId, assignees: await caseloadOf(tx, meta.id) },

@@ -1,15 +1,16 @@
 import type { Withheld } from '../domain/errors.ts';
-import { readGroups } from '../records/person-records.ts';
+import { openSealedGroups, readSnapshot } from '../records/person-records.ts';
 import type { GateContext, GateRequest } from './context.ts';
-import { decideGroups, recordGroupDecisions, refusal, resolvePurpose, withheldOf } from './decide.ts';
-import { basisFor, breakGlassGroups } from './facts.ts';
-import { loadPerson } from './person-facts.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { decideGroups, groupDecisionEvents, refusal, resolvePurpose, withheldOf } from './decide.ts';
+import { basisState } from './facts.ts';
+import { refuseUnavailable } from './person-facts.ts';
 
 /**
  * Reading a person (architecture.md, "The one gate"): decide every field group for this actor and purpose,
- * decrypt only the groups allowed — the others are not even read from the database — keep only the fields the
- * purpose may use, record each decision in the ledger, and say what was withheld and why (ACC-9).
+ * decrypt only the groups allowed, keep only the fields the purpose may use, record the decisions in the ledger —
+ * durably, before anything is returned — and say what was withheld and why (ACC-9).
+ * A read changes nothing, so it needs no transaction: one query gathers the sealed record and every fact the
+ * policies need, and one statement records the decisions.
  */
 export interface PersonView {
   id: string;
@@ -31,57 +32,64 @@ export async function readPerson(
 ): Promise<PersonView> {
   const purpose = await resolvePurpose(ctx, request, 'person.read', personId);
   const { actor } = request;
-  return inTransaction<PersonView>(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, request, personId, 'person.read');
-    if (!loaded.ok) return loaded;
-    const { meta, facts } = loaded.value;
-    const wanted = options.groups ? meta.groups.filter((g) => options.groups!.includes(g)) : meta.groups;
-    const basis = await basisFor(tx, meta.id, purpose.name);
-    const glass =
-      actor.kind === 'staff'
-        ? await breakGlassGroups(tx, actor.accountId, meta.id, purpose.name)
-        : new Set<string>();
-    const decisions = decideGroups(ctx, actor, 'read', purpose, facts, wanted, basis, glass);
-    await recordGroupDecisions(
-      tx,
+  const snapshot = await readSnapshot(ctx.db, personId, {
+    purpose: purpose.name,
+    accountId: actor.kind === 'staff' ? actor.accountId : null,
+  });
+  const unavailable = await refuseUnavailable(ctx.db, request, personId, snapshot?.meta, 'person.read');
+  if (unavailable || !snapshot) throw unavailable;
+  const { meta } = snapshot;
+  const wanted = options.groups ? meta.groups.filter((g) => options.groups!.includes(g)) : meta.groups;
+  const glass = new Set(actor.kind === 'staff' ? snapshot.breakGlass : []);
+  const facts = { id: meta.id, organisation: meta.organisationId, assignees: snapshot.assignees };
+  const decisions = decideGroups(
+    ctx,
+    actor,
+    'read',
+    purpose,
+    facts,
+    wanted,
+    basisState(snapshot.bases),
+    glass,
+  );
+  // Durable before anything is returned; concurrent reads share one commit.
+  await ctx.readEvents.record(
+    groupDecisionEvents(
       request,
       glass.size > 0 ? 'person.read-break-glass' : 'person.read',
       meta.id,
       decisions,
-    );
-    const allowed = decisions.filter((d) => d.allowed).map((d) => d.group);
-    const withheld = withheldOf(decisions);
-    if (allowed.length === 0 && wanted.length > 0) {
-      return refused(
-        refusal(
-          decisions.flatMap((d) => d.reasons),
-          withheld,
-        ),
-      );
-    }
-    const values = await readGroups(ctx.vault, tx, meta, allowed);
-    const data: PersonView['data'] = {};
-    for (const group of allowed) {
-      // Minimisation inside a group: only the fields this purpose may use (MIN-1).
-      const kept: Record<string, unknown> = {};
-      const dropped: string[] = [];
-      for (const [field, value] of Object.entries(values[group] ?? {})) {
-        if (ctx.dictionary.field(field)?.purposes.includes(purpose.name)) kept[field] = value;
-        else dropped.push(field);
-      }
-      data[group] = kept;
-      if (dropped.length > 0)
-        withheld.push({ group, reasons: ['not-in-purpose-data-set'], fields: dropped.sort() });
-    }
-    return ok({
-      id: meta.id,
-      version: meta.version,
-      createdAt: meta.createdAt.toISOString(),
-      updatedAt: meta.updatedAt.toISOString(),
-      purpose: purpose.name,
-      data,
+    ),
+  );
+  const allowed = decisions.filter((d) => d.allowed).map((d) => d.group);
+  const withheld = withheldOf(decisions);
+  if (allowed.length === 0 && wanted.length > 0)
+    throw refusal(
+      decisions.flatMap((d) => d.reasons),
       withheld,
-      breakGlass: decisions.some((d) => d.allowed && glass.has(d.group)),
-    });
-  });
+    );
+  const values = await openSealedGroups(ctx.vault, meta, snapshot.sealed, allowed);
+  const data: PersonView['data'] = {};
+  for (const group of allowed) {
+    // Minimisation inside a group: only the fields this purpose may use (MIN-1).
+    const kept: Record<string, unknown> = {};
+    const dropped: string[] = [];
+    for (const [field, value] of Object.entries(values[group] ?? {})) {
+      if (ctx.dictionary.field(field)?.purposes.includes(purpose.name)) kept[field] = value;
+      else dropped.push(field);
+    }
+    data[group] = kept;
+    if (dropped.length > 0)
+      withheld.push({ group, reasons: ['not-in-purpose-data-set'], fields: dropped.sort() });
+  }
+  return {
+    id: meta.id,
+    version: meta.version,
+    createdAt: meta.createdAt.toISOString(),
+    updatedAt: meta.updatedAt.toISOString(),
+    purpose: purpose.name,
+    data,
+    withheld,
+    breakGlass: decisions.some((d) => d.allowed && glass.has(d.group)),
+  };
 }

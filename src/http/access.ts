@@ -2,7 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Haven } from '../haven.ts';
-import { csrfTokenMatches, resolveSession, type Session } from '../identity/sessions.ts';
+import {
+  csrfTokenMatches,
+  hashToken,
+  PENDING_SECOND_FACTOR_MINUTES,
+  resolveSession,
+  type Session,
+} from '../identity/sessions.ts';
 import { witnessByToken } from '../ledger/checkpoints.ts';
 import type { HttpApp } from './http-app.ts';
 
@@ -60,6 +66,27 @@ function refuse(code: string, reason: string, message: string, status: 401 | 403
   return new HavenError(code, message, { status, reason });
 }
 
+/** A session from the short-lived cache when it is there and still within its limits, else from the database. */
+async function currentSession(haven: Haven, token: string): Promise<Session> {
+  const key = hashToken(token).toString('hex');
+  const cached = haven.sessions.get(key);
+  const now = Date.now();
+  const { idleMinutes, absoluteHours } = haven.identity.sessions;
+  const lifetime =
+    cached?.assurance === 1 ? PENDING_SECOND_FACTOR_MINUTES * 60_000 : absoluteHours * 3_600_000;
+  if (
+    cached &&
+    now - cached.lastSeenAt.getTime() <= idleMinutes * 60_000 &&
+    now - cached.createdAt.getTime() <= lifetime
+  ) {
+    return cached;
+  }
+  haven.sessions.forgetToken(key);
+  const session = await resolveSession(haven.db, token, haven.identity.sessions);
+  haven.sessions.set(key, session);
+  return session;
+}
+
 export function registerAccessControl(app: HttpApp, haven: Haven): void {
   app.decorateRequest('session', null);
   app.decorateRequest('witness', null);
@@ -78,7 +105,7 @@ export function registerAccessControl(app: HttpApp, haven: Haven): void {
     const token = request.cookies[sessionCookieName(haven)];
     if (token) {
       try {
-        request.session = await resolveSession(haven.db, token, haven.identity.sessions);
+        request.session = await currentSession(haven, token);
       } catch (error) {
         clearSessionCookie(haven, reply);
         if (access.kind !== 'public') throw error;

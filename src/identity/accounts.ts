@@ -8,6 +8,7 @@ import { keyedHash } from './keys.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 import { newRecoveryCodes } from './recovery-codes.ts';
 import { activateTotp } from './second-factor.ts';
+import { announceSessionChange } from './session-cache.ts';
 import { endAllSessions } from './sessions.ts';
 import { newTotpSecret, totpUri } from './totp.ts';
 
@@ -309,6 +310,8 @@ export async function changeAccount(
     await audit(status === 'disabled' ? 'account.disable' : 'account.enable');
     if (status === 'disabled') await endAllSessions(sql, id);
   }
+  // Sessions carry role and tier: every server forgets its cached copy of this account's sessions.
+  await announceSessionChange(sql, id);
   if (role !== before.role) await audit('account.role-change');
   if (tier !== before.tier) await audit('account.tier-change');
   if (change.unlock && before.locked) await audit('account.unlock');

@@ -12,6 +12,7 @@ import { HavenError } from '../domain/errors.ts';
 import { type AuditActor, recordAuditEvent } from '../ledger/events.ts';
 import type { Database } from '../store/database.ts';
 import type { IdentityContext } from './context.ts';
+import { announceSessionChange } from './session-cache.ts';
 import { type IssuedSession, type Session, setWebauthnChallenge } from './sessions.ts';
 import { raise } from './sign-in.ts';
 import { clearAccountFailures, recordAccountFailure } from './throttle.ts';
@@ -56,7 +57,7 @@ export async function passkeyRegistrationOptions(
     excludeCredentials: existing.map((p) => ({ id: p.credential_id, transports: p.transports })),
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
   });
-  await setWebauthnChallenge(db, session.tokenHash, options.challenge);
+  await setWebauthnChallenge(db, session, options.challenge);
   return options;
 }
 
@@ -86,13 +87,13 @@ export async function registerPasskey(
       requireUserVerification: true,
     });
   } catch {
-    await setWebauthnChallenge(db, session.tokenHash, null);
+    await setWebauthnChallenge(db, session, null);
     throw passkeyRefused('verification-failed');
   }
   if (!verification.verified) throw passkeyRefused('verification-failed');
   const credential = verification.registrationInfo.credential;
   await db.transaction(async (tx) => {
-    await setWebauthnChallenge(tx, session.tokenHash, null);
+    await setWebauthnChallenge(tx, session, null);
     const inserted = await tx.query(
       `insert into passkey (credential_id, account_id, public_key, sign_count, transports, label)
        values ($1, $2, $3, $4, $5, $6) on conflict (credential_id) do nothing`,
@@ -111,6 +112,7 @@ export async function registerPasskey(
       'update staff_account set enrolment_code_hash = null, enrolment_expires_at = null where id = $1',
       [session.account.id],
     );
+    await announceSessionChange(tx, session.account.id);
     await recordAuditEvent(tx, {
       actor: actor(session),
       action: 'auth.factor-enrol',
@@ -137,7 +139,7 @@ export async function passkeyAuthenticationOptions(
     allowCredentials: passkeys.map((p) => ({ id: p.credential_id, transports: p.transports })),
     userVerification: 'required',
   });
-  await setWebauthnChallenge(db, session.tokenHash, options.challenge);
+  await setWebauthnChallenge(db, session, options.challenge);
   return options;
 }
 
@@ -152,7 +154,7 @@ export async function provePasskey(
   const challenge = session.webauthnChallenge;
   const passkey = (await passkeysOf(db, session.account.id)).find((p) => p.credential_id === response.id);
   const outcome = await db.transaction(async (tx) => {
-    await setWebauthnChallenge(tx, session.tokenHash, null);
+    await setWebauthnChallenge(tx, session, null);
     const audit = (decision: 'allow' | 'deny', reason: string) =>
       recordAuditEvent(tx, {
         actor: actor(session),

@@ -5,6 +5,7 @@ import type { Sql } from '../store/database.ts';
 import type { IdentityContext } from './context.ts';
 import { keyedHash } from './keys.ts';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.ts';
+import { announceSessionChange } from './session-cache.ts';
 import { endAllSessions } from './sessions.ts';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.ts';
 
@@ -33,6 +34,7 @@ export async function activateTotp(
     [accountId, sealTotp(ctx, accountId, secret)],
   );
   const codes = await replaceRecoveryCodes(ctx, sql, accountId);
+  await announceSessionChange(sql, accountId);
   await recordAuditEvent(sql, {
     actor,
     action: 'auth.factor-enrol',

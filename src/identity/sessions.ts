@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HavenError } from '../domain/errors.ts';
 import type { Role, Tier } from '../domain/roles.ts';
 import type { Sql } from '../store/database.ts';
+import { announceSessionChange } from './session-cache.ts';
 
 /**
  * Staff sessions (ACC-4). The cookie holds a random token; the database holds only its SHA-256. Assurance 1 means
@@ -84,6 +85,7 @@ export async function upgradeSession(
      where token_hash = $1`,
     [session.tokenHash, hashToken(token), csrfToken, assurance, factor],
   );
+  await announceSessionChange(sql, session.account.id);
   return { token, csrfToken };
 }
 
@@ -180,27 +182,33 @@ export function csrfTokenMatches(session: Session, presented: string | undefined
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function endSession(sql: Sql, tokenHash: Buffer): Promise<void> {
+export async function endSession(sql: Sql, tokenHash: Buffer, accountId: string): Promise<void> {
   await sql.query('delete from staff_session where token_hash = $1', [tokenHash]);
+  await announceSessionChange(sql, accountId);
 }
 
 /** ACC-4: disabling an account ends every session it has, at once. */
 export async function endAllSessions(sql: Sql, accountId: string): Promise<number> {
   const result = await sql.query('delete from staff_session where account_id = $1', [accountId]);
+  await announceSessionChange(sql, accountId);
   return result.rowCount;
 }
 
-export async function markReauthenticated(sql: Sql, tokenHash: Buffer): Promise<void> {
-  await sql.query('update staff_session set reauthenticated_at = now() where token_hash = $1', [tokenHash]);
+export async function markReauthenticated(sql: Sql, session: Session): Promise<void> {
+  await sql.query('update staff_session set reauthenticated_at = now() where token_hash = $1', [
+    session.tokenHash,
+  ]);
+  await announceSessionChange(sql, session.account.id);
 }
 
 export async function setWebauthnChallenge(
   sql: Sql,
-  tokenHash: Buffer,
+  session: Session,
   challenge: string | null,
 ): Promise<void> {
   await sql.query('update staff_session set webauthn_challenge = $2 where token_hash = $1', [
-    tokenHash,
+    session.tokenHash,
     challenge,
   ]);
+  await announceSessionChange(sql, session.account.id);
 }

@@ -302,7 +302,7 @@ export async function raise(
     await tx.query('update staff_account set last_sign_in_at = now() where id = $1', [session.account.id]);
     return upgradeSession(tx, session, assurance, factor);
   }
-  await markReauthenticated(tx, session.tokenHash);
+  await markReauthenticated(tx, session);
   return null;
 }
 

@@ -2,7 +2,7 @@
  * INTERNAL — protected person records. Only the gate (src/gate/) may import this module: it stores and returns
  * personal data without asking whether the caller may see it. See README.md in this folder.
  */
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { open, seal } from '../crypto/aead.ts';
 import { openGroup, sealGroup } from '../crypto/envelope.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
@@ -76,6 +76,7 @@ export async function createPerson(
 ): Promise<{ id: string; version: number }> {
   const id = input.id ?? randomUUID();
   const dek = await vault.createPersonKey(id);
+  const key = createSecretKey(dek);
   try {
     await tx.query(
       `insert into person (id, organisation_id, dictionary, dictionary_version, import_key) values ($1, $2, $3, $4, $5)`,
@@ -86,7 +87,7 @@ export async function createPerson(
       await tx.query(
         `insert into person_group (person_id, field_group, version, ciphertext)
          select $1, g, 1, c from unnest($2::text[], $3::bytea[]) as t(g, c)`,
-        [id, names, names.map((group) => sealGroup(dek, id, group, 1, input.groups[group]!))],
+        [id, names, names.map((group) => sealGroup(key, id, group, 1, input.groups[group]!))],
       );
     }
     await insertTokens(tx, id, input.tokens);
@@ -158,9 +159,10 @@ export async function readGroups(
   const dek = await vault.personKey(person.id);
   if (!dek) throw erased();
   try {
+    const key = createSecretKey(dek);
     const values: GroupValues = {};
     for (const row of rows)
-      values[row.field_group] = openGroup(dek, person.id, row.field_group, row.version, row.ciphertext);
+      values[row.field_group] = openGroup(key, person.id, row.field_group, row.version, row.ciphertext);
     return values;
   } finally {
     dek.fill(0);
@@ -187,6 +189,7 @@ export async function writeGroups(
   if (version === undefined) throw erased();
   const dek = await vault.personKey(person.id);
   if (!dek) throw erased();
+  const key = createSecretKey(dek);
   try {
     const names = Object.keys(groups);
     if (names.length > 0) {
@@ -198,7 +201,7 @@ export async function writeGroups(
           person.id,
           version,
           names,
-          names.map((group) => sealGroup(dek, person.id, group, version, groups[group]!)),
+          names.map((group) => sealGroup(key, person.id, group, version, groups[group]!)),
         ],
       );
     }
@@ -310,6 +313,89 @@ export async function openForPerson<T>(
   try {
     const plain = open(dek, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
     return JSON.parse(plain.toString('utf8')) as T;
+  } finally {
+    dek.fill(0);
+  }
+}
+
+export interface SealedGroup {
+  group: string;
+  version: number;
+  ciphertext: Buffer;
+}
+
+/** The person as stored, plus the facts the gate decides on, read in one round trip for the hot read path. */
+export interface ReadSnapshot {
+  meta: PersonMeta;
+  sealed: SealedGroup[];
+  assignees: string[];
+  /** Latest entry per legal basis for the purpose. */
+  bases: { basis: string; action: 'grant' | 'withdraw'; expired: boolean }[];
+  /** Field groups an active break-glass grant of the account opens for the purpose. */
+  breakGlass: string[];
+}
+
+/**
+ * Reads a person for a decision in one query: the record with its field groups still sealed (nothing is
+ * decrypted here), the caseload, the consent and legal-basis state for the purpose, and break-glass grants.
+ */
+export async function readSnapshot(
+  sql: Sql,
+  personId: string,
+  facts: { purpose: string; accountId: string | null },
+): Promise<ReadSnapshot | undefined> {
+  if (!isPersonId(personId)) return undefined;
+  const { rows } = await sql.query<
+    PersonRow & {
+      sealed: { g: string; v: number; c: string }[];
+      assignees: string[];
+      bases: ReadSnapshot['bases'] | null;
+      glass: string[];
+    }
+  >(
+    `select p.id, p.organisation_id, p.status, p.version, p.dictionary, p.dictionary_version, p.created_at,
+            p.updated_at, p.erased_at,
+            array(select g.field_group from person_group g where g.person_id = p.id order by 1) as groups,
+            coalesce((select json_agg(json_build_object('g', g.field_group, 'v', g.version, 'c', encode(g.ciphertext, 'base64')))
+                        from person_group g where g.person_id = p.id), '[]'::json) as sealed,
+            array(select c.account_id::text from caseload_assignment c where c.person_id = p.id order by 1) as assignees,
+            (select json_agg(b) from (
+               select distinct on (basis) basis, action, coalesce(expires_at <= now(), false) as expired
+                 from processing_basis where person_id = p.id and purpose = $2 order by basis, recorded_at desc, id) b) as bases,
+            array(select distinct unnest(bg.field_groups) from break_glass bg
+                   where bg.account_id = $3 and bg.person_id = p.id and bg.purpose = $2
+                     and bg.starts_at <= now() and bg.ends_at > now() and bg.ended_early_at is null) as glass
+       from person p where p.id = $1`,
+    [personId, facts.purpose, facts.accountId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    meta: toMeta(row),
+    sealed: row.sealed.map((s) => ({ group: s.g, version: s.v, ciphertext: Buffer.from(s.c, 'base64') })),
+    assignees: row.assignees,
+    bases: row.bases ?? [],
+    breakGlass: row.glass,
+  };
+}
+
+/** Decrypts exactly the listed groups of a snapshot; the others stay sealed. */
+export async function openSealedGroups(
+  vault: KeyVault,
+  meta: PersonMeta,
+  sealed: readonly SealedGroup[],
+  groups: readonly string[],
+): Promise<GroupValues> {
+  if (meta.status !== 'active') throw erased();
+  const wanted = sealed.filter((s) => groups.includes(s.group));
+  if (wanted.length === 0) return {};
+  const dek = await vault.personKey(meta.id);
+  if (!dek) throw erased();
+  try {
+    const key = createSecretKey(dek);
+    const values: GroupValues = {};
+    for (const s of wanted) values[s.group] = openGroup(key, meta.id, s.group, s.version, s.ciphertext);
+    return values;
   } finally {
     dek.fill(0);
   }

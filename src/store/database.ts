@@ -31,6 +31,12 @@ export interface Database extends Sql {
   readonly kind: DatabaseKind;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Calls `handler` for every NOTIFY on `channel` (sent with `select pg_notify(channel, payload)`, delivered when
+   * the sending transaction commits). If notifications may have been missed (a lost connection), `handler` gets
+   * the payload '*'. Returns a function that stops listening.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -45,6 +45,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     query: direct.query,
     exec: direct.exec,
     transaction: (work) => pglite.transaction((tx) => work(wrap(tx))),
+    async listen(channel, handler) {
+      const stop = await pglite.listen(channel, handler);
+      return async () => stop();
+    },
     close: () => pglite.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, QueryResult, Sql, SqlValue } from './database.ts';
 
@@ -9,6 +10,18 @@ const typeParsers = {
   },
 };
 
+// Every statement is prepared once per connection and then only bound and executed: Haven's SQL is a fixed set
+// of texts, and planning them again on every call cost more than running them (B2: 0.25 ms of 0.44 ms).
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `haven_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Sql {
   return {
     async exec(script: string) {
@@ -16,6 +29,7 @@ function wrap(client: pg.Pool | pg.PoolClient): Sql {
     },
     async query<Row>(text: string, params?: readonly SqlValue[]): Promise<QueryResult<Row>> {
       const result = await client.query({
+        name: statementName(text),
         text,
         values: params as unknown[] | undefined,
         types: typeParsers,
@@ -64,6 +78,31 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
       }
       client.release();
       return result;
+    },
+    async listen(channel, handler) {
+      // A connection of its own, outside the pool: LISTEN belongs to one session.
+      const client = new pg.Client({
+        connectionString: options.url,
+        application_name: `${options.applicationName ?? 'haven'}-listen`,
+      });
+      // Losing the connection means missing notifications: say so with the payload '*'.
+      let lost = false;
+      const onLost = () => {
+        if (lost) return;
+        lost = true;
+        handler('*');
+      };
+      client.on('error', onLost);
+      client.on('end', onLost);
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) handler(message.payload ?? '');
+      });
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        lost = true;
+        await client.end().catch(() => {});
+      };
     },
     close: () => pool.end(),
   };

@@ -77,6 +77,7 @@ export async function startTestHaven(
     },
     async close() {
       await app.close();
+      await haven.sessions.close();
       await haven.keyRing.close();
       await database.drop();
       await vaultDatabase.drop();

@@ -231,7 +231,8 @@ export function authRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request, reply) => {
-      await endSession(haven.db, sessionOf(request).tokenHash);
+      const session = sessionOf(request);
+      await endSession(haven.db, session.tokenHash, session.account.id);
       clearSessionCookie(haven, reply);
       return reply.code(204).send(null);
     },

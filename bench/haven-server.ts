@@ -1,0 +1,100 @@
+import { Secret } from 'otpauth';
+import { loadConfig } from '../src/config/config.ts';
+import { type Haven, openHaven } from '../src/haven.ts';
+import { buildApp } from '../src/http/app.ts';
+import type { HttpApp } from '../src/http/http-app.ts';
+import { createAccount, createOrganisation } from '../src/identity/accounts.ts';
+import { totpCode } from '../src/identity/totp.ts';
+import { startLedgerJobs } from '../src/ledger/ledger-jobs.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { tempDir } from '../test/support/haven.ts';
+import { type BenchDatabase, benchDatabase } from './databases.ts';
+
+/**
+ * A real Haven HTTP server for the HTTP benchmarks: PostgreSQL server, everything on (policies, encryption, blind
+ * indexes, ledger with its sequencer running), listening on a free port, with a signed-in staff session.
+ */
+export interface BenchServer {
+  haven: Haven;
+  app: HttpApp;
+  url: string;
+  organisationId: string;
+  /** Headers of a signed-in clerk: session cookie and CSRF token. */
+  headers: Record<string, string>;
+  databases: BenchDatabase[];
+  close(): Promise<void>;
+}
+
+export async function startBenchServer(
+  options: { role?: 'clerk' | 'caseworker' } = {},
+): Promise<BenchServer> {
+  const main = await benchDatabase('postgres', { pool: 32 });
+  const vault = await benchDatabase('postgres', { vault: true, pool: 32 });
+  const config = loadConfig(
+    {
+      HAVEN_DATA_DIR: tempDir('haven-bench-'),
+      HAVEN_PORT: '0',
+      HAVEN_LOG_LEVEL: 'silent',
+      HAVEN_RATE_LIMIT_PER_MINUTE: '1000000',
+      HAVEN_SIGN_IN_RATE_LIMIT_PER_MINUTE: '100000',
+      HAVEN_DEK_CACHE_SIZE: '200000',
+    },
+    process.cwd(),
+  );
+  const haven = await openHaven(config, {
+    database: main.db,
+    vaultDatabase: vault.db,
+    logger: createLogger('silent'),
+  });
+  const jobs = startLedgerJobs(haven.db, haven.ledger, haven.logger, {
+    sequenceMs: 200,
+    checkpointSeconds: 3600,
+  });
+  const app = await buildApp(haven);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const organisation = await createOrganisation(haven.db, { slug: 'bench-org' }, { kind: 'system' });
+  const created = await createAccount(
+    haven.identity,
+    haven.db,
+    {
+      organisationId: organisation.id,
+      email: 'bench.clerk@example.org',
+      role: options.role ?? 'clerk',
+      tier: 2,
+      password: 'bench password for a clerk 2026',
+      enrolTotp: true,
+    },
+    { kind: 'system' },
+  );
+  const secret = Buffer.from(Secret.fromBase32(new URL(created.totpUri!).searchParams.get('secret')!).bytes);
+  const signIn = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench.clerk@example.org', password: 'bench password for a clerk 2026' }),
+  });
+  const pending = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  const second = await fetch(`${url}/api/auth/second-factor`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: pending, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ method: 'totp', code: totpCode(secret) }),
+  });
+  const cookie = second.headers.get('set-cookie')!.split(';')[0]!;
+  const session = (await second.json()) as { csrfToken: string };
+  return {
+    haven,
+    app,
+    url,
+    organisationId: organisation.id,
+    headers: { cookie, 'x-csrf-token': session.csrfToken },
+    databases: [main, vault],
+    async close() {
+      await app.close();
+      await jobs.stop();
+      await haven.sessions.close();
+      await haven.keyRing.close();
+      for (const d of [main, vault]) await d.drop();
+    },
+  };
+}
