@@ -3,15 +3,8 @@ import { registerPerson } from '../src/gate/register.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { TWENTY_FIELDS } from './b5-encryption.ts';
 import type { Figure } from './harness.ts';
-import { startBenchServer } from './haven-server.ts';
+import { benchConsent, startBenchServer } from './haven-server.ts';
 import { load } from './load.ts';
-
-const CONSENT = {
-  kind: 'consent',
-  noticeVersion: '2026-01',
-  noticeLanguage: 'ar',
-  method: 'written',
-} as const;
 
 /**
  * B2: a protected read of one person (5 field groups) over HTTP — session, purpose, policy per group, key vault,
@@ -38,7 +31,7 @@ export async function benchRead(options: {
           actor: { kind: 'importer', organisationId: server.organisationId, importId: 'bench' },
           purpose: 'registration',
         },
-        { values, basis: CONSENT },
+        { values, basis: benchConsent(server.haven) },
       );
       ids.push(registered.id);
     }

@@ -25,6 +25,13 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
+/** Consent as a clerk records it: the current version of the purpose's privacy notice, read in Arabic. */
+export function benchConsent(haven: Haven, purpose = 'registration') {
+  const noticeVersion = haven.gate.notices.versions(purpose)[0];
+  if (noticeVersion === undefined) throw new Error(`no privacy notice for ${purpose}`);
+  return { kind: 'consent', noticeVersion, noticeLanguage: 'ar', method: 'written' } as const;
+}
+
 export async function startBenchServer(
   options: { role?: 'clerk' | 'caseworker' } = {},
 ): Promise<BenchServer> {

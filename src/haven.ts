@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError } from './config/config.ts';
 import { BlindIndex } from './crypto/blind-index/tokens.ts';
 import { type KeyRing, openKeyRing } from './crypto/keyring/keyring.ts';
@@ -8,6 +9,7 @@ import { openPkcs11 } from './crypto/keyring/pkcs11.ts';
 import { KeyVault } from './crypto/vault/key-vault.ts';
 import { type Dictionary, parseDictionary } from './domain/dictionary/index.ts';
 import { HavenError } from './domain/errors.ts';
+import { buildNotices, LANGUAGES_FILE, type NoticeFile, type Notices } from './domain/notices/index.ts';
 import type { GateContext } from './gate/context.ts';
 import { completeUnfinishedErasures } from './gate/erasure.ts';
 import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
@@ -40,6 +42,8 @@ export interface Haven {
   /** The audit ledger's origin, signing key and verifier key (AUD-3). */
   ledger: LedgerIdentity;
   dictionary: Dictionary;
+  /** The privacy notices of the dictionary's purposes (LNG-1). */
+  notices: Notices;
   /** The one gate to personal data: everything that reads or writes it goes through here. */
   gate: GateContext;
   /** Installs a newly approved policy version (ACC-2). */
@@ -118,6 +122,44 @@ export function loadDictionary(config: Config): Dictionary {
   }
 }
 
+export const SHIPPED_NOTICES = new URL('../dictionaries/notices/', import.meta.url);
+
+/** The notices folder: languages.yaml, and PURPOSE/VERSION.yaml files (a stray .yaml elsewhere is reported). */
+function readNoticeFiles(dir: string): { languages: NoticeFile; notices: NoticeFile[] } {
+  const read = (relative: string): NoticeFile => ({
+    path: relative,
+    text: readFileSync(path.join(dir, relative), 'utf8'),
+  });
+  const notices: NoticeFile[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.isDirectory()) {
+      for (const name of readdirSync(path.join(dir, entry.name)).sort()) {
+        if (/\.ya?ml$/.test(name)) notices.push(read(`${entry.name}/${name}`));
+      }
+    } else if (/\.ya?ml$/.test(entry.name) && entry.name !== LANGUAGES_FILE) {
+      notices.push(read(entry.name));
+    }
+  }
+  return { languages: read(LANGUAGES_FILE), notices };
+}
+
+/** The privacy notices, checked against the dictionary at start (LNG-1): a problem stops Haven, like the dictionary's. */
+export function loadNotices(config: Config, dictionary: Dictionary): Notices {
+  const dir = config.noticesDir ? path.resolve(config.noticesDir) : fileURLToPath(SHIPPED_NOTICES);
+  let files: ReturnType<typeof readNoticeFiles>;
+  try {
+    files = readNoticeFiles(dir);
+  } catch {
+    throw new ConfigError('HAVEN_NOTICES_DIR', `cannot read ${dir} (it needs ${LANGUAGES_FILE})`);
+  }
+  try {
+    return buildNotices(files, dictionary);
+  } catch (error) {
+    if (error instanceof HavenError) throw new ConfigError('HAVEN_NOTICES_DIR', error.message);
+    throw error;
+  }
+}
+
 export async function openHaven(config: Config, options: OpenOptions = {}): Promise<Haven> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const keyRing = await openKeys(config);
@@ -140,6 +182,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   };
   let gate: GateContext;
   let dictionary: Dictionary;
+  let notices: Notices;
   let policies: PolicyEngine;
   try {
     if (options.migrate) {
@@ -152,12 +195,14 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await vault.open();
     await sessions.listen(opened.db);
     dictionary = loadDictionary(config);
+    notices = loadNotices(config, dictionary);
     await syncPurposes(opened.db, dictionary);
     policies = await activeEngine(opened.db);
     gate = {
       db: opened.db,
       vault,
       dictionary,
+      notices,
       index: new BlindIndex(keyRing.secret('blind-index')),
       policies: () => policies,
       purposes: new PurposeRegister(opened.db, dictionary),
@@ -182,6 +227,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     sessions,
     ledger: ledgerIdentity(config.ledgerName, keyRing),
     dictionary,
+    notices,
     gate,
     setPolicies(engine) {
       policies = engine;

@@ -118,6 +118,11 @@ export const settings = {
     type: { kind: 'string' },
     doc: 'The data dictionary (YAML or JSON): fields, field groups, purposes and their data sets (MIN-1, MIN-2). Default: the shipped dictionaries/refugee-registration.yaml.',
   },
+  noticesDir: {
+    env: 'HAVEN_NOTICES_DIR',
+    type: { kind: 'string' },
+    doc: 'Folder of privacy notices: languages.yaml and PURPOSE/VERSION.yaml for each purpose of the dictionary (LNG-1). Default: the shipped dictionaries/notices.',
+  },
   ledgerOrigin: {
     env: 'HAVEN_LEDGER_ORIGIN',
     type: {

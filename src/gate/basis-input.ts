@@ -1,4 +1,5 @@
 import { HavenError } from '../domain/errors.ts';
+import type { Notices } from '../domain/notices/index.ts';
 
 /**
  * How consent or another legal basis is recorded (PUR-3, PUR-5): the consent's notice version and language,
@@ -108,4 +109,26 @@ export function checkBasis(input: BasisInput | undefined, now: Date): CheckedBas
     );
   }
   return { kind: input.kind, expiresAt, details: { justification } };
+}
+
+/**
+ * PUR-3, LNG-1: a consent names the notice the person was given, and that must be a version of the purpose's
+ * notice that Haven keeps (an older one too: a clerk in the field may have read last month's printed notice).
+ * The language is kept as given: an interpreter may have read the notice aloud in a language it is not written in.
+ */
+export function checkNoticeVersion(notices: Notices, purpose: string, basis: CheckedBasis): void {
+  if (basis.kind !== 'consent') return;
+  const version = basis.details.noticeVersion;
+  if (typeof version === 'string' && notices.find(purpose, version) !== undefined) return;
+  throw new HavenError(
+    'notice-version-unknown',
+    'The consent names a privacy notice version this purpose does not have; record the version that was read to the person (GET /api/notices/{purpose}).',
+    {
+      status: 422,
+      reason: 'PUR-3',
+      fields: [
+        { path: 'basis/noticeVersion', code: 'unknown', message: 'not a version of this purpose’s notice' },
+      ],
+    },
+  );
 }

@@ -2,7 +2,7 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import type { PolicyAction } from '../policy/requests.ts';
 import { openForPerson } from '../records/person-records.ts';
-import { type BasisInput, checkBasis } from './basis-input.ts';
+import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
 import { appendBasis } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
 import { decideOne, recordRefusal, refusal, resolvePurpose } from './decide.ts';
@@ -89,6 +89,8 @@ export async function giveBasis(
       reason: 'PUR-5',
     });
   }
+  // An unknown purpose has no definition and is refused when it is resolved.
+  if (definition) checkNoticeVersion(ctx.notices, forPurpose, checked);
   return changeBasis(ctx, request, personId, 'give-consent', forPurpose, async (tx) => ({
     basis: checked.kind,
     id: await appendBasis(ctx, tx, {

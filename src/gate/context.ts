@@ -1,6 +1,7 @@
 import type { BlindIndex } from '../crypto/blind-index/tokens.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
 import type { Dictionary } from '../domain/dictionary/index.ts';
+import type { Notices } from '../domain/notices/index.ts';
 import type { Role } from '../domain/roles.ts';
 import type { EventBatcher } from '../ledger/event-batcher.ts';
 import type { AuditActor } from '../ledger/events.ts';
@@ -8,11 +9,13 @@ import type { PolicyEngine } from '../policy/engine.ts';
 import type { Database } from '../store/database.ts';
 import type { PurposeRegister } from './purposes.ts';
 
-/** What the gate works with, passed explicitly: storage, keys, the dictionary, the policies, the register. */
+/** What the gate works with, passed explicitly: storage, keys, the dictionary and notices, the policies, the register. */
 export interface GateContext {
   db: Database;
   vault: KeyVault;
   dictionary: Dictionary;
+  /** Privacy notices: a consent must name a version of its purpose's notice (PUR-3, LNG-1). */
+  notices: Notices;
   index: BlindIndex;
   /** The active policy version; replaced when a change is approved (ACC-2). */
   policies(): PolicyEngine;

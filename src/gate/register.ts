@@ -5,7 +5,7 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { createPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
-import { type BasisInput, checkBasis } from './basis-input.ts';
+import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
 import { appendBasis } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
 import { decideGroups, recordGroupDecisions, refusal, resolvePurpose, withheldOf } from './decide.ts';
@@ -46,6 +46,7 @@ export async function registerPerson(
   const organisationId = actor.organisationId;
   const captured = checkCapture(ctx.dictionary, purpose.name, input.values, { requireAll: true });
   const basis = checkBasis(input.basis, now);
+  checkNoticeVersion(ctx.notices, purpose.name, basis);
   const key = input.importRef === undefined ? undefined : importKey(ctx, organisationId, input.importRef);
   return inTransaction<Registered>(ctx.db, async (tx: Sql) => {
     if (key) {

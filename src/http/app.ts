@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { noticeRoutes } from './routes/notices.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { personRecordRoutes } from './routes/person-records.ts';
 import { personRoutes } from './routes/persons.ts';
@@ -128,6 +129,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   personRoutes(app, haven);
   personRecordRoutes(app, haven);
   governanceRoutes(app, haven);
+  noticeRoutes(app, haven);
   pageRoutes(app, haven);
   return app;
 }

@@ -199,7 +199,7 @@ describe('haven import', () => {
           'estimated-age': 20 + (i % 50),
           nationality: ['SDN'],
         },
-        basis: { kind: 'consent', noticeVersion: '2024-01', noticeLanguage: 'ar', method: 'written' },
+        basis: { kind: 'consent', noticeVersion: '2026-11', noticeLanguage: 'ar', method: 'written' },
       }),
     );
     writeFileSync(file, `${lines.join('\n')}\n`);

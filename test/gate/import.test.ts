@@ -11,7 +11,7 @@ const good = (ref: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
     ref,
     values: { 'given-name': 'Amina', sex: 'female', 'estimated-age': 30, nationality: ['SOM'], ...extra },
-    basis: { kind: 'consent', noticeVersion: '2024-01', noticeLanguage: 'so', method: 'written' },
+    basis: { kind: 'consent', noticeVersion: '2026-11', noticeLanguage: 'so', method: 'written' },
   });
 
 for (const kind of testDatabaseKinds()) {

@@ -80,7 +80,7 @@ export async function team(t: TestHaven, org: string): Promise<Team> {
 
 export const CONSENT = {
   kind: 'consent',
-  noticeVersion: '2026-01',
+  noticeVersion: '2026-11',
   noticeLanguage: 'ar',
   method: 'written',
 } as const;

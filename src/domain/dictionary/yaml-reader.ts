@@ -13,6 +13,8 @@ export interface DictionaryProblem extends FieldProblem {
 
 export interface Reader {
   readonly source: string;
+  /** What the file is, for messages and the empty-file code: `dictionary` or `notice`. */
+  readonly kind: string;
   readonly lineCounter: LineCounter;
   readonly problems: DictionaryProblem[];
 }
@@ -32,8 +34,8 @@ export interface Located<T> {
   readonly path: string;
 }
 
-export function newReader(source: string): Reader {
-  return { source, lineCounter: new LineCounter(), problems: [] };
+export function newReader(source: string, kind = 'dictionary'): Reader {
+  return { source, kind, lineCounter: new LineCounter(), problems: [] };
 }
 
 export function report(
@@ -77,12 +79,12 @@ export function readDocument(reader: Reader, text: string): Node | undefined {
     // The library's message quotes no source text when prettyErrors is off; keep only its first sentence.
     const detail =
       error.code === 'MULTIPLE_DOCS'
-        ? 'a dictionary is one document; remove the "---" line'
+        ? `a ${reader.kind} is one document; remove the "---" line`
         : (error.message.split('\n')[0] ?? 'not valid YAML');
     reportAt(reader, line, col, '', code, `YAML syntax: ${detail}`);
   }
   if (document.errors.length > 0) return undefined;
-  // Aliases could make one node appear in many places (or in itself); a dictionary is written out plainly.
+  // Aliases could make one node appear in many places (or in itself); these files are written out plainly.
   let aliases = 0;
   visit(document, {
     Alias(_key, node) {
@@ -98,7 +100,7 @@ export function readDocument(reader: Reader, text: string): Node | undefined {
   });
   if (aliases > 0) return undefined;
   if (document.contents === null) {
-    report(reader, null, '', 'dictionary-empty', 'the dictionary is empty');
+    report(reader, null, '', `${reader.kind}-empty`, `the ${reader.kind} is empty`);
     return undefined;
   }
   return document.contents;

@@ -25,8 +25,16 @@ export const BasisBody = Type.Union(
     Type.Object(
       {
         kind: Type.Literal('consent'),
-        noticeVersion: Type.String({ maxLength: 40 }),
-        noticeLanguage: Type.String({ maxLength: 20 }),
+        noticeVersion: Type.String({
+          maxLength: 40,
+          description:
+            'The version of the purpose’s privacy notice read to the person (GET /api/notices/{purpose})',
+        }),
+        noticeLanguage: Type.String({
+          maxLength: 20,
+          description:
+            'BCP 47 tag of the language it was read in, kept as given (e.g. so, read aloud by an interpreter)',
+        }),
         method: Type.Union([
           Type.Literal('written'),
           Type.Literal('oral-with-witness'),
