@@ -1,5 +1,5 @@
 /**
- * `npm test`: formatting and lint (Biome), type check (tsc), then every test with Node's test runner.
+ * `npm test`: formatting and lint (Biome), type check (tsc), the web app's build, then every test with Node's test runner.
  * Arguments are passed to `node --test` (e.g. a file to run alone). Database tests run on embedded PGlite,
  * and also on the PostgreSQL server named by HAVEN_TEST_DATABASE_URL when it is set (CI sets it).
  */
@@ -21,7 +21,16 @@ function run(label: string, command: string, commandArgs: string[]): void {
 if (args.length === 0) {
   run('lint and format (biome)', bin('biome'), ['check', '.']);
   run('type check (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  run('type check of the web app (tsc)', bin('tsc'), ['--noEmit', '-p', 'web/tsconfig.json']);
 }
+// The browser tests drive the built staff app; build it first, as `npm start` does.
+run('build the web app (vite)', bin('vite'), [
+  'build',
+  '--config',
+  'web/vite.config.ts',
+  '--logLevel',
+  'warn',
+]);
 const server = process.env.HAVEN_TEST_DATABASE_URL;
 process.stderr.write(
   server

@@ -19,10 +19,10 @@ import { governanceRoutes } from './routes/governance.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { noticeRoutes } from './routes/notices.ts';
-import { pageRoutes } from './routes/pages.ts';
 import { personRecordRoutes } from './routes/person-records.ts';
 import { personRoutes } from './routes/persons.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { webAppRoutes } from './routes/web-app.ts';
 import { ErrorBody, Withheld } from './schemas.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -130,6 +130,6 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   personRecordRoutes(app, haven);
   governanceRoutes(app, haven);
   noticeRoutes(app, haven);
-  pageRoutes(app, haven);
+  webAppRoutes(app, haven);
   return app;
 }

@@ -60,6 +60,35 @@ export function adminRoutes(app: HttpApp, haven: Haven): void {
     }),
   );
 
+  // Colleagues to name as a consent witness or to put a person in a caseload: active accounts of the caller's
+  // organisation, with no more than an id, an email and a role.
+  app.get(
+    '/api/staff',
+    {
+      config: { access: { kind: 'staff', roles: ['clerk', 'caseworker', 'supervisor', 'dpo'] } },
+      schema: {
+        tags: ['administration'],
+        summary: 'Active colleagues in your organisation (for witnesses and caseload assignment)',
+        querystring: Type.Object({ role: Type.Optional(Role) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            staff: Type.Array(Type.Object({ id: Uuid, email: Type.String(), role: Role })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { role } = request.query as { role?: string };
+      const accounts = await listAccounts(haven.db, sessionOf(request).account.organisationId);
+      return {
+        staff: accounts
+          .filter((a) => a.status === 'active' && (role === undefined || a.role === role))
+          .map((a) => ({ id: a.id, email: a.email, role: a.role })),
+      };
+    },
+  );
+
   app.post(
     '/api/admin/accounts',
     {

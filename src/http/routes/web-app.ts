@@ -1,0 +1,75 @@
+/**
+ * The staff web app (web/), built by Vite into dist/web and served by Haven itself: no second server to run.
+ * Files are read once at start; hashed assets are cached for a year, the page itself never.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import type { Haven } from '../../haven.ts';
+import type { HttpApp } from '../http-app.ts';
+
+export const WEB_APP_DIR = fileURLToPath(new URL('../../../dist/web', import.meta.url));
+
+/** The app's own paths; each answers with the page and the app then shows the right view. */
+const APP_PATHS = [
+  '/',
+  '/setup',
+  '/register',
+  '/search',
+  '/persons/:id',
+  '/corrections',
+  '/account',
+  '/admin/accounts',
+  '/admin/purposes',
+  '/admin/ledger',
+  '/admin/break-glass',
+];
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Haven</title></head>
+<body><main><h1>Haven</h1><p>The staff web app is not built. Run <code>npm run build:web</code> (npm start does this
+for you), then reload this page. The API is running: see <a href="/api/docs">/api/docs</a>.</p></main></body></html>`;
+
+export function webAppRoutes(app: HttpApp, _haven: Haven, dir = WEB_APP_DIR): void {
+  const indexFile = path.join(dir, 'index.html');
+  const page = existsSync(indexFile) ? readFileSync(indexFile) : Buffer.from(NOT_BUILT);
+  const publicAccess = { access: { kind: 'public' } } as const;
+
+  for (const url of APP_PATHS) {
+    app.get(url, { config: publicAccess, schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
+    );
+  }
+
+  const assetsDir = path.join(dir, 'assets');
+  // Compressed once here: on a weak link the first page must stay well under 300 kB of JavaScript on the wire.
+  const assets = new Map<string, { raw: Buffer; br: Buffer; gzip: Buffer }>();
+  if (existsSync(assetsDir)) {
+    for (const name of readdirSync(assetsDir)) {
+      const raw = readFileSync(path.join(assetsDir, name));
+      assets.set(name, { raw, br: brotliCompressSync(raw), gzip: gzipSync(raw, { level: 9 }) });
+    }
+  }
+  app.get('/assets/:name', { config: publicAccess, schema: { hide: true } }, async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const asset = assets.get(name);
+    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    const accepted = String(request.headers['accept-encoding'] ?? '');
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+    reply
+      .type(TYPES[path.extname(name)] ?? 'application/octet-stream')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('vary', 'accept-encoding');
+    if (encoding) reply.header('content-encoding', encoding);
+    return reply.send(encoding ? asset[encoding] : asset.raw);
+  });
+}

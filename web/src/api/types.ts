@@ -1,0 +1,193 @@
+/** The shapes of the API responses the staff app uses (the OpenAPI description is the reference). */
+
+export type Role = 'clerk' | 'caseworker' | 'supervisor' | 'dpo' | 'auditor' | 'admin';
+export const ROLES: Role[] = ['clerk', 'caseworker', 'supervisor', 'dpo', 'auditor', 'admin'];
+
+export interface SessionInfo {
+  signedIn: boolean;
+  account?: { id: string; email: string; role: Role; tier: number; organisationId: string };
+  assurance?: number;
+  next?: 'second-factor' | 'enrol' | 'none';
+  csrfToken?: string;
+  expiresAt?: string;
+  idleExpiresAt?: string;
+}
+
+export interface SignInResult {
+  next: 'second-factor' | 'enrol';
+  factors: ('totp' | 'passkey' | 'recovery-code')[];
+  csrfToken: string;
+}
+
+export interface EnumValue {
+  value: string;
+  label: string;
+}
+
+export type Spec =
+  | { type: 'string' | 'text' | 'name'; maxLength: number }
+  | { type: 'date' | 'partial-date' | 'boolean' | 'language' | 'phone' | 'person-ref' }
+  | { type: 'integer'; min: number; max: number }
+  | { type: 'enum'; values: EnumValue[] }
+  | { type: 'country'; extraCodes: string[] }
+  | { type: 'record'; fields: RecordField[] }
+  | { type: 'list'; of: Spec; maxItems: number };
+
+export interface RecordField {
+  name: string;
+  label: string;
+  description?: string;
+  spec: Spec;
+  required: boolean;
+}
+
+export interface DictionaryField {
+  name: string;
+  label: string;
+  description: string | null;
+  group: string;
+  tier: number;
+  category: string;
+  spec: Spec;
+  purposes: string[];
+  index: string;
+}
+
+export interface DictionaryGroup {
+  name: string;
+  label: string;
+  tier: number;
+  description: string | null;
+}
+
+export interface Dictionary {
+  name: string;
+  version: number;
+  groups: DictionaryGroup[];
+  fields: DictionaryField[];
+}
+
+export interface Purpose {
+  name: string;
+  title: string;
+  description: string;
+  legalBases: string[];
+  consentRequired: boolean;
+  dpiaRequired: boolean;
+  retention: string | null;
+  collect: string[];
+  require: string[][];
+  status: string;
+  dpia: { status: string; expiresAt?: string | null };
+  usable: boolean;
+}
+
+export interface NoticeLanguage {
+  tag: string;
+  name: string;
+  direction: 'ltr' | 'rtl';
+}
+
+export interface Notice {
+  purpose: string;
+  version: string;
+  language: string;
+  direction: 'ltr' | 'rtl';
+  title: string;
+  paragraphs: string[];
+  languages: NoticeLanguage[];
+}
+
+export type Values = Record<string, unknown>;
+
+export interface Withheld {
+  group: string;
+  reasons: string[];
+  fields?: string[];
+}
+
+export interface PersonView {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  purpose: string;
+  data: Record<string, Values>;
+  withheld: Withheld[];
+  breakGlass: boolean;
+}
+
+export interface SearchMatch {
+  id: string;
+  match: 'exact' | 'similar';
+  data: Record<string, Values>;
+  withheld: Withheld[];
+}
+
+export interface ConsentEntry {
+  id: string;
+  purpose: string;
+  basis: string;
+  action: 'grant' | 'withdraw';
+  recordedAt: string;
+  recordedBy: string | null;
+  expiresAt: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AccessEntry {
+  time: string;
+  organisation: { id: string; name: string } | null;
+  role: Role | null;
+  action: string;
+  purpose: string | null;
+  fieldGroups: string[];
+  decision: 'allow' | 'deny';
+  reason: string;
+}
+
+export interface Correction {
+  id: string;
+  personId: string;
+  purpose: string;
+  fieldGroups: string[];
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  proposedBy: string;
+  proposedAt: string;
+}
+
+export interface BreakGlassGrant {
+  id: string;
+  accountId: string;
+  personId: string;
+  purpose: string;
+  fieldGroups: string[];
+  startsAt: string;
+  endsAt: string;
+  endedEarlyAt: string | null;
+  active: boolean;
+  reviewed: { outcome: string; at: string } | null;
+}
+
+export interface Account {
+  id: string;
+  organisationId: string;
+  email: string;
+  role: Role;
+  tier: number;
+  status: 'active' | 'disabled';
+  locked: boolean;
+  totpEnrolled: boolean;
+  passkeys: number;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
+export interface Witness {
+  name: string;
+  verifierKey: string;
+  addedAt: string;
+  lastCosignedSize: number | null;
+  lastCosignedAt: string | null;
+}

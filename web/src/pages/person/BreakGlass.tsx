@@ -1,0 +1,128 @@
+/** ACC-8: emergency access — a justification, a scope and a time limit; the DPO is alerted and reviews it. */
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../../api/client.ts';
+import { useProblemText } from '../../components/PersonForm.tsx';
+import { Button, Dialog, ErrorAlert, FormField } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+
+const DURATIONS = [15, 30, 60, 120, 240];
+
+export function BreakGlass({
+  personId,
+  purpose,
+  groups,
+  groupLabel,
+  onStarted,
+}: {
+  personId: string;
+  purpose: string;
+  groups: string[];
+  groupLabel(name: string): string;
+  onStarted(): void;
+}) {
+  const { t, formatNumber } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [justification, setJustification] = useState('');
+  const [minutes, setMinutes] = useState(30);
+  const [scope, setScope] = useState<Set<string>>(new Set(groups));
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const problems = useProblemText()(error instanceof ApiError ? error.fields : []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(
+        `/api/persons/${personId}/break-glass`,
+        {
+          justification: justification.trim(),
+          minutes,
+          ...(scope.size > 0 ? { fieldGroups: [...scope] } : {}),
+        },
+        { purpose },
+      );
+      setOpen(false);
+      setJustification('');
+      window.dispatchEvent(new Event('haven:break-glass'));
+      onStarted();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        {t('breakGlass.open')}
+      </Button>
+      <Dialog title={t('breakGlass.title')} open={open} onClose={() => setOpen(false)}>
+        <p>{t('breakGlass.explain')}</p>
+        <ErrorAlert error={error} />
+        <form onSubmit={submit} noValidate>
+          <FormField
+            label={t('breakGlass.justification')}
+            hint={t('breakGlass.justificationHint')}
+            error={problems.get('justification')}
+            required
+          >
+            {({ id, describedBy, invalid }) => (
+              <textarea
+                id={id}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                required
+                rows={4}
+                maxLength={4000}
+                value={justification}
+                onChange={(e) => setJustification(e.target.value)}
+              />
+            )}
+          </FormField>
+          {groups.length > 0 ? (
+            <fieldset className="choices">
+              <legend>{t('breakGlass.scope')}</legend>
+              {groups.map((g) => (
+                <label key={g} className="choice">
+                  <input
+                    type="checkbox"
+                    checked={scope.has(g)}
+                    onChange={(e) => {
+                      const next = new Set(scope);
+                      if (e.target.checked) next.add(g);
+                      else next.delete(g);
+                      setScope(next);
+                    }}
+                  />
+                  {groupLabel(g)}
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
+          <FormField label={t('breakGlass.duration')}>
+            {({ id }) => (
+              <select id={id} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+                {DURATIONS.map((m) => (
+                  <option key={m} value={m}>
+                    {t('breakGlass.minutes', { count: m, formatted: formatNumber(m) })}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <div className="actions">
+            <Button type="submit" variant="danger" busy={busy} disabled={justification.trim().length === 0}>
+              {t('breakGlass.start')}
+            </Button>
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              {t('common.cancel')}
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}
