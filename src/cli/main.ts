@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ROLES } from '../domain/roles.ts';
 import { HAVEN_VERSION } from '../http/openapi.ts';
+import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
 import { keyStatus, rotateKeys } from './commands/keys.ts';
 import {
@@ -76,6 +77,21 @@ program
   .option('--report <file>', 'write refused lines (line number, error code, fields) as JSON Lines')
   .option('--json', 'print the summary as JSON')
   .action(importCommand);
+
+program
+  .command('demo')
+  .description(
+    'Create a demo organisation with staff of every role and N synthetic people, through the gate; prints the staff sign-ins once',
+  )
+  .option('--people <n>', 'how many people to register (1 to 1,000,000)', '1000')
+  .option('--seed <n>', 'the same seed gives the same people (0 to 4294967295)', '1')
+  .option('--org <slug>', 'slug of the new demo organisation (refused if it exists)', 'demo')
+  .option(
+    '--concurrency <n>',
+    'households registered at once (default: 2 embedded, the pool size on a server)',
+  )
+  .option('--json', 'print the organisation, staff sign-ins and summary as JSON')
+  .action(demoCommand);
 
 const keys = program.command('keys').description('The key ring and the key vault');
 keys

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ROLES } from '../../src/domain/roles.ts';
+import { haven } from '../support/cli.ts';
+import { tempDir } from '../support/haven.ts';
+
+describe('haven demo', () => {
+  test('--json prints the organisation, each staff sign-in once, and the summary with the rate', async () => {
+    const env = { HAVEN_DATA_DIR: tempDir() };
+    const result = await haven(['demo', '--people', '20', '--seed', '1', '--json'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as {
+      organisation: { id: string; slug: string; name: string };
+      staff: {
+        accountId: string;
+        role: string;
+        tier: number;
+        email: string;
+        password: string;
+        totpUri: string;
+        totpSecret: string;
+        recoveryCodes: string[];
+      }[];
+      summary: Record<string, number>;
+    };
+    assert.equal(out.organisation.slug, 'demo');
+    assert.match(out.organisation.id, /^[0-9a-f-]{36}$/);
+    assert.match(out.organisation.name, /synthetic/);
+    assert.deepEqual(new Set(out.staff.map((s) => s.role)), new Set(ROLES));
+    for (const s of out.staff) {
+      assert.match(s.email, /@demo\.example\.org$/);
+      assert.ok(s.password.length >= 20);
+      assert.match(s.totpUri, /^otpauth:\/\/totp\/Haven:/);
+      assert.ok(s.totpUri.includes(`secret=${s.totpSecret}`));
+      assert.equal(s.recoveryCodes.length, 10);
+    }
+    assert.equal(new Set(out.staff.map((s) => s.password)).size, out.staff.length, 'every password differs');
+    assert.equal(out.summary.people, 20);
+    assert.equal(out.summary.seed, 1);
+    for (const key of ['households', 'consentsGiven', 'gateCalls', 'seconds', 'peoplePerSecond'])
+      assert.equal(typeof out.summary[key], 'number', key);
+    assert.ok(out.summary.peoplePerSecond! > 0);
+    assert.match(result.stderr, /Registering 20 demo people through the gate/);
+
+    const again = await haven(['demo', '--people', '5'], env);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /\[demo-organisation-exists\]/);
+    assert.equal(again.stdout, '');
+  });
+
+  test('a bad --people is refused with a stable code before anything is opened', async () => {
+    const dataDir = tempDir();
+    for (const people of ['0', 'lots', '2000000']) {
+      const result = await haven(['demo', '--people', people], { HAVEN_DATA_DIR: dataDir });
+      assert.equal(result.code, 1, people);
+      assert.match(
+        result.stderr,
+        /--people must be a whole number from 1 to 1,000,000\. \[demo-people-invalid\]/,
+      );
+      assert.equal(result.stdout, '');
+    }
+    const seed = await haven(['demo', '--seed', '-1'], { HAVEN_DATA_DIR: dataDir });
+    assert.equal(seed.code, 1);
+    assert.match(seed.stderr, /\[demo-seed-invalid\]/);
+  });
+});
