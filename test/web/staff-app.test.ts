@@ -365,6 +365,87 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     await page.context().close();
   });
 
+  test('the first page loads under 300 kB of compressed JavaScript, all of it from Haven', async () => {
+    const { page, errors } = await openPage(browser, base);
+    const scripts: { url: string; bytes: number; encoding: string }[] = [];
+    const foreign: string[] = [];
+    page.on('requestfinished', async (request) => {
+      if (!request.url().startsWith(base)) foreign.push(request.url());
+      if (request.resourceType() !== 'script') return;
+      const response = await request.response();
+      scripts.push({
+        url: request.url(),
+        bytes: (await request.sizes()).responseBodySize,
+        encoding: (await response?.headerValue('content-encoding')) ?? 'none',
+      });
+    });
+    await page.goto('/');
+    await page.getByLabel('Email').waitFor();
+    await page.waitForLoadState('networkidle');
+    const total = scripts.reduce((sum, s) => sum + s.bytes, 0);
+    assert.ok(scripts.length > 0, 'scripts were loaded');
+    assert.ok(total > 10_000 && total < 300_000, `first page JavaScript: ${total} bytes compressed`);
+    assert.ok(
+      scripts.every((s) => s.encoding === 'br' || s.encoding === 'gzip'),
+      JSON.stringify(scripts),
+    );
+    assert.deepEqual(foreign, [], 'nothing is fetched from anywhere but Haven');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('the DPO reviews the emergency access and reads who looked at the record', async () => {
+    const dpo = await createStaff(t, { role: 'dpo', org: 'haven-demo', tier: 4 });
+    const { page, errors } = await staffPage(dpo);
+    await page.getByRole('link', { name: 'Emergency access review' }).first().click();
+    await page.getByRole('heading', { name: 'Emergency access to review' }).waitFor();
+    await page.getByRole('button', { name: 'Read the justification' }).first().click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    if (await reauth.isVisible().catch(() => false)) {
+      await reauth.getByLabel('Password').fill(GOOD_PASSWORD);
+      await reauth
+        .getByLabel('6-digit code from your authenticator app')
+        .fill(freshCode(t, base32(dpo.totpSecret)));
+      await reauth.getByRole('button', { name: 'Confirm' }).click();
+    }
+    await page.getByText('Reported missing after a flood').waitFor();
+    await accessible(page, 'break-glass-review-en');
+
+    // AUD-5: who looked — organisation and role, when, why — never the name of a colleague.
+    await page.goto(`/persons/${personId}?purpose=registration`);
+    const history = page.getByRole('region', { name: 'Who looked at this record' });
+    await history.waitFor();
+    const text = (await history.textContent()) ?? '';
+    assert.match(text, /Haven Demo/);
+    assert.match(text, /Caseworker/);
+    assert.doesNotMatch(text, /@example\.org/);
+    await accessible(page, 'access-history-en');
+
+    await page.goto('/account');
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await accessible(page, 'account-en');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('a clerk works in Arabic: search and case view mirrored, with Arabic labels', async () => {
+    const { page, errors } = await openPage(browser, base);
+    await signIn(page, CLERK, clerkSecret);
+    await page.getByLabel('Language').selectOption('ar');
+    await page.waitForFunction("document.documentElement.dir === 'rtl'");
+    await page.goto('/search');
+    await page.getByRole('heading', { name: 'البحث عن شخص' }).waitFor();
+    await page.getByLabel('الاسم', { exact: true }).fill('محمد');
+    await page.getByRole('button', { name: 'بحث', exact: true }).click();
+    await page.locator(`.match a[href^="/persons/${personId}"]`).waitFor();
+    await accessible(page, 'search-ar');
+    // The search form sits on the right in a right-to-left page.
+    const box = await page.locator('main h1').boundingBox();
+    assert.ok(box && box.x + box.width > 640, 'the heading is aligned to the right');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('every page was checked with axe-core', () => {
     for (const name of [
       'setup-en',
@@ -381,6 +462,10 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
       'ledger-en',
       'break-glass-active-en',
       'case-consent-withdrawn-ar',
+      'break-glass-review-en',
+      'access-history-en',
+      'account-en',
+      'search-ar',
     ]) {
       assert.ok(pagesChecked.includes(name), `${name} was checked`);
     }
