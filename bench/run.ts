@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: runs the benchmarks of ../shared/design/performance.md, each against its same-run baseline,
  * and writes bench-results.json and bench-results.md. Options: --only B5,B3  --quick (CI: seconds, not minutes)
- * --ms N (sampling time per figure)  --records N  --seconds N (HTTP load per figure).
+ * --ms N (sampling time per figure)  --records N  --seconds N (HTTP load per figure)  --persons N (B6 registry size,
+ * default 10⁶).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { benchRegister } from './b1-register.ts';
 import { benchRead } from './b2-read.ts';
 import { benchLedger } from './b3-ledger.ts';
 import { benchPolicy } from './b4-policy.ts';
 import { benchEncryption } from './b5-encryption.ts';
+import { benchLookup } from './b6-lookup.ts';
 import { type Figure, machine } from './harness.ts';
 
 const { values } = parseArgs({
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     records: { type: 'string' },
     out: { type: 'string', default: 'bench-results' },
     seconds: { type: 'string' },
+    persons: { type: 'string' },
   },
 });
 const quick = values.quick === true;
@@ -33,6 +37,10 @@ const wanted = (id: string) => only.size === 0 || only.has(id);
 
 const figures: Figure[] = [];
 const seconds = Number(values.seconds ?? (quick ? 2 : 20));
+if (wanted('B1'))
+  figures.push(
+    ...(await benchRegister({ people: quick ? 200 : 5_000, seconds, connections: quick ? 4 : 32 })),
+  );
 if (wanted('B2'))
   figures.push(...(await benchRead({ people: quick ? 50 : 2_000, seconds, connections: quick ? 4 : 32 })));
 if (wanted('B3')) {
@@ -51,6 +59,15 @@ if (wanted('B4'))
   );
 if (wanted('B5'))
   figures.push(...(await benchEncryption({ ms, records: Number(values.records ?? (quick ? 500 : 10_000)) })));
+if (wanted('B6'))
+  figures.push(
+    ...(await benchLookup({
+      persons: Number(values.persons ?? (quick ? 2_000 : 1_000_000)),
+      probes: quick ? 20 : 500,
+      seconds: quick ? 1 : 10,
+      log: (line) => process.stderr.write(`${line}\n`),
+    })),
+  );
 
 const host = machine();
 writeFileSync(
