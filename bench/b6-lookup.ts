@@ -38,8 +38,11 @@ export async function benchLookup(options: {
     }
     // Searched by the Latin spelling, as a clerk types it (people named in Latin script have no separate one).
     const latin = (v: Record<string, unknown>, field: string) => v[`${field}-latin`] ?? v[field];
+    // Some people have one name only.
     const searches = plan.map((p) => ({
-      name: `${latin(p.values, 'given-name')} ${latin(p.values, 'family-name')}`,
+      name: [latin(p.values, 'given-name'), latin(p.values, 'family-name')]
+        .filter((part) => typeof part === 'string')
+        .join(' '),
     }));
     const bodies = searches.map((s) => JSON.stringify(s));
     const tokens = await haven.db.query<{ n: number }>('select count(*)::int as n from person_token');

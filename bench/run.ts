@@ -35,67 +35,82 @@ const only = new Set(
 );
 const wanted = (id: string) => only.size === 0 || only.has(id);
 
-const figures: Figure[] = [];
 const seconds = Number(values.seconds ?? (quick ? 2 : 20));
-if (wanted('B1'))
-  figures.push(
-    ...(await benchRegister({ people: quick ? 200 : 5_000, seconds, connections: quick ? 4 : 32 })),
-  );
-if (wanted('B2'))
-  figures.push(...(await benchRead({ people: quick ? 50 : 2_000, seconds, connections: quick ? 4 : 32 })));
-if (wanted('B3')) {
-  figures.push(
-    ...(await benchLedger({
-      kind: 'postgres',
-      events: quick ? 2_000 : 200_000,
-      batch: 1_000,
-      proofLeaves: quick ? 5_000 : 1_000_000,
-    })),
-  );
-}
-if (wanted('B4'))
-  figures.push(
-    ...(await benchPolicy({ decisions: quick ? 5_000 : 200_000, rawDecisions: quick ? 200 : 2_000 })),
-  );
-if (wanted('B5'))
-  figures.push(...(await benchEncryption({ ms, records: Number(values.records ?? (quick ? 500 : 10_000)) })));
-if (wanted('B6'))
-  figures.push(
-    ...(await benchLookup({
-      persons: Number(values.persons ?? (quick ? 2_000 : 1_000_000)),
-      probes: quick ? 20 : 500,
-      seconds: quick ? 1 : 10,
-      log: (line) => process.stderr.write(`${line}\n`),
-    })),
-  );
+const suite: [string, () => Promise<Figure[]>][] = [
+  ['B1', () => benchRegister({ people: quick ? 200 : 5_000, seconds, connections: quick ? 4 : 32 })],
+  ['B2', () => benchRead({ people: quick ? 50 : 2_000, seconds, connections: quick ? 4 : 32 })],
+  [
+    'B3',
+    () =>
+      benchLedger({
+        kind: 'postgres',
+        events: quick ? 2_000 : 200_000,
+        batch: 1_000,
+        proofLeaves: quick ? 5_000 : 1_000_000,
+      }),
+  ],
+  ['B4', () => benchPolicy({ decisions: quick ? 5_000 : 200_000, rawDecisions: quick ? 200 : 2_000 })],
+  ['B5', () => benchEncryption({ ms, records: Number(values.records ?? (quick ? 500 : 10_000)) })],
+  [
+    'B6',
+    () =>
+      benchLookup({
+        persons: Number(values.persons ?? (quick ? 2_000 : 1_000_000)),
+        probes: quick ? 20 : 500,
+        seconds: quick ? 1 : 10,
+        log: (line) => process.stderr.write(`${line}\n`),
+      }),
+  ],
+];
 
 const host = machine();
-writeFileSync(
-  `${values.out}.json`,
-  `${JSON.stringify({ machine: host, quick, date: new Date().toISOString(), figures }, null, 2)}\n`,
-);
-const rows = figures.map((f) =>
-  [
-    f.id,
-    f.figure,
-    `${f.value} ${f.unit}`,
-    f.baseline ? `${f.baseline.value} ${f.baseline.unit} (${f.baseline.what})` : '—',
-    f.ratio === undefined ? '—' : String(f.ratio),
-    f.goal,
-    f.met === undefined ? '—' : f.met ? 'met' : 'missed',
-    f.dataSize,
-    f.concurrency,
-    f.database ?? '—',
-  ].join(' | '),
-);
-const table = [
-  `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}${quick ? ' (quick run: sizes too small to judge)' : ''}`,
-  '',
-  '| id | figure | value | baseline (same run) | ratio | goal | goal met | data size | concurrency | database |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r} |`),
-  '',
-].join('\n');
-writeFileSync(`${values.out}.md`, table);
-process.stdout.write(`${table}\n`);
+const figures: Figure[] = [];
+const failed: string[] = [];
+
+/** The table so far: written after each benchmark, so a long run that fails late keeps what it measured. */
+function writeResults(): string {
+  writeFileSync(
+    `${values.out}.json`,
+    `${JSON.stringify({ machine: host, quick, date: new Date().toISOString(), figures, failed }, null, 2)}\n`,
+  );
+  const rows = figures.map((f) =>
+    [
+      f.id,
+      f.figure,
+      `${f.value} ${f.unit}`,
+      f.baseline ? `${f.baseline.value} ${f.baseline.unit} (${f.baseline.what})` : '—',
+      f.ratio === undefined ? '—' : String(f.ratio),
+      f.goal,
+      f.met === undefined ? '—' : f.met ? 'met' : 'missed',
+      f.dataSize,
+      f.concurrency,
+      f.database ?? '—',
+    ].join(' | '),
+  );
+  const table = [
+    `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}${quick ? ' (quick run: sizes too small to judge)' : ''}`,
+    '',
+    '| id | figure | value | baseline (same run) | ratio | goal | goal met | data size | concurrency | database |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+    ...failed.map((f) => `\nFailed: ${f}`),
+    '',
+  ].join('\n');
+  writeFileSync(`${values.out}.md`, table);
+  return table;
+}
+
+for (const [id, run] of suite) {
+  if (!wanted(id)) continue;
+  process.stderr.write(`${id}…\n`);
+  try {
+    figures.push(...(await run()));
+  } catch (error) {
+    failed.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+    process.stderr.write(`${id} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  writeResults();
+}
+process.stdout.write(`${writeResults()}\n`);
 for (const f of figures) if (f.notes) process.stdout.write(`${f.id} ${f.figure}: ${f.notes}\n`);
+if (failed.length > 0) process.exitCode = 1;
