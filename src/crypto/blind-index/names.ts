@@ -45,3 +45,11 @@ export function nameSearchKeys(fullName: string): NameSearchKeys {
   const skeleton = exact.flatMap((token) => nameSkeletons(token)).filter((key) => key !== '');
   return { exact, skeleton: [...new Set(skeleton)] };
 }
+
+/**
+ * The keys of one word that nameTokens returned, for a search term per word. The word is already canonical and
+ * must not be canonicalised again: that is not idempotent (abdullahi → abdlahi → abdahi) and would miss.
+ */
+export function wordSearchKeys(token: string): NameSearchKeys {
+  return { exact: [token], skeleton: [...new Set(nameSkeletons(token).filter((key) => key !== ''))] };
+}

@@ -5,6 +5,6 @@
  */
 
 export { foldDigits, foldText } from './fold.ts';
-export { type NameSearchKeys, nameSearchKeys, nameTokens } from './names.ts';
+export { type NameSearchKeys, nameSearchKeys, nameTokens, wordSearchKeys } from './names.ts';
 export { nameSkeleton, nameSkeletons } from './skeleton.ts';
 export { normaliseDate, normaliseDocumentNumber, normalisePhone } from './values.ts';

@@ -6,6 +6,7 @@ import {
   normaliseDate,
   normaliseDocumentNumber,
   normalisePhone,
+  wordSearchKeys,
 } from './normalise.ts';
 import type { BlindIndex, TokenKind } from './tokens.ts';
 
@@ -114,7 +115,7 @@ export function searchTerms(
       throw new HavenError('search-name-empty', 'Type at least one name to search for.', { status: 422 });
     }
     for (const word of words) {
-      const keys = nameSearchKeys(word);
+      const keys = wordSearchKeys(word);
       const exactAlternatives: Buffer[] = [];
       const similarAlternatives: Buffer[] = [];
       for (const spec of specs('name')) {
