@@ -1,0 +1,98 @@
+/**
+ * Password and authenticator code again, over the page (ACC-4): used when a sensitive action needs a fresh
+ * sign-in and when a session ends mid-work. The fields are cleared whenever the dialog closes.
+ */
+import { type FormEvent, useState } from 'react';
+import { useI18n } from '../i18n/i18n.tsx';
+import { Button, Dialog, ErrorAlert, TextField } from './ui.tsx';
+
+export function PasswordAndCodeDialog({
+  title,
+  explain,
+  open,
+  email,
+  submitLabel,
+  cancelLabel,
+  onSubmit,
+  onCancel,
+}: {
+  title: string;
+  explain: string;
+  open: boolean;
+  /** Shown (not editable) when the dialog signs a known account in again. */
+  email?: string;
+  submitLabel: string;
+  cancelLabel: string;
+  /** Resolves when the server accepted both; a rejection is shown in the dialog. */
+  onSubmit(password: string, code: string): Promise<void>;
+  onCancel(): void;
+}) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const clear = () => {
+    setPassword('');
+    setCode('');
+    setError(undefined);
+  };
+  const cancel = () => {
+    clear();
+    onCancel();
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onSubmit(password, code.trim());
+      clear();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={title} open={open} onClose={cancel}>
+      <p>{explain}</p>
+      <ErrorAlert error={error} />
+      <form onSubmit={submit} noValidate>
+        {email ? (
+          <p>
+            {t('signIn.email')}: <span dir="ltr">{email}</span>
+          </p>
+        ) : null}
+        <TextField
+          label={t('signIn.password')}
+          value={password}
+          onChange={setPassword}
+          type="password"
+          autoComplete="current-password"
+          required
+          dir="ltr"
+        />
+        <TextField
+          label={t('signIn.totpCode')}
+          value={code}
+          onChange={setCode}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          dir="ltr"
+        />
+        <div className="actions">
+          <Button type="submit" busy={busy}>
+            {submitLabel}
+          </Button>
+          <Button variant="secondary" onClick={cancel}>
+            {cancelLabel}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
