@@ -8,7 +8,7 @@ import type { Sql } from '../store/database.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
 import { appendBasis } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideGroups, recordGroupDecisions, refusal, resolvePurpose, withheldOf } from './decide.ts';
+import { decideGroups, groupDecisionEvents, refusal, resolvePurpose, withheldOf } from './decide.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
 /**
@@ -70,8 +70,10 @@ export async function registerPerson(
       groups,
       { state: 'active', kind: basis.kind },
     );
-    await recordGroupDecisions(tx, request, 'person.register', id, decisions);
+    // The decisions and the consent go into the ledger in one insert, after the writes (B1: fewer round trips).
+    const decisionEvents = groupDecisionEvents(request, 'person.register', id, decisions);
     if (decisions.some((d) => !d.allowed)) {
+      await recordAuditEvents(tx, decisionEvents);
       return refused(
         refusal(
           decisions.flatMap((d) => d.reasons),
@@ -103,6 +105,7 @@ export async function registerPerson(
       );
     }
     await recordAuditEvents(tx, [
+      ...decisionEvents,
       {
         actor: auditActor(actor),
         action: basis.kind === 'consent' ? 'consent.give' : 'legal-basis.record',

@@ -51,17 +51,23 @@ function erased(): HavenError {
   });
 }
 
-async function insertTokens(tx: Sql, personId: string, tokens: GroupTokens): Promise<void> {
+/** Token rows of a person, one per distinct (group, token). */
+function tokenRows(tokens: GroupTokens): { tokens: Buffer[]; groups: string[] } {
   const rows = new Map<string, [Buffer, string]>();
   for (const [group, list] of Object.entries(tokens)) {
     for (const token of list) rows.set(`${group}:${token.toString('hex')}`, [token, group]);
   }
-  if (rows.size === 0) return;
   const values = [...rows.values()];
+  return { tokens: values.map((v) => v[0]), groups: values.map((v) => v[1]) };
+}
+
+async function insertTokens(tx: Sql, personId: string, tokens: GroupTokens): Promise<void> {
+  const rows = tokenRows(tokens);
+  if (rows.tokens.length === 0) return;
   await tx.query(
     `insert into person_token (token, person_id, field_group)
      select t, $2, g from unnest($1::bytea[], $3::text[]) as x(t, g)`,
-    [values.map((v) => v[0]), personId, values.map((v) => v[1])],
+    [rows.tokens, personId, rows.groups],
   );
 }
 
@@ -78,19 +84,31 @@ export async function createPerson(
   const dek = await vault.createPersonKey(id);
   const key = createSecretKey(dek);
   try {
-    await tx.query(
-      `insert into person (id, organisation_id, dictionary, dictionary_version, import_key) values ($1, $2, $3, $4, $5)`,
-      [id, input.organisationId, input.dictionary.name, input.dictionary.version, input.importKey ?? null],
-    );
     const names = Object.keys(input.groups);
-    if (names.length > 0) {
-      await tx.query(
-        `insert into person_group (person_id, field_group, version, ciphertext)
-         select $1, g, 1, c from unnest($2::text[], $3::bytea[]) as t(g, c)`,
-        [id, names, names.map((group) => sealGroup(key, id, group, 1, input.groups[group]!))],
-      );
-    }
-    await insertTokens(tx, id, input.tokens);
+    const rows = tokenRows(input.tokens);
+    // One statement for the person, its groups and its tokens: each round trip to the server costs more than
+    // the insert itself (B1). Foreign keys are checked at the end of the statement, after all three.
+    await tx.query(
+      `with person_row as (
+         insert into person (id, organisation_id, dictionary, dictionary_version, import_key)
+         values ($1, $2, $3, $4, $5)),
+       group_rows as (
+         insert into person_group (person_id, field_group, version, ciphertext)
+         select $1, g, 1, c from unnest($6::text[], $7::bytea[]) as x(g, c))
+       insert into person_token (token, person_id, field_group)
+       select t, $1, g from unnest($8::bytea[], $9::text[]) as x(t, g)`,
+      [
+        id,
+        input.organisationId,
+        input.dictionary.name,
+        input.dictionary.version,
+        input.importKey ?? null,
+        names,
+        names.map((group) => sealGroup(key, id, group, 1, input.groups[group]!)),
+        rows.tokens,
+        rows.groups,
+      ],
+    );
   } finally {
     dek.fill(0);
   }
