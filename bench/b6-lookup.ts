@@ -73,6 +73,16 @@ export async function benchLookup(options: {
       return { http, index: summary(times) };
     };
 
+    // Warm-up (JIT, data-key cache, prepared statements), so the small-registry baseline is not the cold start.
+    await load({
+      url: server.url,
+      connections: 1,
+      seconds: Math.min(3, options.seconds),
+      method: 'POST',
+      headers: { ...server.headers, 'content-type': 'application/json', 'x-haven-purpose': 'registration' },
+      paths: ['/api/persons/search'],
+      bodies,
+    });
     log(`B6: ${options.probes} probes registered; searching before the filler`);
     const small = await measure();
 
