@@ -51,12 +51,20 @@ export function webAppRoutes(app: HttpApp, _haven: Haven, dir = WEB_APP_DIR): vo
   }
 
   const assetsDir = path.join(dir, 'assets');
-  // Compressed once here: on a weak link the first page must stay well under 300 kB of JavaScript on the wire.
+  // Brotli and gzip copies come from the build (web/vite.config.ts); compressed here only when missing. On a weak
+  // link the first page must stay well under 300 kB of JavaScript on the wire.
   const assets = new Map<string, { raw: Buffer; br: Buffer; gzip: Buffer }>();
   if (existsSync(assetsDir)) {
-    for (const name of readdirSync(assetsDir)) {
-      const raw = readFileSync(path.join(assetsDir, name));
-      assets.set(name, { raw, br: brotliCompressSync(raw), gzip: gzipSync(raw, { level: 9 }) });
+    const read = (name: string) => readFileSync(path.join(assetsDir, name));
+    const files = new Set(readdirSync(assetsDir));
+    for (const name of files) {
+      if (name.endsWith('.br') || name.endsWith('.gz')) continue;
+      const raw = read(name);
+      assets.set(name, {
+        raw,
+        br: files.has(`${name}.br`) ? read(`${name}.br`) : brotliCompressSync(raw),
+        gzip: files.has(`${name}.gz`) ? read(`${name}.gz`) : gzipSync(raw, { level: 9 }),
+      });
     }
   }
   app.get('/assets/:name', { config: publicAccess, schema: { hide: true } }, async (request, reply) => {
