@@ -49,6 +49,13 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     await screenshot(page, name);
   }
 
+  /** Switches the interface to Arabic and waits until it is shown: mirrored, and the menu in Arabic. */
+  async function switchToArabic(page: Page) {
+    await page.getByLabel('Language').selectOption('ar');
+    await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
+    await page.getByRole('link', { name: 'الرئيسية' }).first().waitFor();
+  }
+
   async function signIn(page: Page, who: { email: string; password: string }, secret: string) {
     await page.goto('/');
     await page.getByLabel('Email').fill(who.email);
@@ -171,8 +178,7 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
   test('the clerk registers a person in Arabic, with the Arabic notice and consent', async () => {
     const { page, errors } = await openPage(browser, base);
     await signIn(page, CLERK, clerkSecret);
-    await page.getByLabel('Language').selectOption('ar');
-    await page.waitForFunction("document.documentElement.dir === 'rtl'");
+    await switchToArabic(page);
     assert.equal(await page.evaluate('document.documentElement.lang'), 'ar');
     await accessible(page, 'home-clerk-ar');
 
@@ -335,8 +341,7 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     await accessible(page, 'case-consent-withdrawn-en');
 
     // The same page in Arabic: mirrored, with the reasons in Arabic.
-    await page.getByLabel('Language').selectOption('ar');
-    await page.waitForFunction("document.documentElement.dir === 'rtl'");
+    await switchToArabic(page);
     await page.locator('[data-reason="consent-withdrawn"]').first().waitFor();
     assert.match(
       (await page.locator('[data-reason="consent-withdrawn"]').first().textContent()) ?? '',
@@ -431,8 +436,7 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
   test('a clerk works in Arabic: search and case view mirrored, with Arabic labels', async () => {
     const { page, errors } = await openPage(browser, base);
     await signIn(page, CLERK, clerkSecret);
-    await page.getByLabel('Language').selectOption('ar');
-    await page.waitForFunction("document.documentElement.dir === 'rtl'");
+    await switchToArabic(page);
     await page.goto('/search');
     await page.getByRole('heading', { name: 'البحث عن شخص' }).waitFor();
     await page.getByLabel('الاسم', { exact: true }).fill('محمد');

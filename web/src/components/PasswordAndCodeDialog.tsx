@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
-import { Button, Dialog, ErrorAlert, TextField } from './ui.tsx';
+import { AuthenticatorCodeField, Button, Dialog, ErrorAlert, PasswordField } from './ui.tsx';
 
 export function PasswordAndCodeDialog({
   title,
@@ -66,24 +66,8 @@ export function PasswordAndCodeDialog({
             {t('signIn.email')}: <span dir="ltr">{email}</span>
           </p>
         ) : null}
-        <TextField
-          label={t('signIn.password')}
-          value={password}
-          onChange={setPassword}
-          type="password"
-          autoComplete="current-password"
-          required
-          dir="ltr"
-        />
-        <TextField
-          label={t('signIn.totpCode')}
-          value={code}
-          onChange={setCode}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          required
-          dir="ltr"
-        />
+        <PasswordField label={t('signIn.password')} value={password} onChange={setPassword} />
+        <AuthenticatorCodeField label={t('signIn.totpCode')} value={code} onChange={setCode} />
         <div className="actions">
           <Button type="submit" busy={busy}>
             {submitLabel}

@@ -42,6 +42,39 @@ export function FormField({
   );
 }
 
+/** A password: left to right in every language, and named for password managers (new or current). */
+export function PasswordField({
+  isNew = false,
+  ...field
+}: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  hint?: string | null;
+  error?: string | undefined;
+  isNew?: boolean;
+}) {
+  return (
+    <TextField
+      {...field}
+      type="password"
+      autoComplete={isNew ? 'new-password' : 'current-password'}
+      required
+      dir="ltr"
+    />
+  );
+}
+
+/** The 6-digit code of an authenticator app (TOTP): a number pad on phones, one-time-code autofill. */
+export function AuthenticatorCodeField(field: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  hint?: string | null;
+}) {
+  return <TextField {...field} inputMode="numeric" autoComplete="one-time-code" required dir="ltr" />;
+}
+
 export function TextField({
   label,
   value,

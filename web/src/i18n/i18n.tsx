@@ -67,14 +67,18 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let current = true;
+    // Direction and language change with the messages, not before: no mirrored page still in English.
+    const apply = (loaded: Messages) => {
+      setMessages(loaded);
+      document.documentElement.lang = tag === 'prs' ? 'fa-AF' : tag;
+      document.documentElement.dir = language.dir;
+    };
     const load = catalogs[`./messages/${tag}.json`];
-    if (!load) setMessages(en as Messages);
+    if (!load) apply(en as Messages);
     else
       void load().then((module) => {
-        if (current) setMessages({ ...(en as Messages), ...module.default });
+        if (current) apply({ ...(en as Messages), ...module.default });
       });
-    document.documentElement.lang = tag === 'prs' ? 'fa-AF' : tag;
-    document.documentElement.dir = language.dir;
     globalThis.localStorage?.setItem(STORAGE_KEY, tag);
     return () => {
       current = false;

@@ -5,7 +5,7 @@ import { api } from '../api/client.ts';
 import type { SessionInfo } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { QrCode } from '../components/QrCode.tsx';
-import { Button, ErrorAlert, PageHeading, TextField } from '../components/ui.tsx';
+import { AuthenticatorCodeField, Button, ErrorAlert, PageHeading } from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 export function EnrolPage() {
@@ -98,15 +98,7 @@ export function EnrolPage() {
             <li>{t('enrol.totpStep3')}</li>
           </ol>
           <form onSubmit={confirm} noValidate>
-            <TextField
-              label={t('signIn.totpCode')}
-              value={code}
-              onChange={setCode}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              dir="ltr"
-            />
+            <AuthenticatorCodeField label={t('signIn.totpCode')} value={code} onChange={setCode} />
             <Button type="submit" busy={busy}>
               {t('enrol.confirm')}
             </Button>

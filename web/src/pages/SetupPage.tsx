@@ -5,7 +5,15 @@ import { useLoad } from '../app/data.ts';
 import { Link, useRouter } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { useProblemText } from '../components/PersonForm.tsx';
-import { Button, ErrorAlert, Loading, Notice, PageHeading, TextField } from '../components/ui.tsx';
+import {
+  Button,
+  ErrorAlert,
+  Loading,
+  Notice,
+  PageHeading,
+  PasswordField,
+  TextField,
+} from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 export function SetupPage() {
@@ -94,15 +102,12 @@ export function SetupPage() {
           dir="ltr"
           error={problems.get('email')}
         />
-        <TextField
+        <PasswordField
           label={t('setup.password')}
           hint={t('setup.passwordHint')}
           value={form.password}
           onChange={set('password')}
-          type="password"
-          autoComplete="new-password"
-          required
-          dir="ltr"
+          isNew
           error={problems.get('password')}
         />
         <Button type="submit" busy={busy}>

@@ -5,7 +5,14 @@ import { api } from '../api/client.ts';
 import type { SessionInfo, SignInResult } from '../api/types.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { Button, ErrorAlert, PageHeading, TextField } from '../components/ui.tsx';
+import {
+  AuthenticatorCodeField,
+  Button,
+  ErrorAlert,
+  PageHeading,
+  PasswordField,
+  TextField,
+} from '../components/ui.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 export function SignInPage() {
@@ -55,15 +62,7 @@ function PasswordStep() {
           required
           dir="ltr"
         />
-        <TextField
-          label={t('signIn.password')}
-          value={password}
-          onChange={setPassword}
-          type="password"
-          autoComplete="current-password"
-          required
-          dir="ltr"
-        />
+        <PasswordField label={t('signIn.password')} value={password} onChange={setPassword} />
         <div className="field">
           <label className="choice">
             <input type="checkbox" checked={newAccount} onChange={(e) => setNewAccount(e.target.checked)} />
@@ -131,15 +130,11 @@ function SecondFactorStep() {
       <ErrorAlert error={error} />
       <form onSubmit={submit} noValidate>
         {method === 'totp' ? (
-          <TextField
+          <AuthenticatorCodeField
             label={t('signIn.totpCode')}
             hint={t('signIn.totpHint')}
             value={code}
             onChange={setCode}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            dir="ltr"
           />
         ) : (
           <TextField

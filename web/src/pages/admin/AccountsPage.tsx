@@ -12,6 +12,7 @@ import {
   Loading,
   Notice,
   PageHeading,
+  PasswordField,
   TextField,
 } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -249,15 +250,12 @@ function CreateAccount({ onCreated }: { onCreated(): void }) {
             </select>
           )}
         </FormField>
-        <TextField
+        <PasswordField
           label={t('accounts.initialPassword')}
           hint={t('setup.passwordHint')}
           value={password}
           onChange={setPassword}
-          type="password"
-          autoComplete="new-password"
-          required
-          dir="ltr"
+          isNew
           error={problems.get('password')}
         />
         <label className="choice">
