@@ -7,7 +7,7 @@ import { api } from '../api/client.ts';
 import type { Notice, Purpose } from '../api/types.ts';
 import { useLoad } from '../app/data.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { ErrorAlert, FormField, Loading } from './ui.tsx';
+import { ErrorAlert, FormField, Loading, TextAreaField } from './ui.tsx';
 
 export type Basis =
   | {
@@ -182,23 +182,14 @@ export function NoticeAndBasis({
           </label>
         </fieldset>
       ) : kind ? (
-        <FormField
+        <TextAreaField
           label={t('register.justification')}
           hint={t('register.justificationHint')}
           error={problems.get('basis/justification')}
           required
-        >
-          {({ id, describedBy, invalid }) => (
-            <textarea
-              id={id}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              rows={3}
-              value={justification}
-              onChange={(e) => setJustification(e.target.value)}
-            />
-          )}
-        </FormField>
+          value={justification}
+          onChange={setJustification}
+        />
       ) : null}
     </>
   );

@@ -42,6 +42,44 @@ export function FormField({
   );
 }
 
+/** A labelled multi-line text (a justification, a note), with its hint and error wired for screen readers. */
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  required,
+  rows = 3,
+  maxLength,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string | null;
+  error?: string | undefined;
+  required?: boolean;
+  rows?: number;
+  maxLength?: number;
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <FormField label={label} hint={hint} error={error} required={required}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          required={required}
+          rows={rows}
+          maxLength={maxLength}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </FormField>
+  );
+}
+
 /** A password: left to right in every language, and named for password managers (new or current). */
 export function PasswordField({
   isNew = false,

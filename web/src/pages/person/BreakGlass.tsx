@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
 import { useProblemText } from '../../components/PersonForm.tsx';
-import { Button, Dialog, ErrorAlert, FormField } from '../../components/ui.tsx';
+import { Button, Dialog, ErrorAlert, FormField, TextAreaField } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 const DURATIONS = [15, 30, 60, 120, 240];
@@ -63,25 +63,16 @@ export function BreakGlass({
         <p>{t('breakGlass.explain')}</p>
         <ErrorAlert error={error} />
         <form onSubmit={submit} noValidate>
-          <FormField
+          <TextAreaField
             label={t('breakGlass.justification')}
             hint={t('breakGlass.justificationHint')}
             error={problems.get('justification')}
             required
-          >
-            {({ id, describedBy, invalid }) => (
-              <textarea
-                id={id}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                required
-                rows={4}
-                maxLength={4000}
-                value={justification}
-                onChange={(e) => setJustification(e.target.value)}
-              />
-            )}
-          </FormField>
+            rows={4}
+            maxLength={4000}
+            value={justification}
+            onChange={setJustification}
+          />
           {groups.length > 0 ? (
             <fieldset className="choices">
               <legend>{t('breakGlass.scope')}</legend>
