@@ -370,6 +370,49 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     await page.context().close();
   });
 
+  test('a passkey is registered on the account page and then signs the clerk in instead of a code', async () => {
+    // Passkeys need a host name, not an IP address: the same server, reached as localhost (Haven's default origin).
+    const { page, errors } = await openPage(browser, base.replace('127.0.0.1', 'localhost'));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+    await signIn(page, CLERK, clerkSecret);
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm it is you' });
+    if (await reauth.isVisible().catch(() => false)) {
+      await reauth.getByLabel('Password').fill(CLERK.password);
+      await reauth.getByLabel('6-digit code from your authenticator app').fill(freshCode(t, clerkSecret));
+      await reauth.getByRole('button', { name: 'Confirm' }).click();
+    }
+    await page.getByText('Passkey added.').waitFor();
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    assert.equal(credentials.length, 1, 'the authenticator holds one credential');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(CLERK.email);
+    await page.getByLabel('Password').fill(CLERK.password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Use a passkey instead' }).click();
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    const { rows } = await t.haven.db.query<{ factor: string }>(
+      `select s.factor from staff_session s join staff_account a on a.id = s.account_id
+        where a.email = $1 order by s.created_at desc limit 1`,
+      [CLERK.email],
+    );
+    assert.equal(rows[0]?.factor, 'passkey', 'the new session was completed with the passkey');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('the first page loads under 300 kB of compressed JavaScript, all of it from Haven', async () => {
     const { page, errors } = await openPage(browser, base);
     const scripts: { url: string; bytes: number; encoding: string }[] = [];
