@@ -476,13 +476,17 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     await page.context().close();
   });
 
-  test('a clerk works in Arabic: search and case view mirrored, with Arabic labels', async () => {
+  test('a clerk switches to Arabic mid-search without losing what was typed; the page is mirrored', async () => {
     const { page, errors } = await openPage(browser, base);
     await signIn(page, CLERK, clerkSecret);
-    await switchToArabic(page);
     await page.goto('/search');
+    await page.getByLabel('Name', { exact: true }).fill('محمد');
+    await page.getByLabel('Date of birth').fill('1987');
+    await switchToArabic(page);
     await page.getByRole('heading', { name: 'البحث عن شخص' }).waitFor();
-    await page.getByLabel('الاسم', { exact: true }).fill('محمد');
+    assert.equal(await page.getByLabel('الاسم', { exact: true }).inputValue(), 'محمد', 'the name is kept');
+    assert.equal(await page.getByLabel('تاريخ الميلاد').inputValue(), '1987', 'the date is kept');
+    await page.getByLabel('تاريخ الميلاد').fill('');
     await page.getByRole('button', { name: 'بحث', exact: true }).click();
     await page.locator(`.match a[href^="/persons/${personId}"]`).waitFor();
     await accessible(page, 'search-ar');
