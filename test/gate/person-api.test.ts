@@ -371,5 +371,37 @@ for (const kind of testDatabaseKinds()) {
         ),
       );
     });
+
+    test('colleagues for a witness or a caseload: own organisation, active only, id, email and role; not for admins', async () => {
+      const listed = await a.clerk.as(undefined).get('/api/staff');
+      assert.equal(listed.status, 200, listed.text);
+      const staff = listed.body.staff as { id: string; email: string; role: string }[];
+      const emails = staff.map((s) => s.email);
+      assert.ok(emails.includes(a.caseworker.staff.email) && emails.includes(a.supervisor.staff.email));
+      assert.ok(!emails.includes(b.caseworker.staff.email), 'no one from another organisation');
+      assert.deepEqual(Object.keys(staff[0]!).sort(), ['email', 'id', 'role']);
+      const caseworkers = await a.supervisor.as(undefined).get('/api/staff?role=caseworker');
+      assert.ok((caseworkers.body.staff as { role: string }[]).every((s) => s.role === 'caseworker'));
+      assert.equal((caseworkers.body.staff as unknown[]).length, 2);
+      // Disabled accounts are not offered.
+      await reauthenticate(t, a.admin.client, a.admin.staff);
+      const disabled = await a.admin.client.patch(`/api/admin/accounts/${a.otherCaseworker.staff.id}`, {
+        status: 'disabled',
+      });
+      assert.equal(disabled.status, 200, disabled.text);
+      const after = await a.supervisor.as(undefined).get('/api/staff?role=caseworker');
+      assert.deepEqual(
+        (after.body.staff as { email: string }[]).map((s) => s.email),
+        [a.caseworker.staff.email],
+      );
+      const enabled = await a.admin.client.patch(`/api/admin/accounts/${a.otherCaseworker.staff.id}`, {
+        status: 'active',
+      });
+      assert.equal(enabled.status, 200, enabled.text);
+      for (const who of [a.admin, a.auditor]) {
+        const refused = await who.as(undefined).get('/api/staff');
+        assert.equal(refused.status, 403, refused.text);
+      }
+    });
   });
 }
