@@ -1,7 +1,7 @@
 /**
  * ISO 3166-1 alpha-3 country codes: the 249 officially assigned codes, and the user-assigned ranges a
- * dictionary may opt into per field (e.g. XXA "stateless person" and XXX "unspecified nationality" from
- * ICAO Doc 9303, or XKX for Kosovo) — refugee registration needs them where ISO has no code.
+ * dictionary may opt into per field (e.g. XXA "stateless person" and the code for "unspecified nationality"
+ * from ICAO Doc 9303, or XKX for Kosovo) — refugee registration needs them where ISO has no code.
  */
 
 // Officially assigned codes (ISO 3166-1, current as of the 2024 list; none added since 2011).

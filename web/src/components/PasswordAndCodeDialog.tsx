@@ -2,7 +2,8 @@
  * Password and authenticator code again, over the page (ACC-4): used when a sensitive action needs a fresh
  * sign-in and when a session ends mid-work. The fields are cleared whenever the dialog closes.
  */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { useFormAction } from '../app/form-action.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { AuthenticatorCodeField, Button, Dialog, ErrorAlert, PasswordField } from './ui.tsx';
 
@@ -30,8 +31,10 @@ export function PasswordAndCodeDialog({
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, submit } = useFormAction(async () => {
+    await onSubmit(password, code.trim());
+    clear();
+  });
 
   const clear = () => {
     setPassword('');
@@ -41,19 +44,6 @@ export function PasswordAndCodeDialog({
   const cancel = () => {
     clear();
     onCancel();
-  };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSubmit(password, code.trim());
-      clear();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
   };
 
   return (

@@ -1,8 +1,9 @@
 /** Staff accounts (ACC-3, ACC-5): create with a role and tier, change them, disable, unlock, reset factors. */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
 import { type Account, ROLES, type Role } from '../../api/types.ts';
 import { useLoad } from '../../app/data.ts';
+import { useFormAction } from '../../app/form-action.ts';
 import { useProblemText } from '../../components/PersonForm.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
 import {
@@ -170,33 +171,22 @@ function CreateAccount({ onCreated }: { onCreated(): void }) {
   const [password, setPassword] = useState('');
   const [enrolTotp, setEnrolTotp] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const problems = useProblemText()(error instanceof ApiError ? error.fields : []);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      setCreated(
-        await api.post<Created>('/api/admin/accounts', {
-          email: email.trim(),
-          role,
-          tier,
-          password,
-          enrolTotp,
-        }),
-      );
-      setEmail('');
-      setPassword('');
-      onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormAction(async () => {
+    setCreated(
+      await api.post<Created>('/api/admin/accounts', {
+        email: email.trim(),
+        role,
+        tier,
+        password,
+        enrolTotp,
+      }),
+    );
+    setEmail('');
+    setPassword('');
+    onCreated();
+  });
+  const problems = useProblemText()(error instanceof ApiError ? error.fields : []);
 
   return (
     <section aria-labelledby="create-heading" className="card">

@@ -1,6 +1,7 @@
 /** ACC-8: emergency access — a justification, a scope and a time limit; the DPO is alerted and reviews it. */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
+import { useFormAction } from '../../app/form-action.ts';
 import { useProblemText } from '../../components/PersonForm.tsx';
 import { Button, Dialog, ErrorAlert, FormField, TextAreaField } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -25,34 +26,23 @@ export function BreakGlass({
   const [justification, setJustification] = useState('');
   const [minutes, setMinutes] = useState(30);
   const [scope, setScope] = useState<Set<string>>(new Set(groups));
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const problems = useProblemText()(error instanceof ApiError ? error.fields : []);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.post(
-        `/api/persons/${personId}/break-glass`,
-        {
-          justification: justification.trim(),
-          minutes,
-          ...(scope.size > 0 ? { fieldGroups: [...scope] } : {}),
-        },
-        { purpose },
-      );
-      setOpen(false);
-      setJustification('');
-      window.dispatchEvent(new Event('haven:break-glass'));
-      onStarted();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormAction(async () => {
+    await api.post(
+      `/api/persons/${personId}/break-glass`,
+      {
+        justification: justification.trim(),
+        minutes,
+        ...(scope.size > 0 ? { fieldGroups: [...scope] } : {}),
+      },
+      { purpose },
+    );
+    setOpen(false);
+    setJustification('');
+    window.dispatchEvent(new Event('haven:break-glass'));
+    onStarted();
+  });
+  const problems = useProblemText()(error instanceof ApiError ? error.fields : []);
 
   return (
     <>
