@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { HavenError } from '../domain/errors.ts';
 import { sealForPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
 import type { CheckedBasis } from './basis-input.ts';
-import type { GateContext } from './context.ts';
+import type { Actor, GateContext } from './context.ts';
 
 /** Adds a row to a person's consent and legal-basis history (append-only, PUR-3). Details are sealed. */
 export async function appendBasis(
@@ -37,4 +38,30 @@ export async function appendBasis(
     ],
   );
   return id;
+}
+
+/**
+ * PUR-3: an oral consent's witness is a real colleague — an active staff account of the recording organisation —
+ * and not the person who recorded it (a witness vouches for someone else's record). Checked in the write's
+ * transaction, so an account disabled a moment earlier cannot witness.
+ */
+export async function checkWitness(tx: Sql, actor: Actor, basis: CheckedBasis): Promise<void> {
+  const witness = basis.details.witnessAccountId;
+  if (basis.kind !== 'consent' || typeof witness !== 'string') return;
+  const problem = (code: string, message: string) =>
+    new HavenError('witness-invalid', `The witness of this oral consent is not valid: ${message}`, {
+      status: 422,
+      reason: 'PUR-3',
+      fields: [{ path: 'basis/witnessAccountId', code, message }],
+    });
+  if (actor.kind === 'staff' && actor.accountId === witness.toLowerCase()) {
+    throw problem('witness-is-recorder', 'the staff member who records the consent cannot also witness it.');
+  }
+  const { rows } = await tx.query<{ status: string }>(
+    'select status from staff_account where id = $1 and organisation_id = $2',
+    [witness, actor.organisationId],
+  );
+  if (rows[0]?.status !== 'active') {
+    throw problem('witness-unknown', 'name an active staff account of your organisation.');
+  }
 }

@@ -3,8 +3,8 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, groupInfo, recordRefusal, refusal, resolvePurpose } from './decide.ts';
-import { loadPerson } from './person-facts.ts';
+import { groupInfo, resolvePurpose } from './decide.ts';
+import { decidePersonAction, throughGate } from './entry.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
 /**
@@ -72,23 +72,67 @@ function staffActor(request: GateRequest) {
   return request.actor;
 }
 
-export async function requestBreakGlass(
+export function requestBreakGlass(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
   input: { justification: string; minutes?: number; fieldGroups?: string[] },
 ): Promise<BreakGlassGrant> {
-  const actor = staffActor(request);
-  const purpose = await resolvePurpose(ctx, request, 'break-glass.start', personId);
-  const justification = input.justification?.trim() ?? '';
+  const event = 'break-glass.start';
+  return throughGate(ctx, request, event, personId, async () => {
+    const actor = staffActor(request);
+    const purpose = await resolvePurpose(ctx, request, event, personId);
+    const groups = checkRequest(ctx, purpose.name, input);
+    const justification = input.justification.trim();
+    const minutes = input.minutes ?? DEFAULT_MINUTES;
+    return decidePersonAction(
+      ctx,
+      request,
+      { event, personId, action: 'request-break-glass', purpose },
+      async (tx) => {
+        const id = randomUUID();
+        const sealed = await sealForPerson(ctx.vault, personId, `break-glass:${id}`, { justification });
+        const { rows } = await tx.query<GrantRow>(
+          `insert into break_glass (id, account_id, organisation_id, person_id, purpose, field_groups, justification, ends_at)
+       values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(mins => $8)) returning ${COLUMNS}`,
+          [id, actor.accountId, actor.organisationId, personId, purpose.name, groups, sealed, minutes],
+        );
+        // The DPO learns of it at once (ACC-8).
+        await tx.query(
+          'insert into alert (id, organisation_id, kind, subject, raised_by) values ($1, $2, $3, $4, $5)',
+          [randomUUID(), actor.organisationId, 'break-glass', id, actor.accountId],
+        );
+        await recordAuditEvents(tx, [
+          {
+            actor: auditActor(actor),
+            action: 'break-glass.start',
+            purpose: purpose.name,
+            subject: personId,
+            subjectType: 'person',
+            fieldGroups: groups,
+            decision: 'allow',
+            reason: 'emergency',
+            ...(request.requestId ? { requestId: request.requestId } : {}),
+          },
+        ]);
+        return ok(toGrant(rows[0]!));
+      },
+    );
+  });
+}
+
+/** ACC-8: a written justification, a bounded time, and only field groups the declared purpose may use. */
+function checkRequest(
+  ctx: GateContext,
+  purpose: string,
+  input: { justification: string; minutes?: number; fieldGroups?: string[] },
+): string[] {
+  const justification = typeof input.justification === 'string' ? input.justification.trim() : '';
   if (justification.length < 30 || justification.length > 4000) {
     throw new HavenError(
       'justification-required',
       'Write why this is an emergency (at least 30 characters).',
-      {
-        status: 422,
-        reason: 'ACC-8',
-      },
+      { status: 422, reason: 'ACC-8' },
     );
   }
   const minutes = input.minutes ?? DEFAULT_MINUTES;
@@ -101,58 +145,17 @@ export async function requestBreakGlass(
   }
   const usable = ctx.dictionary.groups
     .map((g) => g.name)
-    .filter((g) => groupInfo(ctx.dictionary, g).purposes.includes(purpose.name));
+    .filter((g) => groupInfo(ctx.dictionary, g).purposes.includes(purpose));
   const groups = input.fieldGroups ?? usable;
   if (groups.length === 0 || groups.some((g) => !usable.includes(g))) {
     throw new HavenError('scope-invalid', 'Choose field groups that the declared purpose may use.', {
       status: 422,
     });
   }
-  return inTransaction<BreakGlassGrant>(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, request, personId, 'break-glass.start');
-    if (!loaded.ok) return loaded;
-    const decision = decideOne(
-      ctx,
-      actor,
-      'request-break-glass',
-      { type: 'Person', person: loaded.value.facts },
-      purpose,
-    );
-    if (!decision.allowed) {
-      await recordRefusal(tx, request, 'break-glass.start', personId, decision.reasons[0]!);
-      return refused(refusal(decision.reasons));
-    }
-    const id = randomUUID();
-    const sealed = await sealForPerson(ctx.vault, personId, `break-glass:${id}`, { justification });
-    const { rows } = await tx.query<GrantRow>(
-      `insert into break_glass (id, account_id, organisation_id, person_id, purpose, field_groups, justification, ends_at)
-       values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(mins => $8)) returning ${COLUMNS}`,
-      [id, actor.accountId, actor.organisationId, personId, purpose.name, groups, sealed, minutes],
-    );
-    // The DPO learns of it at once (ACC-8).
-    await tx.query(
-      'insert into alert (id, organisation_id, kind, subject, raised_by) values ($1, $2, $3, $4, $5)',
-      [randomUUID(), actor.organisationId, 'break-glass', id, actor.accountId],
-    );
-    await recordAuditEvents(tx, [
-      {
-        actor: auditActor(actor),
-        action: 'break-glass.start',
-        purpose: purpose.name,
-        subject: personId,
-        subjectType: 'person',
-        fieldGroups: groups,
-        decision: 'allow',
-        reason: 'emergency',
-        ...(request.requestId ? { requestId: request.requestId } : {}),
-      },
-    ]);
-    return ok(toGrant(rows[0]!));
-  });
+  return groups;
 }
 
-/** The grants a staff member holds (for the banner and countdown), or every unreviewed one for the DPO. */
-export async function listBreakGlass(
+async function listBreakGlassWork(
   ctx: GateContext,
   request: GateRequest,
   scope: 'mine' | 'to-review',
@@ -173,7 +176,7 @@ export async function listBreakGlass(
   return rows.map(toGrant);
 }
 
-export async function endBreakGlass(
+async function endBreakGlassWork(
   ctx: GateContext,
   request: GateRequest,
   grantId: string,
@@ -203,8 +206,7 @@ export async function endBreakGlass(
   return toGrant(rows[0]);
 }
 
-/** The DPO reviews a grant after the fact (ACC-8): reads the justification and records the outcome. */
-export async function reviewBreakGlass(
+async function reviewBreakGlassWork(
   ctx: GateContext,
   request: GateRequest,
   grantId: string,
@@ -280,4 +282,37 @@ export async function reviewBreakGlass(
     ]);
     return ok({ ...grant, justification });
   });
+}
+
+/** The grants a staff member holds (for the banner and countdown), or every unreviewed one for the DPO. */
+export function listBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  scope: 'mine' | 'to-review',
+): Promise<BreakGlassGrant[]> {
+  return throughGate(ctx, request, 'break-glass.list', undefined, () =>
+    listBreakGlassWork(ctx, request, scope),
+  );
+}
+
+export function endBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  grantId: string,
+): Promise<BreakGlassGrant> {
+  return throughGate(ctx, request, 'break-glass.end', undefined, () =>
+    endBreakGlassWork(ctx, request, grantId),
+  );
+}
+
+/** The DPO reviews a grant after the fact (ACC-8): reads the justification and records the outcome. */
+export function reviewBreakGlass(
+  ctx: GateContext,
+  request: GateRequest,
+  grantId: string,
+  review?: { outcome: 'justified' | 'not-justified'; notes?: string },
+): Promise<BreakGlassGrant & { justification: string }> {
+  return throughGate(ctx, request, 'break-glass.review', undefined, () =>
+    reviewBreakGlassWork(ctx, request, grantId, review),
+  );
 }

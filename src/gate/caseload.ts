@@ -1,86 +1,76 @@
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, recordRefusal, refusal, resolvePurpose } from './decide.ts';
-import { loadPerson } from './person-facts.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { refuse } from './decide.ts';
+import { decidePersonAction } from './entry.ts';
+import { ok } from './transaction.ts';
 
 /** Caseloads (ACC-1): a supervisor assigns a person to a caseworker of the same organisation, or removes them. */
-export async function setCaseload(
+export function setCaseload(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
   accountId: string,
   assigned: boolean,
 ): Promise<{ assignees: string[] }> {
-  const purpose = await resolvePurpose(
+  const event = assigned ? 'caseload.assign' : 'caseload.remove';
+  return decidePersonAction(
     ctx,
     request,
-    assigned ? 'caseload.assign' : 'caseload.remove',
-    personId,
-  );
-  const event = assigned ? 'caseload.assign' : 'caseload.remove';
-  return inTransaction(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, request, personId, event);
-    if (!loaded.ok) return loaded;
-    const decision = decideOne(
-      ctx,
-      request.actor,
-      'assign-caseload',
-      { type: 'Person', person: loaded.value.facts },
-      purpose,
-    );
-    if (!decision.allowed) {
-      await recordRefusal(tx, request, event, personId, decision.reasons[0]!);
-      return refused(refusal(decision.reasons));
-    }
-    const { rows } = await tx.query<{ role: string; organisation_id: string; status: string }>(
-      'select role, organisation_id, status from staff_account where id = $1',
-      [/^[0-9a-f-]{36}$/i.test(accountId) ? accountId : '00000000-0000-0000-0000-000000000000'],
-    );
-    const target = rows[0];
-    if (
-      assigned &&
-      (!target ||
-        target.organisation_id !== request.actor.organisationId ||
-        target.status !== 'active' ||
-        target.role !== 'caseworker')
-    ) {
-      return refused(
-        new HavenError(
-          'caseworker-not-found',
-          'Assign people only to active caseworkers of your organisation.',
-          { status: 422 },
-        ),
+    { event, personId, action: 'assign-caseload' },
+    async (tx, { purpose }) => {
+      const { rows } = await tx.query<{ role: string; organisation_id: string; status: string }>(
+        'select role, organisation_id, status from staff_account where id = $1',
+        [/^[0-9a-f-]{36}$/i.test(accountId) ? accountId : '00000000-0000-0000-0000-000000000000'],
       );
-    }
-    if (assigned) {
-      await tx.query(
-        `insert into caseload_assignment (person_id, account_id, assigned_by) values ($1, $2, $3) on conflict do nothing`,
-        [personId, accountId, request.actor.kind === 'staff' ? request.actor.accountId : null],
-      );
-    } else {
-      await tx.query('delete from caseload_assignment where person_id = $1 and account_id = $2', [
-        personId,
-        accountId,
+      const target = rows[0];
+      if (
+        assigned &&
+        (!target ||
+          target.organisation_id !== request.actor.organisationId ||
+          target.status !== 'active' ||
+          target.role !== 'caseworker')
+      ) {
+        return refuse(
+          tx,
+          request,
+          event,
+          personId,
+          new HavenError(
+            'caseworker-not-found',
+            'Assign people only to active caseworkers of your organisation.',
+            { status: 422 },
+          ),
+        );
+      }
+      if (assigned) {
+        await tx.query(
+          `insert into caseload_assignment (person_id, account_id, assigned_by) values ($1, $2, $3) on conflict do nothing`,
+          [personId, accountId, request.actor.kind === 'staff' ? request.actor.accountId : null],
+        );
+      } else {
+        await tx.query('delete from caseload_assignment where person_id = $1 and account_id = $2', [
+          personId,
+          accountId,
+        ]);
+      }
+      await recordAuditEvents(tx, [
+        {
+          actor: auditActor(request.actor),
+          action: event,
+          purpose: purpose.name,
+          subject: personId,
+          subjectType: 'person',
+          decision: 'allow',
+          reason: 'ok',
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
       ]);
-    }
-    await recordAuditEvents(tx, [
-      {
-        actor: auditActor(request.actor),
-        action: event,
-        purpose: purpose.name,
-        subject: personId,
-        subjectType: 'person',
-        decision: 'allow',
-        reason: 'ok',
-        ...(request.requestId ? { requestId: request.requestId } : {}),
-      },
-    ]);
-    const { rows: assignees } = await tx.query<{ account_id: string }>(
-      'select account_id from caseload_assignment where person_id = $1 order by account_id',
-      [personId],
-    );
-    return ok({ assignees: assignees.map((a) => a.account_id) });
-  });
+      const { rows: assignees } = await tx.query<{ account_id: string }>(
+        'select account_id from caseload_assignment where person_id = $1 order by account_id',
+        [personId],
+      );
+      return ok({ assignees: assignees.map((a) => a.account_id) });
+    },
+  );
 }

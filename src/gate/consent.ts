@@ -2,12 +2,13 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import type { PolicyAction } from '../policy/requests.ts';
 import { openForPerson } from '../records/person-records.ts';
+import type { Sql } from '../store/database.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
-import { appendBasis } from './basis-store.ts';
+import { appendBasis, checkWitness } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, recordRefusal, refusal, resolvePurpose } from './decide.ts';
-import { loadPerson } from './person-facts.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { refusal, refuse } from './decide.ts';
+import { decidePersonAction, throughGate } from './entry.ts';
+import { ok } from './transaction.ts';
 
 /**
  * Consent and other legal bases over time (PUR-3 – PUR-5). Giving and withdrawing are rows added to the history;
@@ -26,35 +27,21 @@ export interface BasisEntry {
   details: Record<string, unknown> | null;
 }
 
-async function changeBasis(
+function changeBasis(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
   action: Extract<PolicyAction, 'give-consent' | 'withdraw-consent'>,
   forPurpose: string,
-  write: (tx: import('../store/database.ts').Sql) => Promise<{ basis: string; id: string }>,
+  write: (tx: Sql) => Promise<{ basis: string; id: string }>,
 ): Promise<{ id: string }> {
   const event = action === 'give-consent' ? 'consent.give' : 'consent.withdraw';
-  const purpose = await resolvePurpose(ctx, request, event, personId);
-  const target = await ctx.purposes.resolve(forPurpose, ctx.now());
-  return inTransaction(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, request, personId, event);
-    if (!loaded.ok) return loaded;
-    const decision = decideOne(
-      ctx,
-      request.actor,
-      action,
-      { type: 'Person', person: loaded.value.facts },
-      purpose,
-    );
+  return decidePersonAction(ctx, request, { event, personId, action }, async (tx) => {
+    const target = await ctx.purposes.resolve(forPurpose, ctx.now());
     // Consent can only be given for a purpose that is itself allowed to run (PUR-2, PUR-6).
-    const targetOk = !target.prohibited && (action === 'withdraw-consent' || target.usable);
-    if (!decision.allowed || !targetOk) {
-      const reasons = decision.allowed
-        ? [target.prohibited ? 'purpose-prohibited' : 'purpose-not-usable']
-        : decision.reasons;
-      await recordRefusal(tx, request, event, personId, reasons[0]!);
-      return refused(refusal(reasons));
+    if (target.prohibited || (action === 'give-consent' && !target.usable)) {
+      const reason = target.prohibited ? 'purpose-prohibited' : 'purpose-not-usable';
+      return refuse(tx, request, event, personId, refusal([reason]));
     }
     const written = await write(tx);
     await recordAuditEvents(tx, [
@@ -74,35 +61,43 @@ async function changeBasis(
 }
 
 /** Records consent (or another legal basis) of a person for a purpose. */
-export async function giveBasis(
+export function giveBasis(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
   forPurpose: string,
   input: BasisInput,
 ): Promise<{ id: string }> {
-  const checked = checkBasis(input, ctx.now());
-  const definition = ctx.dictionary.purpose(forPurpose);
-  if (definition && !definition.legalBases.includes(checked.kind as (typeof definition.legalBases)[number])) {
-    throw new HavenError('legal-basis-not-allowed', 'That purpose does not accept this legal basis.', {
-      status: 422,
-      reason: 'PUR-5',
+  return throughGate(ctx, request, 'consent.give', personId, async () => {
+    const checked = checkBasis(input, ctx.now());
+    const definition = ctx.dictionary.purpose(forPurpose);
+    if (
+      definition &&
+      !definition.legalBases.includes(checked.kind as (typeof definition.legalBases)[number])
+    ) {
+      throw new HavenError('legal-basis-not-allowed', 'That purpose does not accept this legal basis.', {
+        status: 422,
+        reason: 'PUR-5',
+      });
+    }
+    // An unknown purpose has no definition and is refused when it is resolved.
+    if (definition) checkNoticeVersion(ctx.notices, forPurpose, checked);
+    return changeBasis(ctx, request, personId, 'give-consent', forPurpose, async (tx) => {
+      await checkWitness(tx, request.actor, checked);
+      return {
+        basis: checked.kind,
+        id: await appendBasis(ctx, tx, {
+          personId,
+          purpose: forPurpose,
+          basis: checked.kind,
+          action: 'grant',
+          details: checked.details,
+          expiresAt: checked.expiresAt,
+          recordedBy: request.actor.kind === 'staff' ? request.actor.accountId : null,
+        }),
+      };
     });
-  }
-  // An unknown purpose has no definition and is refused when it is resolved.
-  if (definition) checkNoticeVersion(ctx.notices, forPurpose, checked);
-  return changeBasis(ctx, request, personId, 'give-consent', forPurpose, async (tx) => ({
-    basis: checked.kind,
-    id: await appendBasis(ctx, tx, {
-      personId,
-      purpose: forPurpose,
-      basis: checked.kind,
-      action: 'grant',
-      details: checked.details,
-      expiresAt: checked.expiresAt,
-      recordedBy: request.actor.kind === 'staff' ? request.actor.accountId : null,
-    }),
-  }));
+  });
 }
 
 /** PUR-4: a withdrawal, as easy as giving: one call, effective immediately. */
@@ -125,67 +120,58 @@ export async function withdrawConsent(
 }
 
 /** The whole history of a person's consents and legal bases, details included, for those who may see it. */
-export async function basisHistory(
+export function basisHistory(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
 ): Promise<BasisEntry[]> {
-  const purpose = await resolvePurpose(ctx, request, 'consent.history', personId);
-  return inTransaction<BasisEntry[]>(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, request, personId, 'consent.history');
-    if (!loaded.ok) return loaded;
-    const decision = decideOne(
-      ctx,
-      request.actor,
-      'view-consents',
-      { type: 'Person', person: loaded.value.facts },
-      purpose,
-    );
-    if (!decision.allowed) {
-      await recordRefusal(tx, request, 'consent.history', personId, decision.reasons[0]!);
-      return refused(refusal(decision.reasons));
-    }
-    const { rows } = await tx.query<{
-      id: string;
-      purpose: string;
-      basis: string;
-      action: 'grant' | 'withdraw';
-      details: Buffer | null;
-      recorded_by: string | null;
-      recorded_at: Date;
-      expires_at: Date | null;
-    }>(
-      `select id, purpose, basis, action, details, recorded_by, recorded_at, expires_at
+  return decidePersonAction(
+    ctx,
+    request,
+    { event: 'consent.history', personId, action: 'view-consents' },
+    async (tx, { purpose }) => {
+      const { rows } = await tx.query<{
+        id: string;
+        purpose: string;
+        basis: string;
+        action: 'grant' | 'withdraw';
+        details: Buffer | null;
+        recorded_by: string | null;
+        recorded_at: Date;
+        expires_at: Date | null;
+      }>(
+        `select id, purpose, basis, action, details, recorded_by, recorded_at, expires_at
          from processing_basis where person_id = $1 order by recorded_at desc, id`,
-      [personId],
-    );
-    const entries: BasisEntry[] = [];
-    for (const row of rows) {
-      entries.push({
-        id: row.id,
-        purpose: row.purpose,
-        basis: row.basis,
-        action: row.action,
-        recordedAt: row.recorded_at.toISOString(),
-        recordedBy: row.recorded_by,
-        expiresAt: row.expires_at?.toISOString() ?? null,
-        details: row.details
-          ? await openForPerson(ctx.vault, personId, `basis:${row.id}`, row.details)
-          : null,
-      });
-    }
-    await recordAuditEvents(tx, [
-      {
-        actor: auditActor(request.actor),
-        action: 'consent.history',
-        purpose: purpose.name,
-        subject: personId,
-        subjectType: 'person',
-        decision: 'allow',
-        reason: 'ok',
-        ...(request.requestId ? { requestId: request.requestId } : {}),
-      },
-    ]);
-    return ok(entries);
-  });
+        [personId],
+      );
+      const entries: BasisEntry[] = [];
+      for (const row of rows) {
+        entries.push({
+          id: row.id,
+          purpose: row.purpose,
+          basis: row.basis,
+          action: row.action,
+          recordedAt: row.recorded_at.toISOString(),
+          recordedBy: row.recorded_by,
+          expiresAt: row.expires_at?.toISOString() ?? null,
+          details: row.details
+            ? await openForPerson(ctx.vault, personId, `basis:${row.id}`, row.details)
+            : null,
+        });
+      }
+      await recordAuditEvents(tx, [
+        {
+          actor: auditActor(request.actor),
+          action: 'consent.history',
+          purpose: purpose.name,
+          subject: personId,
+          subjectType: 'person',
+          decision: 'allow',
+          reason: 'ok',
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
+      ]);
+      return ok(entries);
+    },
+  );
 }

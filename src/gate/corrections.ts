@@ -12,14 +12,15 @@ import {
   decideGroups,
   decideOne,
   recordGroupDecisions,
-  recordRefusal,
   refusal,
+  refuse,
   resolvePurpose,
   withheldOf,
 } from './decide.ts';
+import { throughGate } from './entry.ts';
 import { basisFor } from './facts.ts';
 import { loadPerson } from './person-facts.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { inTransaction, markLedgered, ok, refused } from './transaction.ts';
 
 /**
  * Corrections (ACC-6, RIG-4): changing a recorded value is proposed by one staff member and approved by another —
@@ -75,7 +76,7 @@ function staffOnly(request: GateRequest): HavenError | undefined {
       });
 }
 
-export async function proposeCorrection(
+async function propose(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
@@ -126,9 +127,11 @@ export async function proposeCorrection(
     if (denied.length > 0) {
       await recordGroupDecisions(tx, request, 'correction.propose', meta.id, denied);
       return refused(
-        refusal(
-          denied.flatMap((d) => d.reasons),
-          withheldOf(denied),
+        markLedgered(
+          refusal(
+            denied.flatMap((d) => d.reasons),
+            withheldOf(denied),
+          ),
         ),
       );
     }
@@ -156,7 +159,7 @@ async function loadCorrection(tx: Sql, id: string, lock: boolean): Promise<Corre
   return rows[0];
 }
 
-export async function listCorrections(ctx: GateContext, request: GateRequest): Promise<CorrectionSummary[]> {
+async function list(ctx: GateContext, request: GateRequest): Promise<CorrectionSummary[]> {
   const { rows } = await ctx.db.query<CorrectionRow>(
     `select id, person_id, purpose, field_groups, proposal, reason, status, proposed_by, proposed_at
        from correction where organisation_id = $1 and status = 'pending' order by proposed_at`,
@@ -170,11 +173,7 @@ export interface CorrectionDetail extends CorrectionSummary {
   changes: { group: string; field: string; current: unknown; proposed: unknown }[];
 }
 
-/**
- * Shows or decides a pending correction. The reviewer must be allowed to approve it (a supervisor, not the
- * proposer) and to read the groups it touches, for the declared purpose. `decision` applies or rejects it.
- */
-export async function reviewCorrection(
+async function review(
   ctx: GateContext,
   request: GateRequest,
   correctionId: string,
@@ -187,8 +186,11 @@ export async function reviewCorrection(
   return inTransaction<CorrectionDetail>(ctx.db, async (tx) => {
     const row = await loadCorrection(tx, correctionId, decision !== undefined);
     if (!row) {
-      await recordRefusal(tx, request, action, undefined, 'correction-not-found');
-      return refused(
+      return refuse(
+        tx,
+        request,
+        action,
+        undefined,
         new HavenError('correction-not-found', 'No correction with that id is visible to you.', {
           status: 404,
         }),
@@ -220,9 +222,11 @@ export async function reviewCorrection(
     if (denied.length > 0) {
       await recordGroupDecisions(tx, request, action, meta.id, denied);
       return refused(
-        refusal(
-          denied.flatMap((d) => d.reasons),
-          withheldOf(denied),
+        markLedgered(
+          refusal(
+            denied.flatMap((d) => d.reasons),
+            withheldOf(denied),
+          ),
         ),
       );
     }
@@ -284,4 +288,34 @@ export async function reviewCorrection(
     }
     return ok({ ...summary(row), status, changes });
   });
+}
+
+export function proposeCorrection(
+  ctx: GateContext,
+  request: GateRequest,
+  personId: string,
+  changes: Record<string, unknown>,
+  reason: string,
+): Promise<CorrectionSummary> {
+  return throughGate(ctx, request, 'correction.propose', personId, () =>
+    propose(ctx, request, personId, changes, reason),
+  );
+}
+
+export function listCorrections(ctx: GateContext, request: GateRequest): Promise<CorrectionSummary[]> {
+  return throughGate(ctx, request, 'correction.list', undefined, () => list(ctx, request));
+}
+
+/**
+ * Shows or decides a pending correction. The reviewer must be allowed to approve it (a supervisor, not the
+ * proposer) and to read the groups it touches, for the declared purpose. `decision` applies or rejects it.
+ */
+export function reviewCorrection(
+  ctx: GateContext,
+  request: GateRequest,
+  correctionId: string,
+  decision?: 'approve' | 'reject',
+): Promise<CorrectionDetail> {
+  const action = decision ? `correction.${decision}` : 'correction.view';
+  return throughGate(ctx, request, action, undefined, () => review(ctx, request, correctionId, decision));
 }

@@ -15,6 +15,7 @@ import { type Actor, auditActor, type GateContext, type GateRequest } from './co
 import { explain, primaryReason } from './explain.ts';
 import type { BasisFacts } from './facts.ts';
 import type { ResolvedPurpose } from './purposes.ts';
+import { markLedgered, type Outcome, refused } from './transaction.ts';
 
 /** Building policy requests from what the gate knows, and writing every decision to the ledger (AUD-1). */
 
@@ -179,6 +180,30 @@ export async function recordRefusal(
   ]);
 }
 
+/** The reason code the ledger keeps for a refusal: its rule's code, or the error's own (requirement ids are not codes). */
+export function ledgerReason(error: HavenError): string {
+  return error.reason !== undefined && /^[a-z0-9][a-z0-9.:_-]{0,79}$/.test(error.reason)
+    ? error.reason
+    : error.code;
+}
+
+/**
+ * Ends a gate transaction with a refusal: its deny event is written in the same transaction, and the error is
+ * marked as recorded so that the gate's entry does not write it twice. `reason` is what the ledger keeps when
+ * the caller is told less (another organisation's person is "not found" to them, not to oversight).
+ */
+export async function refuse<T>(
+  tx: Sql,
+  request: GateRequest,
+  action: string,
+  personId: string | undefined,
+  error: HavenError,
+  reason: string = ledgerReason(error),
+): Promise<Outcome<T>> {
+  await recordRefusal(tx, request, action, personId, reason);
+  return refused(markLedgered(error));
+}
+
 export function withheldOf(decisions: readonly GroupDecision[]): Withheld[] {
   return decisions.filter((d) => !d.allowed).map((d) => ({ group: d.group, reasons: d.reasons }));
 }
@@ -221,6 +246,7 @@ export async function resolvePurpose(
         personId && /^[0-9a-f-]{36}$/i.test(personId) ? personId : undefined,
         error.code,
       );
+      markLedgered(error);
     }
     throw error;
   }

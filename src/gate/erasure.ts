@@ -2,10 +2,9 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { beginErasure, completeErasure, unfinishedErasures } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import { decideOne, recordRefusal, refusal } from './decide.ts';
-import { loadPerson } from './person-facts.ts';
+import { decidePersonAction, throughGate } from './entry.ts';
 import type { ResolvedPurpose } from './purposes.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { ok } from './transaction.ts';
 
 /**
  * Erasure (ENC-4, RIG-1): decided by the DPO for a documented reason, recorded in the ledger with the decision,
@@ -48,40 +47,39 @@ export async function erasePerson(
   reason: ErasureReason,
 ): Promise<{ id: string; erasedAt: string }> {
   if (!ERASURE_REASONS.includes(reason)) {
-    throw new HavenError('erasure-reason-invalid', `Give the reason: ${ERASURE_REASONS.join(', ')}.`, {
-      status: 422,
-    });
-  }
-  const rights: GateRequest = { ...request, purpose: RIGHTS.name };
-  await inTransaction(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, rights, personId, 'person.erase', { lock: true });
-    if (!loaded.ok) return loaded;
-    const decision = decideOne(
-      ctx,
-      request.actor,
-      'erase',
-      { type: 'Person', person: loaded.value.facts },
-      RIGHTS,
-    );
-    if (!decision.allowed) {
-      await recordRefusal(tx, rights, 'person.erase', personId, decision.reasons[0]!);
-      return refused(refusal(decision.reasons));
-    }
-    await beginErasure(tx, personId);
-    await recordAuditEvents(tx, [
+    const error = new HavenError(
+      'erasure-reason-invalid',
+      `Give the reason: ${ERASURE_REASONS.join(', ')}.`,
       {
-        actor: auditActor(request.actor),
-        action: 'person.erase',
-        purpose: RIGHTS.name,
-        subject: personId,
-        subjectType: 'person',
-        decision: 'allow',
-        reason,
-        ...(request.requestId ? { requestId: request.requestId } : {}),
+        status: 422,
       },
-    ]);
-    return ok(undefined);
-  });
+    );
+    // Refused before the transaction: ledgered here, under the rights purpose (AUD-1).
+    await throughGate(ctx, { ...request, purpose: RIGHTS.name }, 'person.erase', personId, () =>
+      Promise.reject(error),
+    );
+  }
+  await decidePersonAction(
+    ctx,
+    request,
+    { event: 'person.erase', personId, action: 'erase', purpose: RIGHTS, lock: true },
+    async (tx) => {
+      await beginErasure(tx, personId);
+      await recordAuditEvents(tx, [
+        {
+          actor: auditActor(request.actor),
+          action: 'person.erase',
+          purpose: RIGHTS.name,
+          subject: personId,
+          subjectType: 'person',
+          decision: 'allow',
+          reason,
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
+      ]);
+      return ok(undefined);
+    },
+  );
   await ctx.db.transaction((tx) => completeErasure(ctx.vault, tx, personId));
   return { id: personId, erasedAt: ctx.now().toISOString() };
 }

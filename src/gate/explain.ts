@@ -21,6 +21,9 @@ const MESSAGES: Record<string, string> = {
   'person-not-found': 'No person with that id is visible to you.',
 };
 
+/** Every reason a policy or the gate gives for a refusal (a test provokes each and finds it in the ledger). */
+export const REFUSAL_REASONS: readonly string[] = Object.keys(MESSAGES);
+
 export function explain(reason: string): string {
   return MESSAGES[reason] ?? 'This is not allowed.';
 }

@@ -6,7 +6,7 @@ import type { GateRequest } from './context.ts';
 import { recordRefusal } from './decide.ts';
 import { explain } from './explain.ts';
 import { caseloadOf } from './facts.ts';
-import { type Outcome, ok, refused } from './transaction.ts';
+import { markLedgered, type Outcome, ok, refused } from './transaction.ts';
 
 /**
  * A guessed, unknown or erased person id is refused before any decision, with a ledger event. Another
@@ -27,10 +27,12 @@ export async function refuseUnavailable(
       isPersonId(personId) ? personId : undefined,
       'person-not-found',
     );
-    return new HavenError('person-not-found', explain('person-not-found'), {
-      status: 404,
-      reason: 'person-not-found',
-    });
+    return markLedgered(
+      new HavenError('person-not-found', explain('person-not-found'), {
+        status: 404,
+        reason: 'person-not-found',
+      }),
+    );
   }
   if (meta.status === 'active') return undefined;
   const sameOrganisation = meta.organisationId === request.actor.organisationId;
@@ -41,15 +43,17 @@ export async function refuseUnavailable(
     personId,
     sameOrganisation ? 'person-erased' : 'person-not-found',
   );
-  return sameOrganisation
-    ? new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
-        status: 410,
-        reason: 'person-erased',
-      })
-    : new HavenError('person-not-found', explain('person-not-found'), {
-        status: 404,
-        reason: 'person-not-found',
-      });
+  return markLedgered(
+    sameOrganisation
+      ? new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
+          status: 410,
+          reason: 'person-erased',
+        })
+      : new HavenError('person-not-found', explain('person-not-found'), {
+          status: 404,
+          reason: 'person-not-found',
+        }),
+  );
 }
 
 /** Loads what the policies need to know about a person — organisation, caseload, status — decrypting nothing. */

@@ -2,8 +2,10 @@ import type { Withheld } from '../domain/errors.ts';
 import { openSealedGroups, readSnapshot } from '../records/person-records.ts';
 import type { GateContext, GateRequest } from './context.ts';
 import { decideGroups, groupDecisionEvents, refusal, resolvePurpose, withheldOf } from './decide.ts';
+import { throughGate } from './entry.ts';
 import { basisState } from './facts.ts';
 import { refuseUnavailable } from './person-facts.ts';
+import { markLedgered } from './transaction.ts';
 
 /**
  * Reading a person (architecture.md, "The one gate"): decide every field group for this actor and purpose,
@@ -29,6 +31,15 @@ export async function readPerson(
   request: GateRequest,
   personId: string,
   options: { groups?: readonly string[] } = {},
+): Promise<PersonView> {
+  return throughGate(ctx, request, 'person.read', personId, () => read(ctx, request, personId, options));
+}
+
+async function read(
+  ctx: GateContext,
+  request: GateRequest,
+  personId: string,
+  options: { groups?: readonly string[] },
 ): Promise<PersonView> {
   const purpose = await resolvePurpose(ctx, request, 'person.read', personId);
   const { actor } = request;
@@ -64,9 +75,11 @@ export async function readPerson(
   const allowed = decisions.filter((d) => d.allowed).map((d) => d.group);
   const withheld = withheldOf(decisions);
   if (allowed.length === 0 && wanted.length > 0)
-    throw refusal(
-      decisions.flatMap((d) => d.reasons),
-      withheld,
+    throw markLedgered(
+      refusal(
+        decisions.flatMap((d) => d.reasons),
+        withheld,
+      ),
     );
   const values = await openSealedGroups(ctx.vault, meta, snapshot.sealed, allowed);
   const data: PersonView['data'] = {};

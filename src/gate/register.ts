@@ -6,10 +6,11 @@ import { recordAuditEvents } from '../ledger/events.ts';
 import { createPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
-import { appendBasis } from './basis-store.ts';
+import { appendBasis, checkWitness } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
 import { decideGroups, groupDecisionEvents, refusal, resolvePurpose, withheldOf } from './decide.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { throughGate } from './entry.ts';
+import { inTransaction, markLedgered, ok, refused } from './transaction.ts';
 
 /**
  * Registering a person (MIN-2, PUR-1, PUR-3, PUR-5): only fields of the declared purpose's data set, with the
@@ -40,6 +41,11 @@ export async function registerPerson(
   request: GateRequest,
   input: Registration,
 ): Promise<Registered> {
+  // PUR-2, AUD-1: every refusal below — a prohibited purpose, refused values, an unknown witness — is ledgered.
+  return throughGate(ctx, request, 'person.register', undefined, () => register(ctx, request, input));
+}
+
+async function register(ctx: GateContext, request: GateRequest, input: Registration): Promise<Registered> {
   const now = ctx.now();
   const purpose = await resolvePurpose(ctx, request, 'person.register');
   const { actor } = request;
@@ -75,12 +81,15 @@ export async function registerPerson(
     if (decisions.some((d) => !d.allowed)) {
       await recordAuditEvents(tx, decisionEvents);
       return refused(
-        refusal(
-          decisions.flatMap((d) => d.reasons),
-          withheldOf(decisions),
+        markLedgered(
+          refusal(
+            decisions.flatMap((d) => d.reasons),
+            withheldOf(decisions),
+          ),
         ),
       );
     }
+    await checkWitness(tx, actor, basis);
     const created = await createPerson(ctx.vault, tx, {
       id,
       organisationId,

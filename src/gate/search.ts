@@ -3,16 +3,10 @@ import type { Withheld } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { findByTokens, personMeta, readGroups } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
-import {
-  decideGroups,
-  decideOne,
-  recordGroupDecisions,
-  recordRefusal,
-  refusal,
-  resolvePurpose,
-} from './decide.ts';
+import { decideGroups, decideOne, recordGroupDecisions, refusal, refuse, resolvePurpose } from './decide.ts';
+import { throughGate } from './entry.ts';
 import { basisFor, breakGlassGroups, caseloadOf } from './facts.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { inTransaction, ok } from './transaction.ts';
 
 /**
  * Finding people (ENC-3) by name in either script, date of birth, phone or document number, through blind
@@ -39,6 +33,14 @@ export async function searchPersons(
   request: GateRequest,
   criteria: SearchRequest,
 ): Promise<SearchMatch[]> {
+  return throughGate(ctx, request, 'person.search', undefined, () => search(ctx, request, criteria));
+}
+
+async function search(
+  ctx: GateContext,
+  request: GateRequest,
+  criteria: SearchRequest,
+): Promise<SearchMatch[]> {
   const purpose = await resolvePurpose(ctx, request, 'person.search');
   const { actor } = request;
   const organisationId = actor.organisationId;
@@ -60,14 +62,8 @@ export async function searchPersons(
       purpose,
     );
     if (!allowedToSearch.allowed) {
-      await recordRefusal(
-        tx,
-        request,
-        'person.search',
-        undefined,
-        allowedToSearch.reasons[0] ?? 'not-permitted',
-      );
-      return refused(refusal(allowedToSearch.reasons));
+      const reasons = allowedToSearch.reasons;
+      return refuse(tx, request, 'person.search', undefined, refusal(reasons), reasons[0] ?? 'not-permitted');
     }
     const exact = await findByTokens(tx, organisationId, terms.exact, limit);
     const similar = criteria.similar

@@ -16,3 +16,18 @@ export async function inTransaction<T>(db: Database, work: (tx: Sql) => Promise<
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
 }
+
+/**
+ * Refusals whose deny event is already written. The gate's entry (entry.ts) writes one for every other
+ * refusal that leaves it, so each refusal is in the ledger exactly once (AUD-1).
+ */
+const ledgered = new WeakSet<HavenError>();
+
+export function markLedgered(error: HavenError): HavenError {
+  ledgered.add(error);
+  return error;
+}
+
+export function isLedgered(error: HavenError): boolean {
+  return ledgered.has(error);
+}

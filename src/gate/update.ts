@@ -8,12 +8,14 @@ import {
   type GroupDecision,
   recordGroupDecisions,
   refusal,
+  refuse,
   resolvePurpose,
   withheldOf,
 } from './decide.ts';
+import { throughGate } from './entry.ts';
 import { basisFor } from './facts.ts';
 import { loadPerson } from './person-facts.ts';
-import { inTransaction, ok, refused } from './transaction.ts';
+import { inTransaction, markLedgered, ok, refused } from './transaction.ts';
 
 /**
  * Adding information to a person's record: fields of the declared purpose's data set that are still empty. A
@@ -40,15 +42,32 @@ export async function updatePerson(
   values: Record<string, unknown>,
   expectedVersion?: number,
 ): Promise<Updated> {
-  const purpose = await resolvePurpose(ctx, request, 'person.update', personId);
+  return throughGate(ctx, request, 'person.update', personId, () =>
+    update(ctx, request, personId, values, expectedVersion),
+  );
+}
+
+async function update(
+  ctx: GateContext,
+  request: GateRequest,
+  personId: string,
+  values: Record<string, unknown>,
+  expectedVersion: number | undefined,
+): Promise<Updated> {
+  const event = 'person.update';
+  const purpose = await resolvePurpose(ctx, request, event, personId);
   const captured = checkCapture(ctx.dictionary, purpose.name, values, { requireAll: false });
   const groups = Object.keys(captured.groups);
   return inTransaction<Updated>(ctx.db, async (tx) => {
-    const loaded = await loadPerson(tx, request, personId, 'person.update', { lock: true });
+    const loaded = await loadPerson(tx, request, personId, event, { lock: true });
     if (!loaded.ok) return loaded;
     const { meta, facts } = loaded.value;
     if (expectedVersion !== undefined && expectedVersion !== meta.version) {
-      return refused(
+      return refuse(
+        tx,
+        request,
+        event,
+        meta.id,
         new HavenError(
           'version-conflict',
           'Someone changed this record since you opened it. Reload it and try again.',
@@ -65,16 +84,18 @@ export async function updatePerson(
       decisions.push(...decideGroups(ctx, request.actor, action, purpose, facts, groups, basis));
     }
     const denied = decisions.filter((d) => !d.allowed);
-    const writes = decisions.slice(groups.length);
-    // One event per outcome: the refusals if any, otherwise the writes.
-    await recordGroupDecisions(tx, request, 'person.update', meta.id, denied.length > 0 ? denied : writes);
-    if (denied.length > 0)
+    // One event per outcome: the refusals, a correction needed, or the writes.
+    if (denied.length > 0) {
+      await recordGroupDecisions(tx, request, event, meta.id, denied);
       return refused(
-        refusal(
-          denied.flatMap((d) => d.reasons),
-          withheldOf(denied),
+        markLedgered(
+          refusal(
+            denied.flatMap((d) => d.reasons),
+            withheldOf(denied),
+          ),
         ),
       );
+    }
     const current = await readGroups(ctx.vault, tx, meta, groups);
     const conflicts: string[] = [];
     const merged: Record<string, Record<string, unknown>> = {};
@@ -87,7 +108,11 @@ export async function updatePerson(
       }
     }
     if (conflicts.length > 0) {
-      return refused(
+      return refuse(
+        tx,
+        request,
+        event,
+        meta.id,
         new HavenError(
           'correction-required',
           'Changing a recorded value is a correction: propose it for approval.',
@@ -101,6 +126,7 @@ export async function updatePerson(
         ),
       );
     }
+    await recordGroupDecisions(tx, request, event, meta.id, decisions.slice(groups.length));
     const version = await writeGroups(
       ctx.vault,
       tx,

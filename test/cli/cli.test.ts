@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Secret } from 'otpauth';
 import { totpCode } from '../../src/identity/totp.ts';
 import { HAVEN_BIN, haven, startServer } from '../support/cli.ts';
@@ -160,12 +159,40 @@ describe('the haven command', () => {
   });
 });
 
+/** The placeholder witness account in docs/examples/people.jsonl. */
+const EXAMPLE_WITNESS = '5b0b5c3e-8f6e-4a4b-9a43-0c1d2e3f4a5b';
+
 describe('haven import', () => {
   test('the documented example imports cleanly, a re-run adds nothing, and a killed import resumes without duplicates', async () => {
     const dataDir = tempDir();
     const env = { HAVEN_DATA_DIR: dataDir };
-    const example = fileURLToPath(new URL('../../docs/examples/people.jsonl', import.meta.url));
     await haven(['orgs', 'create', 'field-office'], env);
+    // The example's witnessed consent names a placeholder account: as docs/import.md says, put in a colleague's.
+    const witness = await haven(
+      [
+        'users',
+        'create',
+        '--org',
+        'field-office',
+        '--email',
+        'witness@example.org',
+        '--role',
+        'clerk',
+        '--json',
+        '--password-stdin',
+      ],
+      env,
+      `${GOOD_PASSWORD}\n`,
+    );
+    assert.equal(witness.code, 0, witness.stderr);
+    const example = path.join(dataDir, 'people.jsonl');
+    writeFileSync(
+      example,
+      readFileSync(new URL('../../docs/examples/people.jsonl', import.meta.url), 'utf8').replace(
+        EXAMPLE_WITNESS,
+        JSON.parse(witness.stdout).id,
+      ),
+    );
     const first = await haven(
       ['import', '--org', 'field-office', '--purpose', 'registration', '--file', example, '--json'],
       env,

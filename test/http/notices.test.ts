@@ -35,11 +35,18 @@ for (const kind of testDatabaseKinds()) {
     });
     after(() => t.close());
 
+    /** What a refused request may leave behind: only its deny events in the ledger (AUD-1). */
     async function counts() {
-      const { rows } = await t.haven.db.query<{ persons: number; bases: number; events: number }>(
+      const { rows } = await t.haven.db.query<{
+        persons: number;
+        bases: number;
+        events: number;
+        denials: number;
+      }>(
         `select (select count(*)::int from person) as persons,
                 (select count(*)::int from processing_basis) as bases,
-                (select count(*)::int from audit_event) as events`,
+                (select count(*)::int from audit_event where convert_from(body, 'UTF8')::jsonb->>'decision' <> 'deny') as events,
+                (select count(*)::int from audit_event where convert_from(body, 'UTF8')::jsonb->>'reason' = 'notice-version-unknown') as denials`,
       );
       return rows[0]!;
     }
@@ -142,7 +149,11 @@ for (const kind of testDatabaseKinds()) {
         const { requestId: _, ...error } = reply.body;
         assert.ok(!JSON.stringify(error).includes(noticeVersion));
       }
-      assert.deepEqual(await counts(), before, 'no person, no basis row, no ledger event');
+      assert.deepEqual(
+        await counts(),
+        { ...before, denials: before.denials + 3 },
+        'no person, no basis row, no ledger event but the three refusals',
+      );
     });
 
     test('adding consent with an unknown notice version is refused and writes nothing', async () => {
@@ -158,7 +169,7 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.equal(refused.status, 422, refused.text);
       assert.equal(refused.body.code, 'notice-version-unknown');
-      assert.deepEqual(await counts(), before);
+      assert.deepEqual(await counts(), { ...before, denials: before.denials + 1 });
       // Another basis than consent names no notice.
       const vital = await clerk.as('registration').post(`/api/persons/${id}/consents`, {
         purpose: TRACING,
@@ -171,13 +182,15 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('consent names a version of the purpose’s notice, and the language is kept as given', async () => {
+      // The witness is a colleague: the recorder cannot witness their own record (PUR-3).
+      const witness = await createStaff(t, { role: 'caseworker', tier: 2, org: 'notices-org' });
       const registered = await clerk.as('registration').post('/api/persons', {
         values: { ...KNOWN_PEOPLE[2] },
         basis: {
           ...CONSENT,
           noticeLanguage: 'so',
           method: 'oral-with-witness',
-          witnessAccountId: clerk.staff.id,
+          witnessAccountId: witness.id,
         },
       });
       assert.equal(registered.status, 201, registered.text);
