@@ -124,9 +124,14 @@ ledger
   .action(ledgerExport);
 ledger
   .command('verify')
-  .description('Verify an export against a signed checkpoint without any database; exit 0 only if all holds')
+  .description('Verify an export against signed checkpoints without any database; exit 0 only if all holds')
   .requiredOption('--events <file>', 'NDJSON export')
-  .requiredOption('--checkpoint <file>', 'signed checkpoint note')
+  .option(
+    '--checkpoint <file>',
+    'a signed checkpoint note or published checkpoint (repeatable)',
+    (file: string, files: string[] = []) => [...files, file],
+  )
+  .option('--checkpoints <folder>', 'a folder of published checkpoints (HAVEN_CHECKPOINT_PUBLISH)')
   .requiredOption('--key <key>', 'the ledger verifier key, or a file holding it')
   .option('--json', 'print the report as JSON')
   .action(ledgerVerify);

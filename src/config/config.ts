@@ -186,6 +186,12 @@ function checkCombinations(config: Config): void {
     if (!config.secureCookies) {
       throw new ConfigError('HAVEN_PUBLIC_URL', 'must be an https:// URL when HAVEN_ENV=production');
     }
+    if (config.checkpointPublish === 'off') {
+      throw new ConfigError(
+        'HAVEN_CHECKPOINT_PUBLISH',
+        'production publishes checkpoints outside the instance (AUD-4): give a folder or a URL',
+      );
+    }
     if (!config.keyPassphrase && !config.keyEncryptionKey && !config.pkcs11Library) {
       throw new ConfigError(
         'HAVEN_KEY_PASSPHRASE',

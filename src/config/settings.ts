@@ -138,6 +138,15 @@ export const settings = {
     default: 60,
     doc: 'How often Haven signs a new ledger checkpoint when the ledger has grown (AUD-3).',
   },
+  checkpointPublish: {
+    env: 'HAVEN_CHECKPOINT_PUBLISH',
+    type: {
+      kind: 'string',
+      pattern: /^(?:off|https?:\/\/[^\s/]+\S*|(?![a-z][a-z0-9+.-]*:\/\/)\S[^\n]*)$/,
+      hint: 'off, an http(s) URL or a folder',
+    },
+    doc: 'Where each signed checkpoint goes, with its consistency proof, so a rewritten log is caught without trusting the host (AUD-4): a folder (one file per checkpoint, never rewritten), an http(s) URL to POST it to, or off (refused in production). Default: HAVEN_DATA_DIR/checkpoints; in production point it off-host.',
+  },
   logLevel: {
     env: 'HAVEN_LOG_LEVEL',
     type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },

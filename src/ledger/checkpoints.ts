@@ -11,6 +11,7 @@ import {
   signNote,
   verifierKeyString,
   verifyCosignature,
+  verifyNote,
 } from './note.ts';
 import { parseNote, parseVerifierKey } from './signed-note.ts';
 import { consistencyProof, sequenceAll, treeHead } from './tree-store.ts';
@@ -93,6 +94,16 @@ export async function signCheckpoint(db: Database, identity: LedgerIdentity): Pr
         throw new HavenError(
           'ledger-origin-changed',
           `HAVEN_LEDGER_ORIGIN changed from ${last.origin}; a log keeps its origin for life.`,
+          { status: 500 },
+        );
+      }
+      try {
+        // A key file swapped for one with another signing key must not silently start a second log (AUD-3).
+        verifyNote(last.note, [identity.verifierKey]);
+      } catch {
+        throw new HavenError(
+          'ledger-key-changed',
+          'The last checkpoint was signed with another ledger key: the key file was replaced. Restore it.',
           { status: 500 },
         );
       }

@@ -12,21 +12,22 @@ const PAGE = 2_000;
 export async function* exportEntries(sql: Sql, from: number, to: number): AsyncGenerator<string> {
   for (let start = from; start < to; start += PAGE) {
     const end = Math.min(to, start + PAGE);
-    // An event row deleted after sequencing leaves a gap here, which the verifier reports at its index.
-    const { rows } = await sql.query<{ leaf_index: number; body: Buffer; leaf_hash: Buffer }>(
+    // An event row deleted after sequencing exports as `"event": null` with the tree's leaf hash, so the
+    // verifier can still fold the log's hashes past it and name the deletion's index exactly (AUD-4).
+    const { rows } = await sql.query<{ leaf_index: number; body: Buffer | null; leaf_hash: Buffer }>(
       `select n.node_index as leaf_index, e.body, n.hash as leaf_hash
-         from ledger_node n join audit_event e on e.seq = n.seq
+         from ledger_node n left join audit_event e on e.seq = n.seq
         where n.level = 0 and n.node_index >= $1 and n.node_index < $2
         order by n.node_index`,
       [start, end],
     );
     for (const row of rows) {
-      let event: unknown;
+      let event: unknown = null;
       try {
-        event = JSON.parse(row.body.toString('utf8'));
+        if (row.body !== null) event = JSON.parse(row.body.toString('utf8'));
       } catch {
         // A body that is not JSON was not written by Haven; export it as text so the verifier flags it.
-        event = row.body.toString('base64');
+        event = row.body!.toString('base64');
       }
       yield `${JSON.stringify({ index: row.leaf_index, leafHash: row.leaf_hash.toString('base64'), event })}\n`;
     }

@@ -1,12 +1,14 @@
 import type { Logger } from '../observability/logger.ts';
 import type { Database } from '../store/database.ts';
 import { type LedgerIdentity, latestCheckpoint, signCheckpoint } from './checkpoints.ts';
+import type { CheckpointPublisher } from './publish.ts';
 import { sequencePending, treeHead } from './tree-store.ts';
 
 /**
  * The background work of the ledger in a Haven server: sequence pending events into the tree every few hundred
- * milliseconds, and sign a checkpoint when the tree grew and the last one is older than the interval. Several
- * servers may run this at once: the database locks make it one sequencer and one signer.
+ * milliseconds, sign a checkpoint when the tree grew and the last one is older than the interval, and publish it
+ * outside the instance (publish.ts). Several servers may run this at once: the database locks make it one
+ * sequencer and one signer.
  */
 export interface LedgerJobs {
   /** Runs one round now (tests, shutdown). */
@@ -18,7 +20,7 @@ export function startLedgerJobs(
   db: Database,
   identity: LedgerIdentity,
   logger: Logger,
-  options: { sequenceMs: number; checkpointSeconds: number },
+  options: { sequenceMs: number; checkpointSeconds: number; publisher?: CheckpointPublisher | undefined },
 ): LedgerJobs {
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -34,6 +36,11 @@ export function startLedgerJobs(
           const signed = await signCheckpoint(db, identity);
           logger.info({ size: signed.size }, 'ledger checkpoint signed');
         }
+        // Separately, so a checkpoint that could not go out is retried on the next round (AUD-4).
+        const published = await options.publisher?.publishLatest(db).catch((error: unknown) => {
+          logger.error({ err: error }, 'ledger checkpoint not published');
+        });
+        if (published !== undefined) logger.info({ size: published }, 'ledger checkpoint published');
       }
     } catch (error) {
       logger.error({ err: error }, 'ledger job failed');

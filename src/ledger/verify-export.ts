@@ -2,15 +2,29 @@ import { HavenError } from '../domain/errors.ts';
 import { decodeBase64 } from './base64.ts';
 import { canonicalBytes } from './canonical-json.ts';
 import { type Checkpoint, openCheckpoint } from './checkpoint.ts';
+import {
+  type CommittedRange,
+  committedRanges,
+  type KeptCheckpoint,
+  type Location,
+  locate,
+  RangeWatch,
+} from './checkpoint-evidence.ts';
 import { CompactTree } from './compact-tree.ts';
-import { ALG_ED25519, parseVerifierKey } from './signed-note.ts';
+import { ALG_ED25519, parseVerifierKey, type VerifierKey } from './signed-note.ts';
 import { HASH_SIZE, isCount, leafHash, sameBytes } from './tree-hash.ts';
 
 /**
  * The independent verifier's core (AUD-4): checks a ledger export (NDJSON, one
- * `{"index": n, "leafHash": "<base64>", "event": {...}}` per line, in index order) against a signed checkpoint,
- * and names the first index where the export and the checkpoint part ways. Streams: memory stays at the
- * O(log n) frontier of the tree, whatever the length of the export.
+ * `{"index": n, "leafHash": "<base64>", "event": {...}}` per line, in index order) against the signed checkpoints
+ * an auditor kept (Haven publishes each with a consistency proof from the one before, see publish.ts), and says
+ * where the export first departs from what they commit to. Streams: memory stays at the O(log n) frontier of the
+ * tree plus O(log n) hashes per kept checkpoint, whatever the length of the export.
+ *
+ * Precision: `differingRange` always holds the first differing index (given SHA-256 collision resistance); it is
+ * one index wide — and `firstDifferingIndex` is set — when the kept checkpoints, or the subtree hashes of their
+ * verified consistency proofs, bracket it that closely, or when the export itself shows an entry wrong right
+ * after a stretch the signed roots vouch for. With checkpoints every s entries the range is at most s wide.
  */
 
 export interface VerifyProblem {
@@ -24,22 +38,25 @@ export interface VerifyProblem {
 
 export interface VerifyReport {
   ok: boolean;
-  /** Entries recomputed and folded into the tree (at most the checkpoint's size). */
+  /** Entries recomputed and folded into the tree (at most the largest checkpoint's size). */
   checked: number;
-  /** The checkpoint's tree size (0 when the checkpoint could not be read). */
+  /** The largest checkpoint's tree size (0 when no checkpoint could be read). */
   treeSize: number;
-  /** Lines after the first `treeSize` entries: the checkpoint does not cover them. */
+  /** Lines after the first `treeSize` entries: no checkpoint covers them. */
   unchecked: number;
   origin?: string;
-  /** The first index known to differ from what the checkpoint commits to; absent when it cannot be known. */
-  firstBadIndex?: number;
+  /** The first index where the export departs from the checkpoints, when it is proven exactly. */
+  firstDifferingIndex?: number;
+  /** Where the first differing index is proven to lie: from ≤ index < to. */
+  differingRange?: { from: number; to: number };
   problem?: VerifyProblem;
 }
 
 interface ExportEntry {
   index: number;
   leafHash: Buffer;
-  event: object;
+  /** null: the log holds the entry's leaf hash but its event row is gone (export.ts). */
+  event: object | null;
 }
 
 interface Line {
@@ -57,7 +74,7 @@ function parseEntry(text: string): ExportEntry | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(value) || !isObject(value.event)) return undefined;
+  if (!isObject(value) || !(isObject(value.event) || value.event === null)) return undefined;
   const { index, leafHash: stored, event } = value;
   const hash = typeof stored === 'string' ? decodeBase64(stored) : undefined;
   if (typeof index !== 'number' || !isCount(index) || hash?.length !== HASH_SIZE) return undefined;
@@ -84,54 +101,142 @@ const CHECKPOINT_MESSAGES: Record<string, string> = {
   'note-unknown-key': 'The checkpoint is not signed by the given key.',
 };
 
-/** Reads the checkpoint signed by the log key; a refusal comes back as the problem of the report. */
-function readCheckpoint(note: string, verifierKey: string): Checkpoint | VerifyProblem {
-  let key: ReturnType<typeof parseVerifierKey>;
+const problemOf = (code: string, message: string): VerifyProblem => ({ code, message });
+
+function readKey(verifierKey: string): VerifierKey | VerifyProblem {
   try {
-    key = parseVerifierKey(verifierKey.trim());
+    const key = parseVerifierKey(verifierKey.trim());
+    if (key.algorithm === ALG_ED25519) return key;
+    return problemOf('verifier-key-invalid', "The verifier key must be the log's Ed25519 key.");
   } catch {
-    return {
-      code: 'verifier-key-invalid',
-      message: 'The verifier key is not of the form name+keyid+base64key.',
-    };
+    return problemOf('verifier-key-invalid', 'The verifier key is not of the form name+keyid+base64key.');
   }
-  if (key.algorithm !== ALG_ED25519) {
-    return { code: 'verifier-key-invalid', message: "The verifier key must be the log's Ed25519 key." };
-  }
+}
+
+/** Reads a checkpoint signed by the log key; a refusal comes back as the problem of the report. */
+function readCheckpoint(note: string, key: VerifierKey): Checkpoint | VerifyProblem {
   try {
     return openCheckpoint(note, key).checkpoint;
   } catch (error) {
     const code = error instanceof HavenError ? CHECKPOINT_CODES[error.code] : undefined;
     if (error instanceof HavenError && code !== undefined) {
-      return { code, message: CHECKPOINT_MESSAGES[error.code] ?? error.message };
+      return problemOf(code, CHECKPOINT_MESSAGES[error.code] ?? error.message);
     }
     throw error;
   }
 }
 
+interface Evidence {
+  origin: string;
+  size: number;
+  /** Kept checkpoints by size, ascending. */
+  sizes: number[];
+  /** The largest checkpoint's root. */
+  root: Buffer;
+  ranges: CommittedRange[];
+}
+
+/** Opens every kept checkpoint; two signed trees of one size, or two origins, are refused (AUD-3). */
+function gatherEvidence(kept: readonly KeptCheckpoint[], verifierKey: string): Evidence | VerifyProblem {
+  const key = readKey(verifierKey);
+  if ('code' in key) return key;
+  if (kept.length === 0) return problemOf('checkpoint-missing', 'Give at least one signed checkpoint.');
+  const bySize = new Map<number, Checkpoint>();
+  const proofs = new Map<number, KeptCheckpoint['consistency']>();
+  for (const { note, consistency } of kept) {
+    const checkpoint = readCheckpoint(note, key);
+    if ('code' in checkpoint) return checkpoint;
+    const same = bySize.get(checkpoint.size);
+    if (same && !sameBytes(same.rootHash, checkpoint.rootHash)) {
+      return {
+        code: 'checkpoints-contradict',
+        index: checkpoint.size,
+        message: `The log signed two different trees of ${checkpoint.size} entries: it forked its history.`,
+      };
+    }
+    if (same === undefined && bySize.size > 0 && bySize.values().next().value?.origin !== checkpoint.origin) {
+      return problemOf('checkpoint-origin-mismatch', 'The checkpoints name different logs (origins).');
+    }
+    bySize.set(checkpoint.size, checkpoint);
+    if (consistency !== undefined) proofs.set(checkpoint.size, consistency);
+  }
+  const checkpoints = [...bySize.values()].sort((a, b) => a.size - b.size);
+  const { ranges } = committedRanges(checkpoints, proofs);
+  const last = checkpoints.at(-1)!;
+  return {
+    origin: last.origin,
+    size: last.size,
+    sizes: checkpoints.map((c) => c.size),
+    root: last.rootHash,
+    ranges,
+  };
+}
+
+const rangeText = ({ from, to }: { from: number; to: number }): string =>
+  to - from === 1 ? `at index ${from}` : `between index ${from} and index ${to - 1}`;
+
+/** Turns a location into the problem to report; `entry` is what the export itself showed, if anything. */
+function verdict(location: Location, entry: VerifyProblem | undefined): VerifyProblem | undefined {
+  if (location.kind === 'contradiction') {
+    return {
+      code: 'checkpoints-contradict',
+      index: location.size,
+      message: `The export matches one signed checkpoint but not an earlier one (${location.size} entries): the log signed two trees that do not extend each other.`,
+    };
+  }
+  if (location.kind === 'same') return entry;
+  if (entry?.index !== undefined && location.to === entry.index + 1) return entry;
+  return {
+    code: 'entry-changed',
+    index: location.from,
+    message:
+      `The export departs from the signed checkpoints ${rangeText(location)}: entries there were edited, ` +
+      'inserted, removed or reordered together with their stored hashes.' +
+      (location.to - location.from > 1 ? ' Keep checkpoints closer together to narrow it down.' : ''),
+  };
+}
+
 /**
- * Verifies an export against a checkpoint note and the log's verifier key. Never throws for bad input: every
- * refusal is the report's `problem`; only errors reading `lines` propagate.
+ * Verifies an export against kept checkpoints (one note, or several, each optionally with the consistency proof
+ * published with it) and the log's verifier key. Never throws for bad input: every refusal is the report's
+ * `problem`; only errors reading `lines` propagate.
  */
 export async function verifyExport(
   lines: AsyncIterable<string> | Iterable<string>,
-  checkpointNote: string,
+  checkpoints: string | readonly (string | KeptCheckpoint)[],
   verifierKey: string,
 ): Promise<VerifyReport> {
-  const checkpoint = readCheckpoint(checkpointNote, verifierKey);
-  if ('code' in checkpoint) return { ok: false, checked: 0, treeSize: 0, unchecked: 0, problem: checkpoint };
-  const size = checkpoint.size;
+  const kept = (typeof checkpoints === 'string' ? [checkpoints] : checkpoints).map((c) =>
+    typeof c === 'string' ? { note: c } : c,
+  );
+  const evidence = gatherEvidence(kept, verifierKey);
+  if ('code' in evidence) return { ok: false, checked: 0, treeSize: 0, unchecked: 0, problem: evidence };
+  const { size, ranges } = evidence;
   const tree = new CompactTree();
-  // The problem's index is the first bad one; a problem without an index does not say where.
-  const fail = (problem: VerifyProblem): VerifyReport => ({
-    ok: false,
-    checked: tree.size,
-    treeSize: size,
-    unchecked: 0,
-    origin: checkpoint.origin,
-    ...(problem.index === undefined ? {} : { firstBadIndex: problem.index }),
-    problem,
-  });
+  const watch = new RangeWatch(ranges);
+  // `exact`: the log's stored hashes are proven genuine, so the entry at fault is the first that differs.
+  const report = (entry: VerifyProblem | undefined, exact = false, unchecked = 0): VerifyReport => {
+    let location = locate(ranges, watch, entry?.index);
+    if (
+      exact &&
+      entry?.index !== undefined &&
+      location.kind === 'differs' &&
+      location.to === entry.index + 1
+    ) {
+      location = { kind: 'differs', from: entry.index, to: entry.index + 1 };
+    }
+    const problem = verdict(location, entry);
+    const base = { checked: tree.size, treeSize: size, unchecked, origin: evidence.origin };
+    if (problem === undefined) return { ok: true, ...base };
+    const range = location.kind === 'differs' ? { from: location.from, to: location.to } : undefined;
+    return {
+      ok: false,
+      ...base,
+      ...(range && range.to - range.from === 1 ? { firstDifferingIndex: range.from } : {}),
+      ...(range ? { differingRange: range } : {}),
+      problem,
+    };
+  };
   const source = numbered(lines);
   const next = async (): Promise<Line | undefined> => {
     const result = await source.next();
@@ -142,7 +247,7 @@ export async function verifyExport(
       const expected = tree.size;
       const item = await next();
       if (item === undefined) {
-        return fail({
+        return report({
           code: 'export-too-short',
           index: expected,
           message: `The export ends after ${expected} entries; the checkpoint covers ${size}.`,
@@ -151,12 +256,23 @@ export async function verifyExport(
       const entry = parseEntry(item.text);
       let leaf: Buffer | undefined;
       try {
-        leaf = entry && leafHash(canonicalBytes(entry.event));
+        leaf = entry?.event ? leafHash(canonicalBytes(entry.event)) : undefined;
       } catch {
         // canonicalBytes refuses values no audit event holds (fractions); such a line cannot be an entry.
       }
+      if (entry?.event === null && entry.index === expected) {
+        return report(
+          {
+            code: 'entry-missing',
+            index: expected,
+            line: item.line,
+            message: `The event of entry ${expected} (line ${item.line}) is gone; the log still holds its leaf hash.`,
+          },
+          await storedHashesHold(tree, entry.leafHash, size, evidence.root, next),
+        );
+      }
       if (entry === undefined || leaf === undefined) {
-        return fail({
+        return report({
           code: 'export-line-malformed',
           index: expected,
           line: item.line,
@@ -164,43 +280,60 @@ export async function verifyExport(
         });
       }
       if (entry.index < expected) {
-        return fail({
+        // The export has one entry too many here: at this position, or (a forgery before it) one earlier.
+        return report({
           code: 'entry-inserted',
-          index: entry.index,
+          index: expected,
           line: item.line,
-          message: `Line ${item.line} holds a second entry with index ${entry.index}.`,
+          message: `Line ${item.line} holds a second entry with index ${entry.index}, where entry ${expected} belongs.`,
         });
       }
       if (entry.index > expected) {
-        return fail(await missingOrMisplaced(expected, entry.index, item.line, next));
+        return report(await missingOrMisplaced(expected, entry.index, item.line, next));
       }
       if (!sameBytes(leaf, entry.leafHash)) {
-        return fail({
-          code: 'entry-altered',
-          index: expected,
-          line: item.line,
-          message: `Entry ${expected} (line ${item.line}) does not match the leaf hash the log stored for it.`,
-        });
+        return report(
+          {
+            code: 'entry-altered',
+            index: expected,
+            line: item.line,
+            message: `Entry ${expected} (line ${item.line}) does not match the leaf hash the log stored for it.`,
+          },
+          await storedHashesHold(tree, entry.leafHash, size, evidence.root, next),
+        );
       }
-      tree.append(leaf);
-    }
-    if (!sameBytes(tree.root(), checkpoint.rootHash)) {
-      // Each event matches its stored hash, so the hashes were rewritten too: only the root can tell, and one
-      // root cannot say where. An earlier checkpoint (and a consistency proof) narrows it down.
-      return fail({
-        code: 'root-mismatch',
-        message:
-          `Every entry matches its stored leaf hash, yet the first ${size} entries do not have the checkpoint's ` +
-          'root: the tree itself was rewritten (events and their hashes together). Check against an earlier ' +
-          'checkpoint to find where.',
-      });
+      watch.observe(tree.appendAndCollect(leaf));
     }
     let unchecked = 0;
     while ((await next()) !== undefined) unchecked++;
-    return { ok: true, checked: size, treeSize: size, unchecked, origin: checkpoint.origin };
+    return report(undefined, false, unchecked);
   } finally {
     await source.return(undefined);
   }
+}
+
+/**
+ * Entry `tree.size` does not match its stored leaf hash (or lost its event). Folds the log's stored hashes from
+ * there to the checkpoint's size, reading on: if they give the signed root, they are the log's genuine hashes
+ * (collision resistance), so every earlier entry — each matched its stored hash — is genuine, and this entry is
+ * exactly the first that differs. Any other irregularity further on gives up (the answer is then a range).
+ */
+async function storedHashesHold(
+  tree: CompactTree,
+  stored: Buffer,
+  size: number,
+  root: Buffer,
+  next: () => Promise<Line | undefined>,
+): Promise<boolean> {
+  const log = CompactTree.fromFrontier(tree.size, tree.frontier().hashes);
+  log.append(stored);
+  while (log.size < size) {
+    const item = await next();
+    const entry = item && parseEntry(item.text);
+    if (entry?.index !== log.size) return false;
+    log.append(entry.leafHash);
+  }
+  return sameBytes(log.root(), root);
 }
 
 /** Entry `expected` is not where it belongs: read on (keeping nothing) to tell a gap from a reordering. */

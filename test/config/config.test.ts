@@ -107,6 +107,29 @@ describe('configuration', () => {
     assert.deepEqual(ok.allowedOrigins, ['https://haven.example.org']);
   });
 
+  test('production refuses to keep checkpoints only on the host (AUD-4); a URL or a folder is accepted', () => {
+    const production = {
+      HAVEN_ENV: 'production',
+      HAVEN_PUBLIC_URL: 'https://haven.example.org',
+      HAVEN_KEY_PASSPHRASE: 'a long passphrase for tests',
+    };
+    assert.match(
+      configError({ ...production, HAVEN_CHECKPOINT_PUBLISH: 'off' }).message,
+      /^HAVEN_CHECKPOINT_PUBLISH: production publishes checkpoints outside the instance/,
+    );
+    assert.equal(loadConfig({ HAVEN_CHECKPOINT_PUBLISH: 'off' }, tempDir()).checkpointPublish, 'off');
+    for (const value of ['https://audit.example.org/checkpoints', '/mnt/auditor/haven']) {
+      assert.equal(
+        loadConfig({ ...production, HAVEN_CHECKPOINT_PUBLISH: value }, tempDir()).checkpointPublish,
+        value,
+      );
+    }
+    assert.match(
+      configError({ HAVEN_CHECKPOINT_PUBLISH: 'ftp://audit.example.org/x' }).message,
+      /^HAVEN_CHECKPOINT_PUBLISH: must be off, an http\(s\) URL or a folder/,
+    );
+  });
+
   test('the README documents every setting', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const spec of Object.values(settings))

@@ -224,7 +224,7 @@ describe('the ledger over HTTP, the witness and the verifier CLI', () => {
     assert.equal(bad.code, 1);
     assert.match(
       bad.stdout,
-      /FAILED \[entry-altered\].*First index where the log and the checkpoint part ways: 11\./,
+      /FAILED \[entry-altered\].*First index where the log and the checkpoints part ways: 11\./,
     );
   });
 

@@ -41,21 +41,25 @@ function checkpoint(size: number, root: Buffer, key = signer): string {
   return signNote(formatCheckpoint({ origin: ORIGIN, size, rootHash: root }), [key]);
 }
 
-const ROOT = rootOf(EVENTS.slice(0, SIZE).map((e) => leafHash(canonicalBytes(e))));
+const leavesOf = (n: number) => EVENTS.slice(0, n).map((e) => leafHash(canonicalBytes(e)));
+const ROOT = rootOf(leavesOf(SIZE));
 const CHECKPOINT = checkpoint(SIZE, ROOT);
 
 async function verify(
   lines: Iterable<string> | AsyncIterable<string>,
-  note = CHECKPOINT,
+  note: string | string[] = CHECKPOINT,
   key = log.verifierKey,
 ) {
   return verifyExport(lines, note, key);
 }
 
-function assertProblem(report: VerifyReport, code: string, firstBadIndex: number | undefined): void {
+/** `index`: the entry at fault; `first`: the first differing index, when the report proves it exactly. */
+function assertProblem(report: VerifyReport, code: string, index: number | undefined, first?: number): void {
   assert.equal(report.ok, false);
   assert.equal(report.problem?.code, code, report.problem?.message);
-  assert.equal(report.firstBadIndex, firstBadIndex);
+  assert.equal(report.problem?.index, index);
+  assert.equal(report.firstDifferingIndex, first);
+  if (first !== undefined) assert.deepEqual(report.differingRange, { from: first, to: first + 1 });
 }
 
 describe('ledger export verification (AUD-4)', () => {
@@ -80,26 +84,41 @@ describe('ledger export verification (AUD-4)', () => {
     const lines = exportOf();
     lines[57] = line(57, { ...EVENTS[57]!, reason: 'break-glass' }, hashOf(EVENTS[57]!));
     const report = await verify(lines);
-    assertProblem(report, 'entry-altered', 57);
+    // The stored hashes give the signed root, so they are genuine and every entry before 57 matched them.
+    assertProblem(report, 'entry-altered', 57, 57);
     assert.equal(report.problem?.line, 58);
     assert.equal(report.checked, 57);
   });
 
   test('finds a deleted entry', async () => {
+    // The log still holds the leaf hash of a deleted event (export.ts): exact.
+    const gone = exportOf();
+    gone[120] = JSON.stringify({ index: 120, leafHash: hashOf(EVENTS[120]!), event: null });
+    assertProblem(await verify(gone), 'entry-missing', 120, 120);
+    // A line cut from the export file: only the one checkpoint vouches, so it is somewhere in [0, 121).
     const lines = exportOf();
     lines.splice(120, 1);
-    assertProblem(await verify(lines), 'entry-missing', 120);
+    const cut = await verify(lines);
+    assertProblem(cut, 'entry-missing', 120);
+    assert.deepEqual(cut.differingRange, { from: 0, to: 121 });
     assertProblem(await verify(exportOf(199)), 'export-too-short', 199);
+    // A kept checkpoint of the first 199 entries pins it down.
+    const kept = [CHECKPOINT, checkpoint(199, rootOf(leavesOf(199)))];
+    assertProblem(await verify(exportOf(199), kept), 'export-too-short', 199, 199);
   });
 
   test('finds an inserted entry, before or after the real one', async () => {
     const forged = { ...EVENTS[80]!, subject: '00000000-0000-4000-8000-999999999999' };
     const before = exportOf();
     before.splice(80, 0, line(80, forged));
-    assertProblem(await verify(before), 'entry-inserted', 80);
+    assertProblem(await verify(before), 'entry-inserted', 81);
     const after = exportOf();
     after.splice(81, 0, line(80, forged));
-    assertProblem(await verify(after), 'entry-inserted', 80);
+    assertProblem(await verify(after), 'entry-inserted', 81);
+    // With checkpoints at every size, the forged entry itself is named.
+    const dense = Array.from({ length: SIZE + 1 }, (_, n) => checkpoint(n, rootOf(leavesOf(n))));
+    assertProblem(await verify(before, dense), 'entry-changed', 80, 80);
+    assertProblem(await verify(after, dense), 'entry-inserted', 81, 81);
   });
 
   test('finds swapped entries at the first index out of place', async () => {
@@ -113,20 +132,27 @@ describe('ledger export verification (AUD-4)', () => {
     assert.equal(report.problem?.line, 31);
   });
 
-  test('an event rewritten together with its stored hash shows only in the root, without guessing where', async () => {
+  test('an event rewritten with its stored hash is caught by the root and located by kept checkpoints around it', async () => {
     const lines = exportOf();
     const rewritten = { ...EVENTS[63]!, decision: 'allow', reason: 'ok' };
     assert.equal(EVENTS[63]!.decision, 'deny');
     lines[63] = line(63, rewritten);
     const report = await verify(lines);
-    assertProblem(report, 'root-mismatch', undefined);
-    assert.match(report.problem?.message ?? '', /rewritten/);
+    assertProblem(report, 'entry-changed', 0);
+    assert.deepEqual(report.differingRange, { from: 0, to: 200 });
+    assert.match(report.problem?.message ?? '', /closer together/);
     assert.equal(report.checked, 200);
     // Deleting an entry and renumbering the rest is the same kind of rewrite.
     const renumbered = EVENTS.slice(0, 201)
       .filter((_, i) => i !== 10)
       .map((e, i) => line(i, e));
-    assertProblem(await verify(renumbered), 'root-mismatch', undefined);
+    assertProblem(await verify(renumbered), 'entry-changed', 0);
+    // Kept checkpoints of 63 and 64 entries bracket the edit within one leaf; of 8 and 16, the deletion.
+    const bracket = (n: number) => checkpoint(n, rootOf(leavesOf(n)));
+    assertProblem(await verify(lines, [CHECKPOINT, bracket(63), bracket(64)]), 'entry-changed', 63, 63);
+    const loose = await verify(renumbered, [CHECKPOINT, bracket(8), bracket(16)]);
+    assertProblem(loose, 'entry-changed', 8);
+    assert.deepEqual(loose.differingRange, { from: 8, to: 16 });
   });
 
   test('refuses a forged checkpoint', async () => {

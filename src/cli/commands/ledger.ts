@@ -4,9 +4,11 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../../config/config.ts';
 import { HavenError } from '../../domain/errors.ts';
 import { type Haven, openHaven } from '../../haven.ts';
+import type { KeptCheckpoint } from '../../ledger/checkpoint-evidence.ts';
 import { registerWitness, signCheckpoint } from '../../ledger/checkpoints.ts';
 import { exportEntries } from '../../ledger/export.ts';
 import { newSignerKey } from '../../ledger/note.ts';
+import { checkpointPublisher, publishTarget, readPublishedCheckpoints } from '../../ledger/publish.ts';
 import { sequenceAll, treeHead } from '../../ledger/tree-store.ts';
 import { verifyExport } from '../../ledger/verify-export.ts';
 import { readSignerKey, readWitnessState, witnessOnce, writeWitnessState } from '../../ledger/witness.ts';
@@ -34,6 +36,9 @@ export async function ledgerKey(): Promise<void> {
 export async function ledgerCheckpoint(options: { out?: string }): Promise<void> {
   await withHaven(async (haven) => {
     const checkpoint = await signCheckpoint(haven.db, haven.ledger);
+    await checkpointPublisher(
+      publishTarget(haven.config.checkpointPublish, haven.config.dataDir),
+    ).publishLatest(haven.db);
     if (options.out) writeFileSync(options.out, checkpoint.note);
     else process.stdout.write(checkpoint.note);
   });
@@ -68,31 +73,56 @@ function keyText(value: string): string {
   return existsSync(value) ? readFileSync(value, 'utf8').trim() : value.trim();
 }
 
+/** A kept checkpoint file: a signed note as `haven ledger checkpoint` writes it, or a published JSON record. */
+function readKeptCheckpoint(file: string): KeptCheckpoint {
+  const text = readFileSync(file, 'utf8');
+  if (!text.trimStart().startsWith('{')) return { note: text };
+  try {
+    return JSON.parse(text) as KeptCheckpoint;
+  } catch {
+    throw new HavenError('checkpoints-unreadable', `${file} is not a published checkpoint.`, { status: 422 });
+  }
+}
+
 /**
- * `haven ledger verify` (AUD-4): recomputes the tree from an export, checks the checkpoint's signature and root,
- * and names the first index where log and checkpoint part ways. Reads only the files; never the database.
+ * `haven ledger verify` (AUD-4): recomputes the tree from an export, checks it against every checkpoint given
+ * (files, and the folder of published ones the auditor kept), and says where the export first departs from
+ * them. Reads only the files; never the database.
  */
 export async function ledgerVerify(options: {
   events: string;
-  checkpoint: string;
+  checkpoint?: string[];
+  checkpoints?: string;
   key: string;
   json?: boolean;
 }): Promise<void> {
+  const kept = [
+    ...(options.checkpoint ?? []).map(readKeptCheckpoint),
+    ...(options.checkpoints ? readPublishedCheckpoints(options.checkpoints) : []),
+  ];
+  if (kept.length === 0) {
+    throw new HavenError('checkpoint-missing', 'Give --checkpoint FILE or --checkpoints FOLDER.', {
+      status: 400,
+    });
+  }
   const lines = createInterface({
     input: createReadStream(options.events),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  const report = await verifyExport(lines, readFileSync(options.checkpoint, 'utf8'), keyText(options.key));
+  const report = await verifyExport(lines, kept, keyText(options.key));
   if (options.json) printJson(report);
   else if (report.ok) {
     process.stdout.write(
-      `OK: ${report.checked} entries match the signed checkpoint of ${report.treeSize} entries (${report.origin}).${report.unchecked ? ` ${report.unchecked} later entries are not covered by this checkpoint.` : ''}\n`,
+      `OK: ${report.checked} entries match the signed checkpoints up to ${report.treeSize} entries (${report.origin}).${report.unchecked ? ` ${report.unchecked} later entries are not covered by a checkpoint.` : ''}\n`,
     );
   } else {
+    const range = report.differingRange;
     const where =
-      report.firstBadIndex === undefined
-        ? ''
-        : ` First index where the log and the checkpoint part ways: ${report.firstBadIndex}.`;
+      report.firstDifferingIndex !== undefined
+        ? ` First index where the log and the checkpoints part ways: ${report.firstDifferingIndex}.`
+        : range
+          ? ` The log and the checkpoints first part ways at an index from ${range.from} to ${range.to - 1}.`
+          : '';
     process.stdout.write(`FAILED [${report.problem?.code}]: ${report.problem?.message}${where}\n`);
   }
   process.exitCode = report.ok ? 0 : 1;

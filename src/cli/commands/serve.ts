@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/config.ts';
 import { openHaven } from '../../haven.ts';
 import { buildApp } from '../../http/app.ts';
 import { issueSetupCode } from '../../identity/setup.ts';
 import { startLedgerJobs } from '../../ledger/ledger-jobs.ts';
+import { checkpointPublisher, publishTarget } from '../../ledger/publish.ts';
 import { activeEngine, activeVersion } from '../../policy/policy-store.ts';
 import { banner } from '../output.ts';
 
@@ -19,10 +21,19 @@ export async function serve(): Promise<void> {
     ]);
     haven.logger.warn({ keyFile: config.keyFilePath }, 'key file is not protected: development use only');
   }
+  const publish = publishTarget(config.checkpointPublish, config.dataDir);
+  if (publish.kind === 'folder' && !path.relative(config.dataDir, publish.dir).startsWith('..')) {
+    // AUD-4: a copy inside the data folder is rewritten by whoever rewrites the log; it only helps if synced away.
+    haven.logger.warn(
+      { folder: publish.dir },
+      'checkpoints are published inside the data folder: sync them off-host',
+    );
+  }
   const app = await buildApp(haven);
   const ledgerJobs = startLedgerJobs(haven.db, haven.ledger, haven.logger, {
     sequenceMs: 250,
     checkpointSeconds: config.checkpointIntervalSeconds,
+    publisher: checkpointPublisher(publish),
   });
   // Another Haven server may have activated a new policy version (ACC-2): pick it up within seconds.
   const policyWatch = setInterval(async () => {
