@@ -3,7 +3,7 @@
  * act on, an HTTP status, and for denials the reason. Messages never contain a submitted or personal value.
  */
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 414 | 415 | 422 | 423 | 429 | 500 | 503;
 
 export interface HavenErrorOptions {
   status?: ErrorStatus;

@@ -57,6 +57,8 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // The router's own refusals (an undecodable or over-long address) get the same error body as every other.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(Withheld);
@@ -77,6 +79,16 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+  });
+  // Ajv coerces an address or query value like "1e999" to Infinity and then skips the number's limits: refuse it
+  // here, after validation, so no route hands an infinite number to the database.
+  app.addHook('preHandler', async (request) => {
+    for (const part of [request.params, request.query] as unknown[]) {
+      if (!part || typeof part !== 'object') continue;
+      if (Object.values(part).some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+        throw new HavenError('invalid-request', 'A number in the address is out of range.');
+      }
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     // Route pattern, not the URL: query strings and ids typed by people stay out of the log.

@@ -50,6 +50,12 @@ function translate(error: FastifyError): HavenError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new HavenError('invalid-json', 'The request body is not valid JSON.');
+    case 'FST_ERR_BAD_URL':
+      return new HavenError('invalid-url', 'The address holds characters that cannot be decoded.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HavenError('url-too-long', 'A part of the address is longer than any id Haven uses.', {
+        status: 414,
+      });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HavenError('invalid-request', 'The Content-Length header does not match the body.');
   }

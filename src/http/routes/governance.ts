@@ -216,7 +216,8 @@ export function governanceRoutes(app: HttpApp, haven: Haven): void {
           summary: approve
             ? 'Approve and activate a proposed policy version (not your own)'
             : 'Reject a proposed policy version',
-          params: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
+          // policy_version.version is a PostgreSQL integer: a larger number is no version, not a server error.
+          params: Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }),
           response: { 200: VersionBody, ...errorResponses },
         },
       },
