@@ -239,9 +239,10 @@ export async function resolvePurpose(
     return await ctx.purposes.resolve(request.purpose, ctx.now());
   } catch (error) {
     if (error instanceof HavenError) {
+      // A purpose the register does not know is not written down: the header is free text (ENC-1).
       await recordRefusal(
         ctx.db,
-        request,
+        error.code === 'purpose-unknown' ? { ...request, purpose: undefined } : request,
         action,
         personId && /^[0-9a-f-]{36}$/i.test(personId) ? personId : undefined,
         error.code,

@@ -28,7 +28,15 @@ export async function throughGate<T>(
   } catch (error) {
     if (error instanceof HavenError && error.status < 500 && !isLedgered(error)) {
       const subject = personId !== undefined && PERSON_ID.test(personId) ? personId : undefined;
-      await recordRefusal(ctx.db, request, action, subject, ledgerReason(error));
+      // Refused before its purpose was resolved: the purpose is kept only if the register has it (ENC-1).
+      const known = request.purpose !== undefined && ctx.dictionary.purpose(request.purpose) !== undefined;
+      await recordRefusal(
+        ctx.db,
+        known ? request : { ...request, purpose: undefined },
+        action,
+        subject,
+        ledgerReason(error),
+      );
       markLedgered(error);
     }
     throw error;
