@@ -50,7 +50,9 @@ export async function benchRegister(options: {
     const plainUrl = `http://127.0.0.1:${(plain.server.address() as { port: number }).port}`;
     const json = { 'content-type': 'application/json' };
 
-    const before = await server.haven.db.query<{ n: number }>('select count(*)::int as n from person');
+    const before = await server.databases[0]!.db.query<{ n: number }>(
+      'select count(*)::int as n from person',
+    );
     const haven = await load({
       url: server.url,
       connections: options.connections,
@@ -60,7 +62,7 @@ export async function benchRegister(options: {
       paths: ['/api/persons'],
       bodies,
     });
-    const after = await server.haven.db.query<{ n: number }>('select count(*)::int as n from person');
+    const after = await server.databases[0]!.db.query<{ n: number }>('select count(*)::int as n from person');
     const baseline = await load({
       url: plainUrl,
       connections: options.connections,

@@ -1,5 +1,4 @@
 import Fastify from 'fastify';
-import { registerPerson } from '../src/gate/register.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { TWENTY_FIELDS } from './b5-encryption.ts';
 import type { Figure } from './harness.ts';
@@ -25,8 +24,7 @@ export async function benchRead(options: {
         'given-name-latin': `Mohammed${i}`,
         'case-number': `SYR-24-${String(i).padStart(7, '0')}`,
       };
-      const registered = await registerPerson(
-        server.haven.gate,
+      const registered = await server.haven.gate.registerPerson(
         {
           actor: { kind: 'importer', organisationId: server.organisationId, importId: 'bench' },
           purpose: 'registration',

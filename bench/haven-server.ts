@@ -1,13 +1,13 @@
 import { Secret } from 'otpauth';
 import { loadConfig } from '../src/config/config.ts';
-import { type Haven, openHaven } from '../src/haven.ts';
+import { type Haven, havenInternals, openHaven } from '../src/haven.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { HttpApp } from '../src/http/http-app.ts';
 import { createAccount, createOrganisation } from '../src/identity/accounts.ts';
 import { totpCode } from '../src/identity/totp.ts';
 import { startLedgerJobs } from '../src/ledger/ledger-jobs.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { tempDir } from '../test/support/haven.ts';
+import { rolePools, tempDir } from '../test/support/haven.ts';
 import { type BenchDatabase, benchDatabase } from './databases.ts';
 
 /**
@@ -48,9 +48,10 @@ export async function startBenchServer(
     },
     process.cwd(),
   );
+  // The pools with their roles, as in production: the gate's pool is the only one that can touch personal data.
+  const pools = await rolePools(main, vault, 32);
   const haven = await openHaven(config, {
-    database: main.db,
-    vaultDatabase: vault.db,
+    ...pools,
     logger: createLogger('silent'),
   });
   const jobs = startLedgerJobs(haven.db, haven.ledger, haven.logger, {
@@ -100,7 +101,8 @@ export async function startBenchServer(
       await app.close();
       await jobs.stop();
       await haven.sessions.close();
-      await haven.keyRing.close();
+      await havenInternals(haven).keyRing.close();
+      for (const pool of Object.values(pools)) await pool.close();
       for (const d of [main, vault]) await d.drop();
     },
   };

@@ -13,6 +13,7 @@ import { buildNotices, LANGUAGES_FILE, type NoticeFile, type Notices } from './d
 import type { GateContext } from './gate/context.ts';
 import { completeUnfinishedErasures } from './gate/erasure.ts';
 import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
+import { type Gate, gateService } from './gate/service.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
@@ -22,20 +23,29 @@ import type { PolicyEngine } from './policy/engine.ts';
 import { activeEngine } from './policy/policy-store.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
-import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from './store/migrate.ts';
+import {
+  bundledMigrations,
+  type MigrationStatus,
+  migrate,
+  migrationStatus,
+  VAULT_MIGRATIONS_DIR,
+} from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
 import { openPostgres } from './store/postgres.ts';
+import { GATE_ROLE, GENERAL_ROLE } from './store/protected-tables.ts';
 
 /**
- * The composition root: opens the database and the key ring once and hands them, as plain values, to the
- * HTTP server, the CLI and the tests. Nothing else opens either.
+ * The composition root: opens the databases and the key ring once and hands routes, commands and workflows what
+ * they may use — the gate's operations, not its database, key vault or key ring (those stay in HavenInternals).
  */
 export interface Haven {
   config: Config;
+  /**
+   * The general pool: staff accounts, sessions, the ledger, policies, purposes. On a PostgreSQL server it runs as
+   * GENERAL_ROLE, which has no privilege on the protected tables (src/store/protected-tables.ts); personal data
+   * is reached only through `gate`.
+   */
   db: Database;
-  keyRing: KeyRing;
-  /** The per-person data keys, in their own database (ENC-4). */
-  vault: KeyVault;
   identity: IdentityContext;
   /** Sessions verified in the last few seconds (see SessionCache). */
   sessions: SessionCache;
@@ -45,51 +55,118 @@ export interface Haven {
   /** The privacy notices of the dictionary's purposes (LNG-1). */
   notices: Notices;
   /** The one gate to personal data: everything that reads or writes it goes through here. */
-  gate: GateContext;
+  gate: Gate;
+  /** `haven keys`: rotation and counts; no key material (ENC-2). */
+  keys: KeyAdministration;
+  /** For /readyz: how far each database is migrated. */
+  migrationStatus(): Promise<{ main: MigrationStatus; vault: MigrationStatus }>;
   /** Installs a newly approved policy version (ACC-2). */
   setPolicies(engine: PolicyEngine): void;
   logger: Logger;
   close(): Promise<void>;
 }
 
+export interface KeyAdministration {
+  rotate: KeyVault['rotate'];
+  status(): Promise<{
+    protection: KeyRing['protection'];
+    keks: number[];
+    currentKek: number;
+    vaultKeys: Awaited<ReturnType<KeyVault['dataKeysPerVaultKey']>>;
+  }>;
+}
+
+/**
+ * What only the composition root and named test and bench support hold (test/support/haven.ts,
+ * bench/haven-server.ts): the gate's context with its pool and key vault, and the key ring. The boundary test
+ * keeps `havenInternals` out of src/http, src/cli, src/workflows and web.
+ */
+export interface HavenInternals {
+  gateContext: GateContext;
+  vault: KeyVault;
+  keyRing: KeyRing;
+}
+
+const internals = new WeakMap<Haven, HavenInternals>();
+
+export function havenInternals(haven: Haven): HavenInternals {
+  const found = internals.get(haven);
+  if (!found) throw new Error('not a Haven opened by openHaven');
+  return found;
+}
+
 export interface OpenOptions {
   /** Apply pending migrations (the server and `haven migrate` do; other commands expect them applied). */
   migrate?: boolean;
   logger?: Logger;
-  /** Databases opened by the caller (tests); they are closed with Haven. */
+  /**
+   * Databases opened by the caller (tests, benchmarks); they are closed with Haven. `gateDatabase` is the gate's
+   * pool (on PostgreSQL: one that runs as GATE_ROLE); without it the gate shares `database`.
+   */
   database?: Database;
+  gateDatabase?: Database;
   vaultDatabase?: Database;
 }
 
 interface OpenedDatabases {
+  /** The general pool. */
   db: Database;
+  /** The gate's pool: the same handle on PGlite, a pool of its own under GATE_ROLE on PostgreSQL. */
+  gateDb: Database;
   vaultDb: Database;
   release: () => void;
 }
 
-/** The main database and the key vault: two PostgreSQL databases, or two embedded ones in the data folder. */
-export async function openDatabases(config: Config): Promise<OpenedDatabases> {
+/**
+ * The main database and the key vault: two PostgreSQL databases, or two embedded ones in the data folder. On
+ * PostgreSQL the main database gets two pools, each taking its role on connect (general, gate) and the key vault
+ * runs as the gate's role; `owner` opens one pool each without a role, for migrations. PGlite is single-user:
+ * there the separation rests on the code checks in test/gate/boundary.test.ts alone.
+ */
+export async function openDatabases(
+  config: Config,
+  options: { owner?: boolean } = {},
+): Promise<OpenedDatabases> {
   if (config.databaseUrl && config.keyVaultUrl) {
-    const db = await openPostgres({ url: config.databaseUrl, maxConnections: config.databaseMaxConnections });
-    const vaultDb = await openPostgres({
-      url: config.keyVaultUrl,
-      maxConnections: config.databaseMaxConnections,
-      applicationName: 'haven-keyvault',
-    }).catch(async (error) => {
-      await db.close();
+    const opened: Database[] = [];
+    const open = async (url: string, applicationName: string, role?: string) => {
+      const db = await openPostgres({
+        url,
+        maxConnections: config.databaseMaxConnections,
+        applicationName,
+        ...(options.owner ? {} : { role }),
+      });
+      opened.push(db);
+      return db;
+    };
+    try {
+      const db = await open(config.databaseUrl, 'haven', GENERAL_ROLE);
+      const gateDb = options.owner ? db : await open(config.databaseUrl, 'haven-gate', GATE_ROLE);
+      const vaultDb = await open(config.keyVaultUrl, 'haven-keyvault', GATE_ROLE);
+      return { db, gateDb, vaultDb, release: () => {} };
+    } catch (error) {
+      for (const db of opened) await db.close();
       throw error;
-    });
-    return { db, vaultDb, release: () => {} };
+    }
   }
   const release = lockDataDir(config.dataDir);
   try {
     const db = await openPglite({ dataDir: path.join(config.dataDir, 'db') });
     const vaultDb = await openPglite({ dataDir: path.join(config.dataDir, 'keyvault') });
-    return { db, vaultDb, release };
+    return { db, gateDb: db, vaultDb, release };
   } catch (error) {
     release();
     throw error;
   }
+}
+
+/** Migrations (and, on PostgreSQL, the role grants) as the database owner, before the role pools open. */
+async function migrateDatabases(
+  opened: OpenedDatabases,
+): Promise<{ applied: number[]; vaultApplied: number[] }> {
+  const applied = await migrate(opened.db);
+  const vaultApplied = await migrate(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
+  return { applied, vaultApplied };
 }
 
 async function openKeys(config: Config): Promise<KeyRing> {
@@ -163,10 +240,30 @@ export function loadNotices(config: Config, dictionary: Dictionary): Notices {
 export async function openHaven(config: Config, options: OpenOptions = {}): Promise<Haven> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const keyRing = await openKeys(config);
-  const opened: OpenedDatabases =
-    options.database && options.vaultDatabase
-      ? { db: options.database, vaultDb: options.vaultDatabase, release: () => {} }
-      : await openDatabases(config);
+  const given = options.database && options.vaultDatabase;
+  const onServer = !given && Boolean(config.databaseUrl);
+  let migrated: { applied: number[]; vaultApplied: number[] } | undefined;
+  if (options.migrate && onServer) {
+    // The role pools cannot create tables (nor the roles they take): migrate as the owner, then open them.
+    const owner = await openDatabases(config, { owner: true });
+    try {
+      migrated = await migrateDatabases(owner);
+    } finally {
+      await owner.db.close();
+      await owner.vaultDb.close();
+    }
+  }
+  const opened: OpenedDatabases = given
+    ? {
+        db: options.database!,
+        gateDb: options.gateDatabase ?? options.database!,
+        vaultDb: options.vaultDatabase!,
+        release: () => {},
+      }
+    : await openDatabases(config).catch(async (error) => {
+        await keyRing.close();
+        throw error;
+      });
   const vault = new KeyVault(opened.vaultDb, keyRing, {
     cacheSize: config.dekCacheSize,
     cacheSeconds: config.dekCacheSeconds,
@@ -176,6 +273,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await sessions.close();
     vault.cache.clear();
     await opened.db.close();
+    if (opened.gateDb !== opened.db) await opened.gateDb.close();
     await opened.vaultDb.close();
     await keyRing.close();
     opened.release();
@@ -186,8 +284,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   let policies: PolicyEngine;
   try {
     if (options.migrate) {
-      const applied = await migrate(opened.db);
-      const vaultApplied = await migrate(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
+      const { applied, vaultApplied } = migrated ?? (await migrateDatabases(opened));
       if (applied.length + vaultApplied.length > 0) {
         logger.info({ applied, vaultApplied }, 'database migrations applied');
       }
@@ -199,14 +296,14 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await syncPurposes(opened.db, dictionary);
     policies = await activeEngine(opened.db);
     gate = {
-      db: opened.db,
+      db: opened.gateDb,
       vault,
       dictionary,
       notices,
       index: new BlindIndex(keyRing.secret('blind-index')),
       policies: () => policies,
-      purposes: new PurposeRegister(opened.db, dictionary),
-      readEvents: new EventBatcher(opened.db),
+      purposes: new PurposeRegister(opened.gateDb, dictionary),
+      readEvents: new EventBatcher(opened.gateDb),
       importSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/import-keys/v1', 32),
       ),
@@ -218,21 +315,34 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await closeAll();
     throw error;
   }
-  return {
+  const haven: Haven = {
     config,
     db: opened.db,
-    keyRing,
-    vault,
     identity: identityContext(config, keyRing),
     sessions,
     ledger: ledgerIdentity(config.ledgerName, keyRing),
     dictionary,
     notices,
-    gate,
+    gate: gateService(gate),
+    keys: {
+      rotate: (onProgress) => vault.rotate(onProgress),
+      status: async () => ({
+        protection: keyRing.protection,
+        keks: keyRing.kekVersions(),
+        currentKek: keyRing.currentKekVersion(),
+        vaultKeys: await vault.dataKeysPerVaultKey(),
+      }),
+    },
+    migrationStatus: async () => ({
+      main: await migrationStatus(opened.db),
+      vault: await migrationStatus(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR)),
+    }),
     setPolicies(engine) {
       policies = engine;
     },
     logger,
     close: closeAll,
   };
+  internals.set(haven, { gateContext: gate, vault, keyRing });
+  return haven;
 }

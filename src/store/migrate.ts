@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { HavenError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
+import { grantPoolRoles } from './roles.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** The key vault is a database of its own with its own migrations. */
@@ -101,6 +102,13 @@ export async function migrate(db: Database, migrations = bundledMigrations()): P
       return true;
     });
     if (didApply) appliedNow.push(migration.version);
+  }
+  // Every run, not only when something was applied: a database from before the roles existed gets them too.
+  if (db.kind === 'postgres') {
+    await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await grantPoolRoles(tx);
+    });
   }
   return appliedNow;
 }

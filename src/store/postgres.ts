@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { HavenError } from '../domain/errors.ts';
 import type { Database, QueryResult, Sql, SqlValue } from './database.ts';
 
 // int8 (counts, ledger indexes) as number: Haven's values stay far below 2^53.
@@ -43,6 +44,11 @@ export interface PostgresOptions {
   url: string;
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * A role every connection takes with `SET ROLE` before its first query: the gate's pool and the general pool
+   * run as different roles, so only the gate's can touch personal data (src/store/roles.ts).
+   */
+  role?: string;
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<Database & { pool: pg.Pool }> {
@@ -53,8 +59,23 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  const role = options.role;
+  // Queued ahead of whatever the pool's caller sends first; a failure shows in the check below.
+  if (role)
+    pool.on(
+      'connect',
+      (client) => void client.query(`set role ${pg.escapeIdentifier(role)}`).catch(() => {}),
+    );
   const direct = wrap(pool);
-  await direct.query('select 1');
+  const { rows } = await direct.query<{ role: string }>('select current_user as role');
+  if (role && rows[0]?.role !== role) {
+    await pool.end();
+    throw new HavenError(
+      'database-role-missing',
+      `The database user cannot take the role ${role}; run \`haven migrate\` as the database owner first (it creates the roles).`,
+      { status: 503 },
+    );
+  }
   return {
     kind: 'postgres',
     pool,

@@ -3,8 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { HavenError } from '../domain/errors.ts';
 import type { BasisInput } from '../gate/basis-input.ts';
-import type { GateContext } from '../gate/context.ts';
-import { registerPerson } from '../gate/register.ts';
+import type { Gate } from '../gate/service.ts';
 
 /**
  * Bulk import of people from JSON Lines (docs/import.md), for moving registries out of spreadsheets and older
@@ -88,7 +87,11 @@ export interface ImportOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
-export async function importPeople(ctx: GateContext, options: ImportOptions): Promise<ImportSummary> {
+/** Takes the gate's registration only: an import can register people and do nothing else with them. */
+export async function importPeople(
+  ctx: Pick<Gate, 'registerPerson'>,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const importId = randomUUID();
   const total = statSync(options.file).size;
   const summary: ImportSummary = { importId, lines: 0, imported: 0, alreadyImported: 0, refused: 0 };
@@ -108,8 +111,7 @@ export async function importPeople(ctx: GateContext, options: ImportOptions): Pr
       const line = parseImportLine(text);
       ref = line.ref;
       // Without a ref, the line itself identifies it: the same line imported twice is one person.
-      const result = await registerPerson(
-        ctx,
+      const result = await ctx.registerPerson(
         {
           actor: { kind: 'importer', organisationId: options.organisationId, importId },
           purpose: options.purpose,

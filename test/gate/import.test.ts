@@ -38,7 +38,7 @@ for (const kind of testDatabaseKinds()) {
     }
 
     test('bad lines are reported by number and code and change nothing; good lines are kept', async () => {
-      const before = await t.haven.db.query<{ n: number }>('select count(*)::int as n from person');
+      const before = await t.database.db.query<{ n: number }>('select count(*)::int as n from person');
       const { summary, problems } = await run([
         good('ok-1'),
         '{"ref": "broken", "values": {',
@@ -66,7 +66,7 @@ for (const kind of testDatabaseKinds()) {
         ],
       );
       assert.deepEqual(summary, { ...summary, lines: 11, imported: 2, alreadyImported: 1, refused: 8 });
-      const afterCount = await t.haven.db.query<{ n: number }>('select count(*)::int as n from person');
+      const afterCount = await t.database.db.query<{ n: number }>('select count(*)::int as n from person');
       assert.equal(afterCount.rows[0]!.n - before.rows[0]!.n, 2);
       assert.ok(!JSON.stringify(problems).includes('Amina'), 'the report never holds a value');
     });
@@ -82,7 +82,7 @@ for (const kind of testDatabaseKinds()) {
 
     test('each imported person is a registration in the ledger, by the importer, for the purpose', async () => {
       await run([good('ledger-1')]);
-      const { rows } = await t.haven.db.query<{ body: Buffer }>(
+      const { rows } = await t.database.db.query<{ body: Buffer }>(
         `select body from audit_event order by seq desc limit 5`,
       );
       const events = rows.map((r) => JSON.parse(r.body.toString()));

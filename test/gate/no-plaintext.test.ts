@@ -12,7 +12,7 @@ import { findKnownValues, KNOWN_PEOPLE } from '../support/records.ts';
 
 async function bytesOf(t: TestHaven, which: 'main' | 'vault'): Promise<Buffer> {
   const database = which === 'main' ? t.database : t.vaultDatabase;
-  const db = which === 'main' ? t.haven.db : t.haven.vault.db;
+  const db = which === 'main' ? t.database.db : t.vaultDatabase.db;
   if (database.kind === 'pglite') {
     const blob = await (
       db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
@@ -41,7 +41,7 @@ for (const kind of testDatabaseKinds()) {
       }
       await a.clerk.as('registration').post('/api/persons/search', { name: 'Oleksandra Shevchenko' });
       await a.clerk.as('registration').post('/api/persons/search', { name: 'محمد', similar: true });
-      await sequenceAll(t.haven.db);
+      await sequenceAll(t.database.db);
     });
     after(() => t.close());
 
@@ -52,7 +52,7 @@ for (const kind of testDatabaseKinds()) {
 
     test('the ledger export holds none of the values', async () => {
       const lines: string[] = [];
-      for await (const line of exportEntries(t.haven.db, 0, 1_000_000)) lines.push(line);
+      for await (const line of exportEntries(t.database.db, 0, 1_000_000)) lines.push(line);
       assert.ok(lines.length > 20);
       assert.deepEqual(findKnownValues(Buffer.from(lines.join(''))), []);
     });

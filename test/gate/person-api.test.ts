@@ -199,7 +199,7 @@ for (const kind of testDatabaseKinds()) {
         ),
       );
       // Time passes: the grant ends by itself.
-      await t.haven.db.query(
+      await t.database.db.query(
         `update break_glass set starts_at = now() - interval '5 hours', ends_at = now() - interval '1 hour' where id = $1`,
         [String(grant.body.id)],
       );
@@ -358,12 +358,12 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(erased.status, 200, erased.text);
       const read = await a.clerk.as('registration').get(`/api/persons/${id}`);
       assert.equal(read.status, 410);
-      const { rows } = await t.haven.db.query(
+      const { rows } = await t.database.db.query(
         'select 1 from person_group where person_id = $1 union all select 1 from person_token where person_id = $1',
         [id],
       );
       assert.equal(rows.length, 0);
-      assert.equal(await t.haven.vault.personKey(id), null);
+      assert.equal(await t.internals.vault.personKey(id), null);
       const events = await ledgerEvents(t, id);
       assert.ok(
         events.some(

@@ -4,11 +4,8 @@ import { globSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HavenError } from '../../src/domain/errors.ts';
-import { requestBreakGlass } from '../../src/gate/break-glass.ts';
 import type { GateRequest } from '../../src/gate/context.ts';
-import { proposeCorrection } from '../../src/gate/corrections.ts';
 import { ledgerReason } from '../../src/gate/decide.ts';
-import { erasePerson } from '../../src/gate/erasure.ts';
 import { REFUSAL_REASONS } from '../../src/gate/explain.ts';
 import { bundledPolicyFiles } from '../../src/policy/compile.ts';
 import { PolicyEngine } from '../../src/policy/engine.ts';
@@ -198,8 +195,7 @@ for (const kind of testDatabaseKinds()) {
       note(
         'erasure-reason-invalid',
         await fromGate('test-erasure-reason', () =>
-          erasePerson(
-            t.haven.gate,
+          t.haven.gate.erasePerson(
             staffRequest(a.dpo, undefined, 'test-erasure-reason'),
             id,
             'because' as 'erasure-request',
@@ -367,8 +363,7 @@ for (const kind of testDatabaseKinds()) {
       note(
         'correction-reason-invalid',
         await fromGate('test-correction-reason', () =>
-          proposeCorrection(
-            t.haven.gate,
+          t.haven.gate.proposeCorrection(
             staffRequest(a.clerk, 'registration', 'test-correction-reason'),
             id,
             { 'family-name-latin': 'Al-Halaby' },
@@ -419,8 +414,7 @@ for (const kind of testDatabaseKinds()) {
       note(
         'duration-invalid',
         await fromGate('test-break-glass-minutes', () =>
-          requestBreakGlass(
-            t.haven.gate,
+          t.haven.gate.requestBreakGlass(
             staffRequest(a.otherCaseworker, PROTECTION, 'test-break-glass-minutes'),
             id,
             { justification: 'The person collapsed at the clinic and is unconscious.', minutes: 3 },

@@ -37,7 +37,7 @@ for (const kind of testDatabaseKinds()) {
 
     /** What a refused request may leave behind: only its deny events in the ledger (AUD-1). */
     async function counts() {
-      const { rows } = await t.haven.db.query<{
+      const { rows } = await t.database.db.query<{
         persons: number;
         bases: number;
         events: number;

@@ -24,7 +24,7 @@ import { organisation } from '../support/staff.ts';
 async function dumpDatabase(t: TestHaven): Promise<Buffer> {
   if (t.database.kind === 'pglite') {
     const blob = await (
-      t.haven.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
+      t.database.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
     ).pglite.dumpDataDir('none');
     return Buffer.from(await blob.arrayBuffer());
   }
@@ -53,7 +53,7 @@ for (const kind of testDatabaseKinds()) {
           ? Buffer.from(
               await (
                 await (
-                  t.haven.vault.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
+                  t.vaultDatabase.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
                 ).pglite.dumpDataDir('none')
               ).arrayBuffer(),
             )
@@ -64,10 +64,10 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('the Arabic-script person is found by the Latin spelling, and by date of birth and document number', async () => {
-      const index = new BlindIndex(t.haven.keyRing.secret('blind-index'));
+      const index = new BlindIndex(t.internals.keyRing.secret('blind-index'));
       const find = (criteria: Parameters<typeof searchTerms>[3], similar = false) => {
         const terms = searchTerms(index, dictionary, org, criteria);
-        return findByTokens(t.haven.db, org, similar ? terms.similar : terms.exact, 10);
+        return findByTokens(t.database.db, org, similar ? terms.similar : terms.exact, 10);
       };
       assert.deepEqual(await find({ name: 'Muhammad' }, true), [ids[0]]);
       assert.deepEqual(await find({ name: 'mohammed al halabi' }), [ids[0]]);
@@ -87,7 +87,7 @@ for (const kind of testDatabaseKinds()) {
       const otherOrg = await organisation(t, 'another-org');
       const elsewhere = searchTerms(index, dictionary, otherOrg, { name: 'Mohammed' });
       assert.deepEqual(
-        await findByTokens(t.haven.db, otherOrg, elsewhere.exact, 10),
+        await findByTokens(t.database.db, otherOrg, elsewhere.exact, 10),
         [],
         'tokens are per organisation',
       );
@@ -113,7 +113,7 @@ for (const kind of testDatabaseKinds()) {
       }>;
       if (kind === 'pglite') {
         const tarball = await (
-          t.haven.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
+          t.database.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
         ).pglite.dumpDataDir('none');
         restore = async () => {
           const db = await openPglite({ loadDataDir: tarball });
@@ -139,9 +139,9 @@ for (const kind of testDatabaseKinds()) {
         };
       }
 
-      await t.haven.db.transaction((tx) => beginErasure(tx, erasedId));
-      await t.haven.db.transaction((tx) => completeErasure(t.haven.vault, tx, erasedId));
-      const tombstone = await personMeta(t.haven.db, erasedId);
+      await t.database.db.transaction((tx) => beginErasure(tx, erasedId));
+      await t.database.db.transaction((tx) => completeErasure(t.internals.vault, tx, erasedId));
+      const tombstone = await personMeta(t.database.db, erasedId);
       assert.equal(tombstone?.status, 'erased');
       assert.deepEqual(tombstone?.groups, []);
 
@@ -150,7 +150,7 @@ for (const kind of testDatabaseKinds()) {
         const before = await personMeta(restored.db, erasedId);
         assert.equal(before?.status, 'active', 'the old backup still has the ciphertext');
         assert.ok(before!.groups.includes('identity'));
-        await assert.rejects(readGroups(t.haven.vault, restored.db, before!, ['identity']), {
+        await assert.rejects(readGroups(t.internals.vault, restored.db, before!, ['identity']), {
           code: 'person-erased',
         });
         // Every data key that still exists fails on the erased person's ciphertext.
@@ -158,18 +158,18 @@ for (const kind of testDatabaseKinds()) {
           `select version, ciphertext from person_group where person_id = $1 and field_group = 'identity'`,
           [erasedId],
         );
-        const { rows: keys } = await t.haven.vault.db.query<{ person_id: string }>(
+        const { rows: keys } = await t.vaultDatabase.db.query<{ person_id: string }>(
           'select person_id from person_key',
         );
         for (const { person_id } of keys) {
-          const dek = (await t.haven.vault.personKey(person_id))!;
+          const dek = (await t.internals.vault.personKey(person_id))!;
           assert.throws(() => openGroup(dek, erasedId, 'identity', rows[0]!.version, rows[0]!.ciphertext), {
             code: 'decryption-failed',
           });
         }
         // Everyone else in the same backup is still readable: the backup remains a backup.
         const kept = await personMeta(restored.db, keptId);
-        const values = await readGroups(t.haven.vault, restored.db, kept!, ['identity']);
+        const values = await readGroups(t.internals.vault, restored.db, kept!, ['identity']);
         assert.equal(values.identity?.['family-name-latin'], 'Shevchenko');
       } finally {
         await restored.drop();

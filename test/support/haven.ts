@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config.ts';
-import { type Haven, openHaven } from '../../src/haven.ts';
+import { type Haven, type HavenInternals, havenInternals, openHaven } from '../../src/haven.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { HttpApp } from '../../src/http/http-app.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import type { DatabaseKind } from '../../src/store/database.ts';
+import type { Database, DatabaseKind } from '../../src/store/database.ts';
+import { openPostgres } from '../../src/store/postgres.ts';
+import { GATE_ROLE, GENERAL_ROLE } from '../../src/store/protected-tables.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
 
 /** Collects every log line a test Haven writes, so tests can search them. */
@@ -24,6 +26,11 @@ export class LogCapture extends Writable {
 
 export interface TestHaven {
   haven: Haven;
+  /**
+   * Test support only: the gate's context, the key vault and the key ring, for setting up and inspecting what
+   * routes can never reach. `database.db` is the raw database (the owner, on PostgreSQL) for the same use.
+   */
+  internals: HavenInternals;
   app: HttpApp;
   database: TestDatabase;
   vaultDatabase: TestDatabase;
@@ -36,6 +43,26 @@ export interface TestHaven {
 
 export function tempDir(prefix = 'haven-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/**
+ * The pools Haven runs on, as in production: on PostgreSQL a general pool and a gate pool, each with its role
+ * (src/store/roles.ts), and the key vault as the gate's role; on PGlite (single-user) the test databases themselves.
+ */
+export async function rolePools(
+  database: { db: Database; url?: string },
+  vaultDatabase: { db: Database; url?: string },
+  maxConnections = 4,
+): Promise<{ database: Database; gateDatabase: Database; vaultDatabase: Database }> {
+  if (!database.url || !vaultDatabase.url) {
+    return { database: database.db, gateDatabase: database.db, vaultDatabase: vaultDatabase.db };
+  }
+  const open = (url: string, role: string) => openPostgres({ url, maxConnections, role });
+  return {
+    database: await open(database.url, GENERAL_ROLE),
+    gateDatabase: await open(database.url, GATE_ROLE),
+    vaultDatabase: await open(vaultDatabase.url, GATE_ROLE),
+  };
 }
 
 /** A Haven on a fresh test database with its own key file, an HTTP app for `inject`, and captured logs. */
@@ -56,9 +83,9 @@ export async function startTestHaven(
   const database = await openTestDatabase(kind);
   const vaultDatabase = await openTestDatabase(kind, { vault: true });
   const logs = new LogCapture();
+  const pools = await rolePools(database, vaultDatabase);
   const haven = await openHaven(config, {
-    database: database.db,
-    vaultDatabase: vaultDatabase.db,
+    ...pools,
     logger: createLogger('info', logs),
   });
   const app = await buildApp(haven);
@@ -67,6 +94,7 @@ export async function startTestHaven(
   haven.identity.now = () => Date.now() + offset;
   return {
     haven,
+    internals: havenInternals(haven),
     app,
     database,
     vaultDatabase,
@@ -78,7 +106,9 @@ export async function startTestHaven(
     async close() {
       await app.close();
       await haven.sessions.close();
-      await haven.keyRing.close();
+      await havenInternals(haven).keyRing.close();
+      for (const pool of Object.values(pools))
+        if (pool !== database.db && pool !== vaultDatabase.db) await pool.close();
       await database.drop();
       await vaultDatabase.drop();
       rmSync(dataDir, { recursive: true, force: true });

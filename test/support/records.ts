@@ -62,10 +62,10 @@ export async function storePerson(
   values: Record<string, unknown>,
 ): Promise<string> {
   const captured = checkCapture(dictionary, 'registration', values, { requireAll: true });
-  const index = new BlindIndex(t.haven.keyRing.secret('blind-index'));
+  const index = new BlindIndex(t.internals.keyRing.secret('blind-index'));
   const id = randomUUID();
-  await t.haven.db.transaction((tx) =>
-    createPerson(t.haven.vault, tx, {
+  await t.database.db.transaction((tx) =>
+    createPerson(t.internals.vault, tx, {
       id,
       organisationId,
       dictionary: { name: dictionary.name, version: dictionary.version },

@@ -2,10 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Secret } from 'otpauth';
 import { ROLES } from '../../src/domain/roles.ts';
-import { basisHistory } from '../../src/gate/consent.ts';
 import type { Actor } from '../../src/gate/context.ts';
-import { readPerson } from '../../src/gate/read.ts';
-import { searchPersons } from '../../src/gate/search.ts';
 import { generateDemoPlan } from '../../src/workflows/demo/people.ts';
 import { createDemoRegistry, type DemoResult } from '../../src/workflows/demo/registry.ts';
 import { testDatabaseKinds } from '../support/database.ts';
@@ -54,7 +51,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('every person is registered and reads back through the gate as planned', async () => {
-      const { rows } = await t.haven.db.query<{ n: number }>(
+      const { rows } = await t.database.db.query<{ n: number }>(
         'select count(*)::int as n from person where organisation_id = $1',
         [demo.organisation.id],
       );
@@ -64,7 +61,7 @@ for (const kind of testDatabaseKinds()) {
       const clerk = staffActor('clerk');
       for (const person of plan.people) {
         const id = demo.personIds[person.index]!;
-        const read = readPerson(t.haven.gate, { actor: clerk, purpose: 'registration' }, id);
+        const read = t.haven.gate.readPerson({ actor: clerk, purpose: 'registration' }, id);
         if (person.registration.withdrawn) {
           await assert.rejects(read, (e: { reason?: string }) => e.reason === 'consent-withdrawn');
           continue;
@@ -88,8 +85,7 @@ for (const kind of testDatabaseKinds()) {
       const dpo = staffActor('dpo');
       let withdrawals = 0;
       for (const person of plan.people.filter((p) => p.consents.length > 0 || p.registration.withdrawn)) {
-        const history = await basisHistory(
-          t.haven.gate,
+        const history = await t.haven.gate.basisHistory(
           { actor: dpo, purpose: 'registration' },
           demo.personIds[person.index]!,
         );
@@ -122,8 +118,7 @@ for (const kind of testDatabaseKinds()) {
           tier: account.tier,
           assurance: 2,
         };
-        const view = await readPerson(
-          t.haven.gate,
+        const view = await t.haven.gate.readPerson(
           { actor, purpose: 'registration' },
           demo.personIds[person.index]!,
         );
@@ -135,8 +130,7 @@ for (const kind of testDatabaseKinds()) {
       const twin = plan.people.find((p) => p.duplicateOf !== undefined)!;
       const original = plan.people[twin.duplicateOf!]!;
       assert.notEqual(twin.values['given-name'], original.values['given-name']);
-      const matches = await searchPersons(
-        t.haven.gate,
+      const matches = await t.haven.gate.searchPersons(
         { actor: staffActor('clerk'), purpose: 'registration' },
         { name: `${twin.values['given-name']} ${twin.values['family-name']}`, similar: true, limit: 50 },
       );
@@ -183,7 +177,7 @@ for (const kind of testDatabaseKinds()) {
         createDemoRegistry(t.haven, { organisation: 'demo-test', people: 5, seed: 1, concurrency: 1 }),
         (e: { code?: string }) => e.code === 'demo-organisation-exists',
       );
-      const { rows } = await t.haven.db.query<{ n: number }>('select count(*)::int as n from person');
+      const { rows } = await t.database.db.query<{ n: number }>('select count(*)::int as n from person');
       assert.equal(rows[0]!.n, PEOPLE);
     });
   });

@@ -10,7 +10,7 @@ export async function rotateKeys(options: { json?: boolean }): Promise<void> {
   const bar = progressBar('Re-wrapping data keys');
   let started = false;
   try {
-    const result = await haven.vault.rotate((p) => {
+    const result = await haven.keys.rotate((p) => {
       if (!started) {
         started = true;
         if (p.resumed) process.stderr.write('Resuming an interrupted rotation.\n');
@@ -24,7 +24,7 @@ export async function rotateKeys(options: { json?: boolean }): Promise<void> {
       vaultKeyVersion: result.vaultKeyVersion,
       rewrapped: result.done,
       resumed: result.resumed,
-      keks: haven.keyRing.kekVersions(),
+      keks: (await haven.keys.status()).keks,
     };
     if (options.json) printJson(summary);
     else {
@@ -41,16 +41,13 @@ export async function rotateKeys(options: { json?: boolean }): Promise<void> {
 export async function keyStatus(options: { json?: boolean }): Promise<void> {
   const haven = await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') });
   try {
-    const { rows } = await haven.vault.db.query<{ version: number; kek_version: number; n: number }>(
-      `select v.version, v.kek_version, count(p.person_id)::int as n
-         from vault_key v left join person_key p on p.vault_key_version = v.version group by 1, 2 order by 1`,
-    );
+    const keys = await haven.keys.status();
     const status = {
-      protection: haven.keyRing.protection,
+      protection: keys.protection,
       keyFile: haven.config.keyFilePath,
-      keks: haven.keyRing.kekVersions(),
-      currentKek: haven.keyRing.currentKekVersion(),
-      vaultKeys: rows.map((r) => ({ version: r.version, kekVersion: r.kek_version, dataKeys: r.n })),
+      keks: keys.keks,
+      currentKek: keys.currentKek,
+      vaultKeys: keys.vaultKeys,
     };
     if (options.json) printJson(status);
     else {

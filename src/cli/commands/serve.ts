@@ -11,7 +11,7 @@ import { banner } from '../output.ts';
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const haven = await openHaven(config, { migrate: true });
-  if (haven.keyRing.protection === 'none') {
+  if ((await haven.keys.status()).protection === 'none') {
     banner([
       'WARNING: the key file is not protected.',
       `  ${config.keyFilePath}`,

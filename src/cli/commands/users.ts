@@ -10,6 +10,7 @@ import {
   listAccounts,
   normaliseEmail,
 } from '../../identity/accounts.ts';
+import { accountIdByEmail } from '../../identity/factors.ts';
 import type { AuditActor } from '../../ledger/events.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { printJson, readStdin } from '../output.ts';
@@ -130,11 +131,9 @@ export async function changeUser(
 ): Promise<void> {
   await withHaven(async (haven) => {
     const normal = normaliseEmail(email);
-    const { rows } = await haven.db.query<{ id: string }>('select id from staff_account where email = $1', [
-      normal,
-    ]);
-    if (!rows[0]) throw new HavenError('account-not-found', 'No account with that email.', { status: 404 });
-    const account = await haven.db.transaction((tx) => changeAccount(tx, rows[0]!.id, change, CLI));
+    const id = await accountIdByEmail(haven.db, normal);
+    if (!id) throw new HavenError('account-not-found', 'No account with that email.', { status: 404 });
+    const account = await haven.db.transaction((tx) => changeAccount(tx, id, change, CLI));
     if (options.json) printJson(account);
     else process.stdout.write(`${describeAccount(account)}\n`);
   });

@@ -240,6 +240,15 @@ export class KeyVault {
     return progress;
   }
 
+  /** For `haven keys status`: each vault key, its KEK, and how many person data keys it wraps (counts only). */
+  async dataKeysPerVaultKey(): Promise<{ version: number; kekVersion: number; dataKeys: number }[]> {
+    const { rows } = await this.db.query<{ version: number; kek_version: number; n: number }>(
+      `select v.version, v.kek_version, count(p.person_id)::int as n
+         from vault_key v left join person_key p on p.vault_key_version = v.version group by 1, 2 order by 1`,
+    );
+    return rows.map((r) => ({ version: r.version, kekVersion: r.kek_version, dataKeys: r.n }));
+  }
+
   private async vaultKeyKek(version: number): Promise<number> {
     const { rows } = await this.db.query<{ kek_version: number }>(
       'select kek_version from vault_key where version = $1',

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HavenError } from '../../domain/errors.ts';
 import type { Haven } from '../../haven.ts';
+import { factorsOf, recordSignIn } from '../../identity/factors.ts';
 import { passkeyRegistrationOptions, registerPasskey } from '../../identity/passkeys.ts';
 import {
   beginTotpEnrolment,
@@ -49,7 +50,7 @@ export function accountRoutes(app: HttpApp, haven: Haven): void {
   const finishEnrolment = async (reply: FastifyReply, session: Session, assurance: 2 | 3) => {
     if (session.assurance > 1) return undefined;
     const issued = await haven.db.transaction(async (tx) => {
-      await tx.query('update staff_account set last_sign_in_at = now() where id = $1', [session.account.id]);
+      await recordSignIn(tx, session.account.id);
       return upgradeSession(tx, session, assurance, assurance === 3 ? 'passkey' : 'totp');
     });
     setSessionCookie(haven, reply, issued.token);
@@ -178,22 +179,11 @@ export function accountRoutes(app: HttpApp, haven: Haven): void {
     },
     async (request) => {
       const session = sessionOf(request);
-      const { rows } = await haven.db.query<{ credential_id: string; label: string; created_at: Date }>(
-        'select credential_id, label, created_at from passkey where account_id = $1 order by created_at',
-        [session.account.id],
-      );
-      const totp = await haven.db.query<{ on: boolean }>(
-        'select totp_secret is not null as on from staff_account where id = $1',
-        [session.account.id],
-      );
+      const factors = await factorsOf(haven.db, session.account.id);
       return {
-        totp: totp.rows[0]?.on ?? false,
+        totp: factors.totp,
         recoveryCodesLeft: await remainingRecoveryCodes(haven.db, session.account.id),
-        passkeys: rows.map((r) => ({
-          credentialId: r.credential_id,
-          label: r.label,
-          createdAt: r.created_at.toISOString(),
-        })),
+        passkeys: factors.passkeys,
       };
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { formatRetentionRule } from '../../domain/dictionary/index.ts';
+import { openAlerts } from '../../governance/alerts.ts';
 import type { Haven } from '../../haven.ts';
 import { decidePolicyChange, listPolicyVersions, proposePolicies } from '../../policy/policy-store.ts';
 import type { StaffFacts } from '../../policy/requests.ts';
@@ -261,26 +262,7 @@ export function governanceRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request) => {
-      const { rows } = await haven.db.query<{
-        id: string;
-        kind: string;
-        subject: string | null;
-        raised_by: string | null;
-        raised_at: Date;
-      }>(
-        `select id, kind, subject, raised_by, raised_at from alert
-          where organisation_id = $1 and acknowledged_at is null order by raised_at`,
-        [sessionOf(request).account.organisationId],
-      );
-      return {
-        alerts: rows.map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          subject: r.subject,
-          raisedBy: r.raised_by,
-          raisedAt: r.raised_at.toISOString(),
-        })),
-      };
+      return { alerts: await openAlerts(haven.db, sessionOf(request).account.organisationId) };
     },
   );
 }

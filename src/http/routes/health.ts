@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import type { Haven } from '../../haven.ts';
-import { bundledMigrations, migrationStatus, VAULT_MIGRATIONS_DIR } from '../../store/migrate.ts';
 import type { HttpApp } from '../http-app.ts';
 
 const Health = Type.Object({ status: Type.Literal('ok') });
@@ -32,8 +31,7 @@ export function healthRoutes(app: HttpApp, haven: Haven): void {
     },
     async (_request, reply) => {
       try {
-        const main = await migrationStatus(haven.db);
-        const vault = await migrationStatus(haven.vault.db, bundledMigrations(VAULT_MIGRATIONS_DIR));
+        const { main, vault } = await haven.migrationStatus();
         const pending = main.pending + vault.pending;
         if (pending > 0) {
           return reply

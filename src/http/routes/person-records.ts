@@ -1,16 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { viewAccessHistory } from '../../gate/access-history.ts';
-import {
-  endBreakGlass,
-  listBreakGlass,
-  requestBreakGlass,
-  reviewBreakGlass,
-} from '../../gate/break-glass.ts';
-import { setCaseload } from '../../gate/caseload.ts';
-import { basisHistory, giveBasis, withdrawConsent } from '../../gate/consent.ts';
-import { listCorrections, proposeCorrection, reviewCorrection } from '../../gate/corrections.ts';
-import { ERASURE_REASONS, type ErasureReason, erasePerson } from '../../gate/erasure.ts';
+import { ERASURE_REASONS, type ErasureReason } from '../../gate/erasure.ts';
+import type { Gate } from '../../gate/service.ts';
 import type { Haven } from '../../haven.ts';
 import { gateRequest, purposeHeaderSchema } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
@@ -90,7 +81,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request) => ({
-      entries: await basisHistory(gate, gateRequest(request), (request.params as { id: string }).id),
+      entries: await gate.basisHistory(gateRequest(request), (request.params as { id: string }).id),
     }),
   );
 
@@ -107,9 +98,8 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request, reply) => {
-      const body = request.body as { purpose: string; basis: Parameters<typeof giveBasis>[4] };
-      const result = await giveBasis(
-        gate,
+      const body = request.body as { purpose: string; basis: Parameters<Gate['giveBasis']>[3] };
+      const result = await gate.giveBasis(
         gateRequest(request),
         (request.params as { id: string }).id,
         body.purpose,
@@ -137,7 +127,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       return reply
         .code(201)
         .send(
-          await withdrawConsent(gate, gateRequest(request), (request.params as { id: string }).id, purpose),
+          await gate.withdrawConsent(gateRequest(request), (request.params as { id: string }).id, purpose),
         );
     },
   );
@@ -161,7 +151,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
       async (request) => {
         const { id, accountId } = request.params as { id: string; accountId: string };
-        return setCaseload(gate, gateRequest(request), id, accountId, assigned);
+        return gate.setCaseload(gateRequest(request), id, accountId, assigned);
       },
     );
   }
@@ -195,7 +185,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request) => ({
-      entries: await viewAccessHistory(gate, gateRequest(request), (request.params as { id: string }).id),
+      entries: await gate.viewAccessHistory(gateRequest(request), (request.params as { id: string }).id),
     }),
   );
 
@@ -222,8 +212,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
     },
     async (request, reply) => {
       const body = request.body as { changes: Record<string, unknown>; reason: string };
-      const created = await proposeCorrection(
-        gate,
+      const created = await gate.proposeCorrection(
         gateRequest(request),
         (request.params as { id: string }).id,
         body.changes,
@@ -242,7 +231,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
         response: { 200: Type.Object({ corrections: Type.Array(Correction) }), ...errorResponses },
       },
     },
-    async (request) => ({ corrections: await listCorrections(gate, gateRequest(request)) }),
+    async (request) => ({ corrections: await gate.listCorrections(gateRequest(request)) }),
   );
 
   for (const [suffix, decision] of [
@@ -263,7 +252,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
     };
     const handler = async (request: FastifyRequest) =>
-      reviewCorrection(gate, gateRequest(request), (request.params as { id: string }).id, decision);
+      gate.reviewCorrection(gateRequest(request), (request.params as { id: string }).id, decision);
     if (decision) app.post(route, options, handler);
     else app.get(route, options, handler);
   }
@@ -295,7 +284,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       return reply
         .code(201)
         .send(
-          await requestBreakGlass(gate, gateRequest(request), (request.params as { id: string }).id, body),
+          await gate.requestBreakGlass(gateRequest(request), (request.params as { id: string }).id, body),
         );
     },
   );
@@ -314,8 +303,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request) => ({
-      grants: await listBreakGlass(
-        gate,
+      grants: await gate.listBreakGlass(
         gateRequest(request),
         (request.query as { scope?: 'mine' | 'to-review' }).scope ?? 'mine',
       ),
@@ -332,7 +320,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
         response: { 200: Grant, ...errorResponses },
       },
     },
-    async (request) => endBreakGlass(gate, gateRequest(request), (request.params as { id: string }).id),
+    async (request) => gate.endBreakGlass(gateRequest(request), (request.params as { id: string }).id),
   );
 
   const Review = Type.Intersect([Grant, Type.Object({ justification: Type.String() })]);
@@ -347,7 +335,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
         response: { 200: Review, ...errorResponses },
       },
     },
-    async (request) => reviewBreakGlass(gate, gateRequest(request), (request.params as { id: string }).id),
+    async (request) => gate.reviewBreakGlass(gateRequest(request), (request.params as { id: string }).id),
   );
   app.post(
     '/api/break-glass/:id/review',
@@ -368,8 +356,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request) =>
-      reviewBreakGlass(
-        gate,
+      gate.reviewBreakGlass(
         gateRequest(request),
         (request.params as { id: string }).id,
         request.body as { outcome: 'justified' | 'not-justified'; notes?: string },
@@ -401,7 +388,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
     },
     async (request) => {
       const { reason } = request.body as { reason: ErasureReason };
-      return erasePerson(gate, gateRequest(request), (request.params as { id: string }).id, reason);
+      return gate.erasePerson(gateRequest(request), (request.params as { id: string }).id, reason);
     },
   );
 }

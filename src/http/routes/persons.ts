@@ -1,8 +1,5 @@
 import { Type } from 'typebox';
-import { readPerson } from '../../gate/read.ts';
-import { registerPerson } from '../../gate/register.ts';
-import { searchPersons } from '../../gate/search.ts';
-import { updatePerson } from '../../gate/update.ts';
+import type { Gate } from '../../gate/service.ts';
 import type { Haven } from '../../haven.ts';
 import { gateRequest, purposeHeaderSchema } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
@@ -91,9 +88,9 @@ export function personRoutes(app: HttpApp, haven: Haven): void {
     async (request, reply) => {
       const body = request.body as {
         values: Record<string, unknown>;
-        basis: Parameters<typeof registerPerson>[2]['basis'];
+        basis: Parameters<Gate['registerPerson']>[1]['basis'];
       };
-      const registered = await registerPerson(haven.gate, gateRequest(request), body);
+      const registered = await haven.gate.registerPerson(gateRequest(request), body);
       return reply
         .code(201)
         .send({ id: registered.id, version: registered.version, fieldGroups: registered.fieldGroups });
@@ -135,7 +132,7 @@ export function personRoutes(app: HttpApp, haven: Haven): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const { groups } = request.query as { groups?: string };
-      return readPerson(haven.gate, gateRequest(request), id, groups ? { groups: groups.split(',') } : {});
+      return haven.gate.readPerson(gateRequest(request), id, groups ? { groups: groups.split(',') } : {});
     },
   );
 
@@ -175,10 +172,9 @@ export function personRoutes(app: HttpApp, haven: Haven): void {
       },
     },
     async (request) => ({
-      matches: await searchPersons(
-        haven.gate,
+      matches: await haven.gate.searchPersons(
         gateRequest(request),
-        request.body as Parameters<typeof searchPersons>[2],
+        request.body as Parameters<Gate['searchPersons']>[1],
       ),
     }),
   );
@@ -207,7 +203,7 @@ export function personRoutes(app: HttpApp, haven: Haven): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const body = request.body as { values: Record<string, unknown>; version?: number };
-      return updatePerson(haven.gate, gateRequest(request), id, body.values, body.version);
+      return haven.gate.updatePerson(gateRequest(request), id, body.values, body.version);
     },
   );
 }

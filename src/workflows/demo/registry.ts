@@ -1,12 +1,10 @@
 import { HavenError } from '../../domain/errors.ts';
 import type { BasisInput } from '../../gate/basis-input.ts';
-import { setCaseload } from '../../gate/caseload.ts';
-import { giveBasis, withdrawConsent } from '../../gate/consent.ts';
-import type { Actor, GateContext, GateRequest } from '../../gate/context.ts';
-import { registerPerson } from '../../gate/register.ts';
-import { updatePerson } from '../../gate/update.ts';
+import type { Actor, GateRequest } from '../../gate/context.ts';
+import type { Gate } from '../../gate/service.ts';
 import type { Organisation } from '../../identity/accounts.ts';
 import type { IdentityContext } from '../../identity/context.ts';
+import type { Database } from '../../store/database.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
 import { createDemoStaff, type DemoCredential } from './staff.ts';
 
@@ -103,12 +101,12 @@ function teamOf(staff: readonly DemoCredential[], organisationId: string): Team 
 const accountOf = (actor: Actor) => (actor.kind === 'staff' ? actor.accountId : '');
 
 export async function createDemoRegistry(
-  haven: { gate: GateContext; identity: IdentityContext },
+  haven: { gate: Gate; db: Database; identity: IdentityContext },
   options: DemoOptions,
 ): Promise<DemoResult> {
   const plan = generateDemoPlan(options.people, options.seed);
   const { organisation, staff } = await createDemoStaff(
-    haven.gate.db,
+    haven.db,
     haven.identity,
     options.organisation,
     plan.staff,
@@ -157,7 +155,7 @@ export async function createDemoRegistry(
   };
 }
 
-function consent(ctx: GateContext, purpose: string, person: DemoPerson, method: ConsentMethod, team: Team) {
+function consent(ctx: Gate, purpose: string, person: DemoPerson, method: ConsentMethod, team: Team) {
   const version = ctx.notices.versions(purpose)[0];
   if (version === undefined) {
     throw new HavenError(
@@ -192,7 +190,7 @@ function familyLinks(person: DemoPerson, ids: readonly string[]): Record<string,
 }
 
 async function registerHousehold(
-  ctx: GateContext,
+  ctx: Gate,
   plan: DemoPlan,
   household: readonly number[],
   ids: string[],
@@ -214,7 +212,7 @@ async function registerHousehold(
     const values = { ...person.values };
     const links = person.linksAfterHousehold ? [] : familyLinks(person, ids);
     if (links.length > 0) values['family-links'] = links;
-    const registered = await registerPerson(ctx, as(team.clerks[person.clerk]!, 'registration', index), {
+    const registered = await ctx.registerPerson(as(team.clerks[person.clerk]!, 'registration', index), {
       values,
       basis: consent(ctx, 'registration', person, person.registration.method, team),
     });
@@ -224,7 +222,7 @@ async function registerHousehold(
   }
   const head = plan.people[household[0]!]!;
   if (head.linksAfterHousehold) {
-    await updatePerson(ctx, as(team.clerks[head.clerk]!, 'registration', head.index), ids[head.index]!, {
+    await ctx.updatePerson(as(team.clerks[head.clerk]!, 'registration', head.index), ids[head.index]!, {
       'family-links': familyLinks(head, ids),
     });
     counts.gateCalls++;
@@ -235,14 +233,13 @@ async function registerHousehold(
     const clerk = team.clerks[person.clerk]!;
     const caseworker = person.caseworker === undefined ? undefined : team.caseworkers[person.caseworker]!;
     if (caseworker) {
-      await setCaseload(ctx, as(team.supervisor, 'registration', index), id, accountOf(caseworker), true);
+      await ctx.setCaseload(as(team.supervisor, 'registration', index), id, accountOf(caseworker), true);
       counts.gateCalls++;
       counts.caseloadAssignments++;
     }
     for (const given of person.consents) {
       const by = given.by === 'caseworker' && caseworker ? caseworker : clerk;
-      await giveBasis(
-        ctx,
+      await ctx.giveBasis(
         as(by, given.purpose, index),
         id,
         given.purpose,
@@ -255,12 +252,12 @@ async function registerHousehold(
     // consent, which comes with a rights request.
     for (const given of person.consents.filter((c) => c.withdrawn)) {
       const by = given.by === 'caseworker' && caseworker ? caseworker : clerk;
-      await withdrawConsent(ctx, as(by, given.purpose, index), id, given.purpose);
+      await ctx.withdrawConsent(as(by, given.purpose, index), id, given.purpose);
       counts.gateCalls++;
       counts.consentsWithdrawn++;
     }
     if (person.registration.withdrawn) {
-      await withdrawConsent(ctx, as(team.dpo, 'registration', index), id, 'registration');
+      await ctx.withdrawConsent(as(team.dpo, 'registration', index), id, 'registration');
       counts.gateCalls++;
       counts.consentsWithdrawn++;
     }

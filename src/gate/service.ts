@@ -1,0 +1,81 @@
+import type { Dictionary } from '../domain/dictionary/index.ts';
+import type { Notices } from '../domain/notices/index.ts';
+import type { PolicyEngine } from '../policy/engine.ts';
+import { viewAccessHistory } from './access-history.ts';
+import { endBreakGlass, listBreakGlass, requestBreakGlass, reviewBreakGlass } from './break-glass.ts';
+import { setCaseload } from './caseload.ts';
+import { basisHistory, giveBasis, withdrawConsent } from './consent.ts';
+import type { GateContext } from './context.ts';
+import { listCorrections, proposeCorrection, reviewCorrection } from './corrections.ts';
+import { erasePerson } from './erasure.ts';
+import type { PurposeRegister } from './purposes.ts';
+import { readPerson } from './read.ts';
+import { registerPerson } from './register.ts';
+import { searchPersons } from './search.ts';
+import { updatePerson } from './update.ts';
+
+/** A gate operation with its context already bound: the caller passes the request and its arguments only. */
+type Bound<F> = F extends (ctx: GateContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+function bind<F extends (ctx: GateContext, ...args: never[]) => unknown>(
+  ctx: GateContext,
+  operation: F,
+): Bound<F> {
+  return ((...args: never[]) => operation(ctx, ...args)) as Bound<F>;
+}
+
+/**
+ * The gate as routes, commands and workflows see it: its operations, and the read-only facts they show (the
+ * dictionary, the notices, the active policies, the purpose register). Not the database, the key vault or the
+ * context behind them — those stay with the composition root (src/haven.ts), so there is no other path to
+ * personal data to take (architecture.md, "The one gate").
+ */
+export interface Gate {
+  registerPerson: Bound<typeof registerPerson>;
+  readPerson: Bound<typeof readPerson>;
+  searchPersons: Bound<typeof searchPersons>;
+  updatePerson: Bound<typeof updatePerson>;
+  basisHistory: Bound<typeof basisHistory>;
+  giveBasis: Bound<typeof giveBasis>;
+  withdrawConsent: Bound<typeof withdrawConsent>;
+  setCaseload: Bound<typeof setCaseload>;
+  viewAccessHistory: Bound<typeof viewAccessHistory>;
+  proposeCorrection: Bound<typeof proposeCorrection>;
+  listCorrections: Bound<typeof listCorrections>;
+  reviewCorrection: Bound<typeof reviewCorrection>;
+  requestBreakGlass: Bound<typeof requestBreakGlass>;
+  listBreakGlass: Bound<typeof listBreakGlass>;
+  endBreakGlass: Bound<typeof endBreakGlass>;
+  reviewBreakGlass: Bound<typeof reviewBreakGlass>;
+  erasePerson: Bound<typeof erasePerson>;
+  readonly dictionary: Dictionary;
+  readonly notices: Notices;
+  policies(): PolicyEngine;
+  readonly purposes: PurposeRegister;
+}
+
+export function gateService(ctx: GateContext): Gate {
+  return {
+    registerPerson: bind(ctx, registerPerson),
+    readPerson: bind(ctx, readPerson),
+    searchPersons: bind(ctx, searchPersons),
+    updatePerson: bind(ctx, updatePerson),
+    basisHistory: bind(ctx, basisHistory),
+    giveBasis: bind(ctx, giveBasis),
+    withdrawConsent: bind(ctx, withdrawConsent),
+    setCaseload: bind(ctx, setCaseload),
+    viewAccessHistory: bind(ctx, viewAccessHistory),
+    proposeCorrection: bind(ctx, proposeCorrection),
+    listCorrections: bind(ctx, listCorrections),
+    reviewCorrection: bind(ctx, reviewCorrection),
+    requestBreakGlass: bind(ctx, requestBreakGlass),
+    listBreakGlass: bind(ctx, listBreakGlass),
+    endBreakGlass: bind(ctx, endBreakGlass),
+    reviewBreakGlass: bind(ctx, reviewBreakGlass),
+    erasePerson: bind(ctx, erasePerson),
+    dictionary: ctx.dictionary,
+    notices: ctx.notices,
+    policies: () => ctx.policies(),
+    purposes: ctx.purposes,
+  };
+}

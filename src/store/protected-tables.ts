@@ -1,0 +1,52 @@
+/**
+ * Which tables hold personal data, and which database role may touch them. One list, read by the role grants
+ * (src/store/roles.ts) and by the boundary test's SQL check (test/gate/boundary.test.ts), so the two cannot drift.
+ */
+
+/** The role the gate's pool runs as: the only one with privileges on the protected tables. */
+export const GATE_ROLE = 'haven_gate';
+/** The role every other pool runs as (identity, ledger jobs, policies, purposes, health): none on them. */
+export const GENERAL_ROLE = 'haven_general';
+
+/**
+ * Tables that hold personal data or say something about one person (their existence and organisation, sealed
+ * values, tokens, the basis of processing, who works them, sealed justifications). Only src/records and src/gate
+ * run SQL on them; the key vault's two tables live in a database of their own that only the key vault opens.
+ */
+export const PROTECTED_TABLES = {
+  person: 'the person: organisation, status, dictionary, import key',
+  person_group: 'field groups sealed under the person’s data key',
+  person_token: 'blind-index tokens of names, dates, numbers',
+  processing_basis: 'consent and legal bases, details sealed: how and when the person agreed',
+  caseload_assignment: 'which caseworker works which person',
+  correction: 'proposed corrections, values sealed',
+  break_glass: 'emergency access to one person, justification sealed',
+  vault_key: 'key vault (own database): vault keys wrapped by the KEK',
+  person_key: 'key vault (own database): each person’s data key, wrapped',
+} as const;
+
+/**
+ * Tables that hold no personal values of registered people: the general role may use them. A table in no list
+ * gets only the gate's role (fail closed), and the boundary test fails until it is classified here.
+ */
+export const GENERAL_TABLES = {
+  schema_migration: 'which migrations ran',
+  organisation: 'the tenants',
+  staff_account: 'staff, not registered people (identity)',
+  recovery_code: 'staff second factor (identity)',
+  passkey: 'staff second factor (identity)',
+  staff_session: 'staff sessions (identity)',
+  sign_in_throttle: 'keyed hashes of client addresses (identity)',
+  setup_code: 'first-admin code hash (identity)',
+  audit_event: 'the ledger: ids, purposes, decisions, never values (AUD-1)',
+  ledger_node: 'the ledger tree',
+  ledger_head: 'the ledger tree',
+  ledger_checkpoint: 'signed checkpoints',
+  ledger_witness: 'witnesses of checkpoints',
+  ledger_cosignature: 'witnesses of checkpoints',
+  purpose: 'the purpose register (governance)',
+  policy_version: 'Cedar policy versions (governance)',
+  alert: 'DPO alerts: kind and ids, like the ledger',
+} as const;
+
+export type ProtectedTable = keyof typeof PROTECTED_TABLES;
