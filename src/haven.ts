@@ -18,6 +18,7 @@ import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
 import { EventBatcher } from './ledger/event-batcher.ts';
+import { RefusalLedger } from './ledger/refusals.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import { activeEngine } from './policy/policy-store.ts';
@@ -49,6 +50,8 @@ export interface Haven {
   identity: IdentityContext;
   /** Sessions verified in the last few seconds (see SessionCache). */
   sessions: SessionCache;
+  /** Authentication refusals, with repeats counted per window instead of written one by one (AUD-1). */
+  refusals: RefusalLedger;
   /** The audit ledger's origin, signing key and verifier key (AUD-3). */
   ledger: LedgerIdentity;
   dictionary: Dictionary;
@@ -269,7 +272,13 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     cacheSeconds: config.dekCacheSeconds,
   });
   const sessions = new SessionCache(config.sessionCacheSeconds);
+  const refusals = new RefusalLedger(opened.db, {
+    windowSeconds: config.auditRefusalWindowSeconds,
+    onError: (error) => logger.error({ err: error }, 'counted refusals could not be written to the ledger'),
+  });
   const closeAll = async () => {
+    // Counted refusals go to the ledger before the database closes, so a flood is never lost silently (AUD-1).
+    await refusals.close().catch((error) => logger.error({ err: error }, 'counted refusals were lost'));
     await sessions.close();
     vault.cache.clear();
     await opened.db.close();
@@ -318,7 +327,8 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   const haven: Haven = {
     config,
     db: opened.db,
-    identity: identityContext(config, keyRing),
+    identity: identityContext(config, keyRing, refusals),
+    refusals,
     sessions,
     ledger: ledgerIdentity(config.ledgerName, keyRing),
     dictionary,

@@ -213,6 +213,12 @@ export const settings = {
     default: 100,
     doc: 'Failed sign-in attempts per client address per 15 minutes before that address is refused (ACC-5).',
   },
+  auditRefusalWindowSeconds: {
+    env: 'HAVEN_AUDIT_REFUSAL_WINDOW_SECONDS',
+    type: { kind: 'integer', min: 1, max: 3600 },
+    default: 60,
+    doc: 'Repeats of one sign-in or request refusal (same reason, same account or address) within this window are written to the ledger as one event with a count (AUD-1).',
+  },
   setupCodeMinutes: {
     env: 'HAVEN_SETUP_CODE_MINUTES',
     type: { kind: 'integer', min: 5, max: 7 * 24 * 60 },

@@ -10,6 +10,7 @@ import {
   type Session,
 } from '../identity/sessions.ts';
 import { witnessByToken } from '../ledger/checkpoints.ts';
+import { ledgerAccessRefusal, registerFlowRefusalAudit } from './auth-audit.ts';
 import type { HttpApp } from './http-app.ts';
 
 /**
@@ -91,74 +92,90 @@ export function registerAccessControl(app: HttpApp, haven: Haven): void {
   app.decorateRequest('session', null);
   app.decorateRequest('witness', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    // No matching route: let the not-found handler answer 404 rather than demand a session.
-    const matched = request.routeOptions.url !== undefined;
-    const access: Access = matched
-      ? (request.routeOptions.config?.access ?? { kind: 'staff' })
-      : { kind: 'public' };
-    const unsafe = !SAFE_METHODS.has(request.method);
-    const origin = request.headers.origin;
-    // Browsers send Origin on every cross-site request that can change state; refuse any foreign one.
-    if (unsafe && origin !== undefined && !haven.config.allowedOrigins.includes(origin)) {
-      throw refuse('cross-origin-refused', 'origin', 'Requests from another site are refused.');
-    }
-    const token = request.cookies[sessionCookieName(haven)];
-    if (token) {
-      try {
-        request.session = await currentSession(haven, token);
-      } catch (error) {
-        clearSessionCookie(haven, reply);
-        if (access.kind !== 'public') throw error;
-      }
-    }
-    if (access.kind === 'public') return;
-    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (access.kind === 'witness' && bearer) {
-      // A token, not a cookie: no ambient credential, so no CSRF check is needed.
-      request.witness = (await witnessByToken(haven.db, bearer)) ?? null;
-      if (!request.witness)
-        throw refuse('witness-token-invalid', 'authentication', 'That witness token is not registered.', 401);
-      return;
-    }
-    const session = request.session;
-    if (!session) throw refuse('not-signed-in', 'authentication', 'Sign in first.', 401);
-    if (unsafe && !csrfTokenMatches(session, request.headers['x-csrf-token'] as string | undefined)) {
-      const missing = request.headers['x-csrf-token'] === undefined;
-      throw refuse(
-        missing ? 'csrf-token-missing' : 'csrf-token-invalid',
-        'csrf',
-        'This request must carry the x-csrf-token header from your session.',
-      );
-    }
-    if (access.kind === 'pending') return;
-    const roles = access.roles;
-    if (session.assurance < 2) {
-      throw session.account.hasSecondFactor
-        ? refuse(
-            'second-factor-required',
-            'second-factor',
-            'Confirm your sign-in with your second factor first.',
-            401,
-          )
-        : refuse('enrolment-required', 'second-factor', 'Set up a second factor before using Haven.', 401);
-    }
-    if (access.kind === 'staff' && access.passkey && session.assurance < 3) {
-      throw refuse('passkey-required', 'assurance', 'This needs a sign-in with a passkey (ACC-3).');
-    }
-    if (roles && !roles.includes(session.account.role)) {
-      throw refuse('forbidden', 'role', 'Your role does not allow this.');
-    }
-    if (access.kind === 'staff' && access.reauth) {
-      const at = session.reauthenticatedAt?.getTime() ?? 0;
-      if (Date.now() - at > haven.config.reauthMinutes * 60_000) {
-        throw refuse(
-          'reauthentication-required',
-          'reauthentication',
-          'Confirm your password and second factor again for this action.',
-        );
-      }
+    try {
+      await checkAccess(haven, request, reply);
+    } catch (error) {
+      // AUD-1: every refusal here is an authentication event in the ledger (repeats counted, not repeated).
+      if (error instanceof HavenError) await ledgerAccessRefusal(haven, request, error);
+      throw error;
     }
   });
+  registerFlowRefusalAudit(app, haven);
+}
+
+async function checkAccess(haven: Haven, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // No matching route: let the not-found handler answer 404 rather than demand a session.
+  const matched = request.routeOptions.url !== undefined;
+  const access: Access = matched
+    ? (request.routeOptions.config?.access ?? { kind: 'staff' })
+    : { kind: 'public' };
+  const unsafe = !SAFE_METHODS.has(request.method);
+  const origin = request.headers.origin;
+  // Browsers send Origin on every cross-site request that can change state; refuse any foreign one.
+  if (unsafe && origin !== undefined && !haven.config.allowedOrigins.includes(origin)) {
+    throw refuse('cross-origin-refused', 'origin', 'Requests from another site are refused.');
+  }
+  const token = request.cookies[sessionCookieName(haven)];
+  if (token) {
+    try {
+      request.session = await currentSession(haven, token);
+    } catch (error) {
+      clearSessionCookie(haven, reply);
+      if (access.kind !== 'public') throw error;
+      // A public route goes on without the session, but the ended or forged cookie is still on record.
+      if (error instanceof HavenError) {
+        await ledgerAccessRefusal(haven, request, error);
+        haven.refusals.release(request.id);
+      }
+    }
+  }
+  if (access.kind === 'public') return;
+  const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+  if (access.kind === 'witness' && bearer) {
+    // A token, not a cookie: no ambient credential, so no CSRF check is needed.
+    request.witness = (await witnessByToken(haven.db, bearer)) ?? null;
+    if (!request.witness)
+      throw refuse('witness-token-invalid', 'authentication', 'That witness token is not registered.', 401);
+    return;
+  }
+  const session = request.session;
+  if (!session) throw refuse('not-signed-in', 'authentication', 'Sign in first.', 401);
+  if (unsafe && !csrfTokenMatches(session, request.headers['x-csrf-token'] as string | undefined)) {
+    const missing = request.headers['x-csrf-token'] === undefined;
+    throw refuse(
+      missing ? 'csrf-token-missing' : 'csrf-token-invalid',
+      'csrf',
+      'This request must carry the x-csrf-token header from your session.',
+    );
+  }
+  if (access.kind === 'pending') return;
+  const roles = access.roles;
+  if (session.assurance < 2) {
+    throw session.account.hasSecondFactor
+      ? refuse(
+          'second-factor-required',
+          'second-factor',
+          'Confirm your sign-in with your second factor first.',
+          401,
+        )
+      : refuse('enrolment-required', 'second-factor', 'Set up a second factor before using Haven.', 401);
+  }
+  if (access.kind === 'staff' && access.passkey && session.assurance < 3) {
+    throw refuse('passkey-required', 'assurance', 'This needs a sign-in with a passkey (ACC-3).');
+  }
+  if (roles && !roles.includes(session.account.role)) {
+    throw refuse('forbidden', 'role', 'Your role does not allow this.');
+  }
+  if (access.kind === 'staff' && access.reauth) {
+    const at = session.reauthenticatedAt?.getTime() ?? 0;
+    if (Date.now() - at > haven.config.reauthMinutes * 60_000) {
+      throw refuse(
+        'reauthentication-required',
+        'reauthentication',
+        'Confirm your password and second factor again for this action.',
+      );
+    }
+  }
 }
 
 /** The signed-in session of a route declared `staff` or `pending` (never null there). */

@@ -15,7 +15,7 @@ import type { IdentityContext } from './context.ts';
 import { announceSessionChange } from './session-cache.ts';
 import { type IssuedSession, type Session, setWebauthnChallenge } from './sessions.ts';
 import { raise } from './sign-in.ts';
-import { clearAccountFailures, recordAccountFailure } from './throttle.ts';
+import { accountRefusalKey, clearAccountFailures, recordAccountFailure } from './throttle.ts';
 
 /**
  * WebAuthn passkeys (ACC-3): a phishing-resistant second factor, required for tier 3–4 data. The challenge is
@@ -189,8 +189,31 @@ export async function provePasskey(
       }
     }
     if (!verified) {
-      await recordAccountFailure(ctx, tx, session.account.id);
-      await audit('deny', challenge ? 'passkey-invalid' : 'passkey-no-challenge');
+      if (await recordAccountFailure(ctx, tx, session.account.id)) {
+        await recordAuditEvent(tx, {
+          actor: actor(session),
+          action: 'auth.lockout',
+          subject: session.account.id,
+          subjectType: 'account',
+          decision: 'deny',
+          reason: 'lockout-threshold',
+          ...(requestId ? { requestId } : {}),
+        });
+      }
+      // AUD-1: repeats per account are counted, not written one by one.
+      await ctx.refusals.record(
+        tx,
+        {
+          actor: actor(session),
+          action: session.assurance === 1 ? 'auth.second-factor' : 'auth.reauthenticate',
+          subject: session.account.id,
+          subjectType: 'account',
+          decision: 'deny',
+          reason: challenge ? 'passkey-invalid' : 'passkey-no-challenge',
+          ...(requestId ? { requestId } : {}),
+        },
+        accountRefusalKey(session.account.id),
+      );
       return { ok: false as const };
     }
     await tx.query('update passkey set sign_count = $2, last_used_at = now() where credential_id = $1', [

@@ -118,6 +118,28 @@ export function sessionExpired(): HavenError {
   );
 }
 
+/** Why a cookie no longer opens a session: for the ledger (AUD-1), not shown to the caller. */
+export type SessionEnd = 'session-unknown' | 'session-idle' | 'session-absolute' | 'account-disabled';
+
+/** A refused session cookie, with the account it belonged to when there was one. */
+export class SessionEndedError extends HavenError {
+  readonly end: SessionEnd;
+  readonly account: { id: string; organisationId: string; role: Role } | undefined;
+
+  constructor(end: SessionEnd, account?: { id: string; organisationId: string; role: Role }) {
+    const plain = end === 'account-disabled' ? accountDisabled() : sessionExpired();
+    super(plain.code, plain.message, { status: plain.status });
+    this.end = end;
+    this.account = account;
+  }
+}
+
+function accountDisabled(): HavenError {
+  return new HavenError('account-disabled', 'This account is disabled. Ask an administrator.', {
+    status: 403,
+  });
+}
+
 /**
  * Finds the live session for a cookie token. Ends it (and says so) when it is idle too long, past its absolute
  * lifetime, or its account was disabled. Refreshes the idle clock at most once a minute.
@@ -134,23 +156,27 @@ export async function resolveSession(sql: Sql, token: string, limits: SessionLim
     [tokenHash],
   );
   const row = rows[0];
-  if (!row) throw sessionExpired();
+  // A token Haven never issued, or one already ended (signed out, replaced): forged or stale.
+  if (!row) throw new SessionEndedError('session-unknown');
   const now = row.now.getTime();
   const idleLimit = limits.idleMinutes * 60_000;
   const absoluteLimit =
     row.assurance === 1 ? PENDING_SECOND_FACTOR_MINUTES * 60_000 : limits.absoluteHours * 3_600_000;
-  if (
-    row.status !== 'active' ||
-    now - row.last_seen_at.getTime() > idleLimit ||
-    now - row.created_at.getTime() > absoluteLimit
-  ) {
+  const end: SessionEnd | null =
+    row.status !== 'active'
+      ? 'account-disabled'
+      : now - row.created_at.getTime() > absoluteLimit
+        ? 'session-absolute'
+        : now - row.last_seen_at.getTime() > idleLimit
+          ? 'session-idle'
+          : null;
+  if (end) {
     await sql.query('delete from staff_session where token_hash = $1', [tokenHash]);
-    if (row.status !== 'active') {
-      throw new HavenError('account-disabled', 'This account is disabled. Ask an administrator.', {
-        status: 403,
-      });
-    }
-    throw sessionExpired();
+    throw new SessionEndedError(end, {
+      id: row.account_id,
+      organisationId: row.organisation_id,
+      role: row.role,
+    });
   }
   if (now - row.last_seen_at.getTime() > 60_000) {
     await sql.query('update staff_session set last_seen_at = now() where token_hash = $1', [tokenHash]);

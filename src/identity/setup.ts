@@ -6,6 +6,7 @@ import type { IdentityContext } from './context.ts';
 import { keyedHash } from './keys.ts';
 import { newRecoveryCodes } from './recovery-codes.ts';
 import { createSession, type IssuedSession } from './sessions.ts';
+import { addressRefusalKey } from './throttle.ts';
 
 /**
  * First-admin set-up: while no account exists, each start prints a fresh one-time code in the terminal; the
@@ -42,6 +43,8 @@ export interface SetupRequest {
   email: string;
   password: string;
   requestId?: string;
+  /** The client address, only to count repeated refusals (never stored). */
+  address?: string;
 }
 
 export interface SetupResult {
@@ -64,13 +67,18 @@ export async function completeSetup(
     const presented = keyedHash(ctx.keys.codes, 'setup', request.code.trim().toLowerCase());
     const valid = (accounts.rows[0]?.n ?? 0) === 0 && row?.usable === true && row.code_hash.equals(presented);
     if (!valid) {
-      await recordAuditEvent(tx, {
-        actor: { kind: 'anonymous' },
-        action: 'setup.complete',
-        decision: 'deny',
-        reason: 'setup-code-invalid',
-        ...(request.requestId ? { requestId: request.requestId } : {}),
-      });
+      // AUD-1: an anonymous refusal; repeats from one address are counted, not written one by one.
+      await ctx.refusals.record(
+        tx,
+        {
+          actor: { kind: 'anonymous' },
+          action: 'setup.complete',
+          decision: 'deny',
+          reason: 'setup-code-invalid',
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
+        request.address ? addressRefusalKey(ctx, request.address) : 'setup',
+      );
       return { ok: false as const };
     }
     await tx.query('update setup_code set used_at = now() where id = 1');

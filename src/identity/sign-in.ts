@@ -9,6 +9,7 @@ import { checkRecoveryCode, checkTotp, type SecondFactorCheck } from './second-f
 import {
   type Assurance,
   createSession,
+  endSession,
   type Factor,
   type IssuedSession,
   markReauthenticated,
@@ -17,6 +18,8 @@ import {
 } from './sessions.ts';
 import {
   accountDelaySeconds,
+  accountRefusalKey,
+  addressRefusalKey,
   addressWait,
   clearAccountFailures,
   recordAccountFailure,
@@ -101,8 +104,20 @@ export async function signInWithPassword(
         reason,
         ...(attempt.requestId ? { requestId: attempt.requestId } : {}),
       });
+    // AUD-1: every refusal is in the ledger; repeats per account (or, unknown, per address) are counted.
     const refuse = async (account: AccountForSignIn | undefined, reason: string, error: HavenError) => {
-      await audit(account, 'deny', reason);
+      await ctx.refusals.record(
+        tx,
+        {
+          actor: actorOf(account),
+          action: 'auth.sign-in',
+          ...(account ? { subject: account.id, subjectType: 'account' as const } : {}),
+          decision: 'deny',
+          reason,
+          ...(attempt.requestId ? { requestId: attempt.requestId } : {}),
+        },
+        account ? accountRefusalKey(account.id) : addressRefusalKey(ctx, attempt.address),
+      );
       return { ok: false as const, error };
     };
 
@@ -282,7 +297,19 @@ export async function proveSecondFactor(
       if (check !== 'not-enrolled' && (await recordAccountFailure(ctx, tx, accountId))) {
         await audit('deny', 'lockout-threshold', 'auth.lockout');
       }
-      await audit('deny', `${method}-${check}`);
+      await ctx.refusals.record(
+        tx,
+        {
+          actor: sessionActor(session),
+          action,
+          subject: accountId,
+          subjectType: 'account',
+          decision: 'deny',
+          reason: `${method}-${check}`,
+          ...(requestId ? { requestId } : {}),
+        },
+        accountRefusalKey(accountId),
+      );
       return { ok: false, error: FACTOR_ERRORS[check]() };
     }
     await clearAccountFailures(tx, accountId);
@@ -312,6 +339,7 @@ export async function checkPasswordAgain(
   db: Database,
   session: Session,
   password: string,
+  requestId?: string,
 ): Promise<void> {
   await committed(db, async (tx) => {
     const { rows } = await tx.query<{ password_hash: string }>(
@@ -319,15 +347,46 @@ export async function checkPasswordAgain(
       [session.account.id],
     );
     if (await verifyPassword(rows[0]?.password_hash, password)) return { ok: true, value: undefined };
-    await recordAccountFailure(ctx, tx, session.account.id);
+    if (await recordAccountFailure(ctx, tx, session.account.id)) {
+      await recordAuditEvent(tx, {
+        actor: sessionActor(session),
+        action: 'auth.lockout',
+        subject: session.account.id,
+        subjectType: 'account',
+        decision: 'deny',
+        reason: 'lockout-threshold',
+        ...(requestId ? { requestId } : {}),
+      });
+    }
+    await ctx.refusals.record(
+      tx,
+      {
+        actor: sessionActor(session),
+        action: 'auth.reauthenticate',
+        subject: session.account.id,
+        subjectType: 'account',
+        decision: 'deny',
+        reason: 'wrong-password',
+        ...(requestId ? { requestId } : {}),
+      },
+      accountRefusalKey(session.account.id),
+    );
+    return { ok: false, error: invalidCredentials() };
+  });
+}
+
+/** Ends this session at the staff member's request; the sign-out is an authentication event (AUD-1). */
+export async function signOut(db: Database, session: Session, requestId?: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await endSession(tx, session.tokenHash, session.account.id);
     await recordAuditEvent(tx, {
       actor: sessionActor(session),
-      action: 'auth.reauthenticate',
+      action: 'auth.sign-out',
       subject: session.account.id,
       subjectType: 'account',
-      decision: 'deny',
-      reason: 'wrong-password',
+      decision: 'allow',
+      reason: 'ok',
+      ...(requestId ? { requestId } : {}),
     });
-    return { ok: false, error: invalidCredentials() };
   });
 }

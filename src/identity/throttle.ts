@@ -66,3 +66,15 @@ export async function clearAccountFailures(sql: Sql, accountId: string): Promise
     accountId,
   ]);
 }
+
+/**
+ * Keys that count repeated refusals in memory (AUD-1, see RefusalLedger): per account when it is known, else per
+ * address as a truncated keyed hash. Never written to the ledger or the logs.
+ */
+export function accountRefusalKey(accountId: string): string {
+  return `account:${accountId}`;
+}
+
+export function addressRefusalKey(ctx: IdentityContext, address: string): string {
+  return `address:${addressKey(ctx, address).subarray(0, 16).toString('hex')}`;
+}

@@ -33,6 +33,11 @@ export interface AuditEvent {
   /** Stable reason code for the decision, e.g. `ok`, `wrong-password`, `no-consent`. */
   reason: string;
   requestId?: string;
+  /**
+   * For an aggregated refusal (AUD-1, see RefusalLedger): how many repeats of the same refusal this one event
+   * stands for, which were not written one by one. Absent on every other event, which stands for one.
+   */
+  count?: number;
 }
 
 export type NewAuditEvent = Omit<AuditEvent, 'v' | 'time'> & { time?: Date };
@@ -63,6 +68,7 @@ export function auditEvent(input: NewAuditEvent): AuditEvent {
   if (input.actor.organisation !== undefined && !UUID.test(input.actor.organisation))
     bad('actor.organisation');
   if (input.requestId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(input.requestId)) bad('requestId');
+  if (input.count !== undefined && !(Number.isSafeInteger(input.count) && input.count >= 1)) bad('count');
   const { time, ...rest } = input;
   return { v: 1, time: (time ?? new Date()).toISOString(), ...rest };
 }
@@ -86,7 +92,9 @@ export function eventBytes(event: AuditEvent): Buffer {
   actorParts.push(`"kind":${s(actor.kind)}`);
   if (actor.organisation !== undefined) actorParts.push(`"organisation":${s(actor.organisation)}`);
   if (actor.role !== undefined) actorParts.push(`"role":${s(actor.role)}`);
-  text += `${actorParts.join(',')}},"decision":${s(event.decision)}`;
+  text += `${actorParts.join(',')}}`;
+  if (event.count !== undefined) text += `,"count":${event.count}`;
+  text += `,"decision":${s(event.decision)}`;
   if (event.fieldGroups !== undefined)
     text += `,"fieldGroups":[${event.fieldGroups.map((g) => s(g)).join(',')}]`;
   if (event.purpose !== undefined) text += `,"purpose":${s(event.purpose)}`;

@@ -113,6 +113,7 @@ describe('the fast event encoder', () => {
             subject: fc.uuid(),
             fieldGroups: fc.array(code, { maxLength: 4 }),
             requestId: fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/),
+            count: fc.integer({ min: 1, max: 2 ** 40 }),
           },
           { requiredKeys: [] },
         ),
@@ -133,6 +134,7 @@ describe('the fast event encoder', () => {
             ...(optional.subject ? { subject: optional.subject, subjectType: 'person' as const } : {}),
             ...(optional.fieldGroups ? { fieldGroups: optional.fieldGroups } : {}),
             ...(optional.requestId ? { requestId: optional.requestId } : {}),
+            ...(optional.count ? { count: optional.count } : {}),
           });
           assert.ok(eventBytes(event).equals(canonicalBytes(event)));
         },

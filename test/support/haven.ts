@@ -105,6 +105,7 @@ export async function startTestHaven(
     },
     async close() {
       await app.close();
+      await haven.refusals.close();
       await haven.sessions.close();
       await havenInternals(haven).keyRing.close();
       for (const pool of Object.values(pools))

@@ -4,13 +4,17 @@ import { HavenError } from '../../domain/errors.ts';
 import type { Haven } from '../../haven.ts';
 import { passkeyAuthenticationOptions, provePasskey } from '../../identity/passkeys.ts';
 import {
-  endSession,
   type IssuedSession,
   PENDING_SECOND_FACTOR_MINUTES,
   resolveSession,
   type Session,
 } from '../../identity/sessions.ts';
-import { checkPasswordAgain, proveSecondFactor, signInWithPassword } from '../../identity/sign-in.ts';
+import {
+  checkPasswordAgain,
+  proveSecondFactor,
+  signInWithPassword,
+  signOut,
+} from '../../identity/sign-in.ts';
 import { clearSessionCookie, sessionOf, setSessionCookie } from '../access.ts';
 import type { HttpApp } from '../http-app.ts';
 import { Email, errorResponses, Password, Role, Tier, Uuid } from '../schemas.ts';
@@ -212,7 +216,7 @@ export function authRoutes(app: HttpApp, haven: Haven): void {
         method: 'totp' | 'recovery-code' | 'passkey';
         code?: string;
       };
-      await checkPasswordAgain(haven.identity, haven.db, session, body.password);
+      await checkPasswordAgain(haven.identity, haven.db, session, body.password, request.id);
       if (body.method !== 'passkey') {
         await proveSecondFactor(haven.identity, haven.db, session, body.method, body.code ?? '', request.id);
       }
@@ -232,7 +236,7 @@ export function authRoutes(app: HttpApp, haven: Haven): void {
     },
     async (request, reply) => {
       const session = sessionOf(request);
-      await endSession(haven.db, session.tokenHash, session.account.id);
+      await signOut(haven.db, session, request.id);
       clearSessionCookie(haven, reply);
       return reply.code(204).send(null);
     },

@@ -71,6 +71,7 @@ export function setupRoutes(app: HttpApp, haven: Haven): void {
         email: body.email,
         password: body.password,
         requestId: request.id,
+        address: request.ip,
       });
       setSessionCookie(haven, reply, result.session.token);
       return reply.code(201).send({
