@@ -18,6 +18,7 @@ import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
 import { EventBatcher } from './ledger/event-batcher.ts';
+import { type CheckpointPublisher, checkpointPublisher, publishTarget } from './ledger/publish.ts';
 import { RefusalLedger } from './ledger/refusals.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
@@ -54,6 +55,8 @@ export interface Haven {
   refusals: RefusalLedger;
   /** The audit ledger's origin, signing key and verifier key (AUD-3). */
   ledger: LedgerIdentity;
+  /** Where signed checkpoints go outside the instance (HAVEN_CHECKPOINT_PUBLISH, AUD-4): one per Haven. */
+  checkpoints: CheckpointPublisher;
   dictionary: Dictionary;
   /** The privacy notices of the dictionary's purposes (LNG-1). */
   notices: Notices;
@@ -331,6 +334,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     refusals,
     sessions,
     ledger: ledgerIdentity(config.ledgerName, keyRing),
+    checkpoints: checkpointPublisher(publishTarget(config.checkpointPublish, config.dataDir)),
     dictionary,
     notices,
     gate: gateService(gate),

@@ -6,6 +6,7 @@ import { accessHistory } from '../../src/ledger/access-history.ts';
 import { recordAuditEvent } from '../../src/ledger/events.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/ledger/merkle.ts';
 import { newSignerKey, openCheckpoint, parseSignerKey, verifyNote } from '../../src/ledger/note.ts';
+import { readPublishedCheckpoints } from '../../src/ledger/publish.ts';
 import { asCosignatureKey, parseVerifierKey } from '../../src/ledger/signed-note.ts';
 import { sequenceAll } from '../../src/ledger/tree-store.ts';
 import { verifyExport } from '../../src/ledger/verify-export.ts';
@@ -55,6 +56,9 @@ describe('the ledger over HTTP, the witness and the verifier CLI', () => {
     assert.equal(signed.status, 200);
     const { checkpoint } = openCheckpoint(signed.body.note, t.haven.ledger.verifierKey);
     const size = checkpoint.size;
+    // Signed on request is published as the timed ones are (AUD-4): the auditor's folder holds it.
+    const published = readPublishedCheckpoints(path.join(t.dataDir, 'checkpoints'));
+    assert.equal(published.at(-1)?.note, signed.body.note);
     const inclusion = await auditor.get<{ leafHash: string; proof: string[] }>(
       `/api/ledger/proofs/inclusion?index=7&size=${size}`,
     );

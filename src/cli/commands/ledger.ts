@@ -8,7 +8,7 @@ import type { KeptCheckpoint } from '../../ledger/checkpoint-evidence.ts';
 import { registerWitness, signCheckpoint } from '../../ledger/checkpoints.ts';
 import { exportEntries } from '../../ledger/export.ts';
 import { newSignerKey } from '../../ledger/note.ts';
-import { checkpointPublisher, publishTarget, readPublishedCheckpoints } from '../../ledger/publish.ts';
+import { readPublishedCheckpoints } from '../../ledger/publish.ts';
 import { sequenceAll, treeHead } from '../../ledger/tree-store.ts';
 import { verifyExport } from '../../ledger/verify-export.ts';
 import { readSignerKey, readWitnessState, witnessOnce, writeWitnessState } from '../../ledger/witness.ts';
@@ -36,9 +36,7 @@ export async function ledgerKey(): Promise<void> {
 export async function ledgerCheckpoint(options: { out?: string }): Promise<void> {
   await withHaven(async (haven) => {
     const checkpoint = await signCheckpoint(haven.db, haven.ledger);
-    await checkpointPublisher(
-      publishTarget(haven.config.checkpointPublish, haven.config.dataDir),
-    ).publishLatest(haven.db);
+    await haven.checkpoints.publishLatest(haven.db);
     if (options.out) writeFileSync(options.out, checkpoint.note);
     else process.stdout.write(checkpoint.note);
   });

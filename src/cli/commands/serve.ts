@@ -4,7 +4,6 @@ import { openHaven } from '../../haven.ts';
 import { buildApp } from '../../http/app.ts';
 import { issueSetupCode } from '../../identity/setup.ts';
 import { startLedgerJobs } from '../../ledger/ledger-jobs.ts';
-import { checkpointPublisher, publishTarget } from '../../ledger/publish.ts';
 import { activeEngine, activeVersion } from '../../policy/policy-store.ts';
 import { banner } from '../output.ts';
 
@@ -21,7 +20,7 @@ export async function serve(): Promise<void> {
     ]);
     haven.logger.warn({ keyFile: config.keyFilePath }, 'key file is not protected: development use only');
   }
-  const publish = publishTarget(config.checkpointPublish, config.dataDir);
+  const publish = haven.checkpoints.target;
   if (publish.kind === 'folder' && !path.relative(config.dataDir, publish.dir).startsWith('..')) {
     // AUD-4: a copy inside the data folder is rewritten by whoever rewrites the log; it only helps if synced away.
     haven.logger.warn(
@@ -33,7 +32,7 @@ export async function serve(): Promise<void> {
   const ledgerJobs = startLedgerJobs(haven.db, haven.ledger, haven.logger, {
     sequenceMs: 250,
     checkpointSeconds: config.checkpointIntervalSeconds,
-    publisher: checkpointPublisher(publish),
+    publisher: haven.checkpoints,
   });
   // Another Haven server may have activated a new policy version (ACC-2): pick it up within seconds.
   const policyWatch = setInterval(async () => {
