@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { personTokens } from '../crypto/blind-index/person-tokens.ts';
-import { checkCapture } from '../domain/dictionary/index.ts';
+import { checkCapture, todayAnywhere } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
@@ -95,7 +95,10 @@ async function propose(
     );
   }
   const purpose = await resolvePurpose(ctx, request, 'correction.propose', personId);
-  const captured = checkCapture(ctx.dictionary, purpose.name, changes, { requireAll: false });
+  const captured = checkCapture(ctx.dictionary, purpose.name, changes, {
+    requireAll: false,
+    today: todayAnywhere(ctx.now()),
+  });
   const groups = Object.keys(captured.groups);
   const actor = request.actor as Extract<GateRequest['actor'], { kind: 'staff' }>;
   return inTransaction<CorrectionSummary>(ctx.db, async (tx) => {

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { personTokens } from '../crypto/blind-index/person-tokens.ts';
-import { checkCapture } from '../domain/dictionary/index.ts';
+import { checkCapture, todayAnywhere } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { createPerson } from '../records/person-records.ts';
@@ -50,7 +50,10 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
   const purpose = await resolvePurpose(ctx, request, 'person.register');
   const { actor } = request;
   const organisationId = actor.organisationId;
-  const captured = checkCapture(ctx.dictionary, purpose.name, input.values, { requireAll: true });
+  const captured = checkCapture(ctx.dictionary, purpose.name, input.values, {
+    requireAll: true,
+    today: todayAnywhere(now),
+  });
   const basis = checkBasis(input.basis, now);
   checkNoticeVersion(ctx.notices, purpose.name, basis);
   const key = input.importRef === undefined ? undefined : importKey(ctx, organisationId, input.importRef);

@@ -1,5 +1,5 @@
 import { personTokens } from '../crypto/blind-index/person-tokens.ts';
-import { checkCapture } from '../domain/dictionary/index.ts';
+import { checkCapture, todayAnywhere } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import { readGroups, writeGroups } from '../records/person-records.ts';
 import type { GateContext, GateRequest } from './context.ts';
@@ -56,7 +56,10 @@ async function update(
 ): Promise<Updated> {
   const event = 'person.update';
   const purpose = await resolvePurpose(ctx, request, event, personId);
-  const captured = checkCapture(ctx.dictionary, purpose.name, values, { requireAll: false });
+  const captured = checkCapture(ctx.dictionary, purpose.name, values, {
+    requireAll: false,
+    today: todayAnywhere(ctx.now()),
+  });
   const groups = Object.keys(captured.groups);
   return inTransaction<Updated>(ctx.db, async (tx) => {
     const loaded = await loadPerson(tx, request, personId, event, { lock: true });

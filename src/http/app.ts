@@ -24,6 +24,7 @@ import { personRoutes } from './routes/persons.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { ErrorBody, Withheld } from './schemas.ts';
+import { MULTILINE_KEYWORD, registerTextGuard } from './text-guard.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -55,7 +56,13 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: false },
+      // An annotation for the text guard, not a validation rule (text-guard.ts).
+      onCreate: (ajv) => {
+        ajv.addKeyword({ keyword: MULTILINE_KEYWORD, schemaType: 'boolean' });
+      },
+    },
     return503OnClosing: true,
     // The router's own refusals (an undecodable or over-long address) get the same error body as every other.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
@@ -121,6 +128,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   });
   await app.register(cookie);
   registerAccessControl(app, haven);
+  registerTextGuard(app);
 
   await app.register(swagger, { openapi: openApiInfo(config.origin) });
   await app.register(swaggerUi, {

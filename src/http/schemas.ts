@@ -58,3 +58,9 @@ export const errorResponses = {
   429: ErrorBody,
   500: ErrorBody,
 };
+
+/**
+ * Marks a field whose text may hold tab and line breaks (a justification, notes, a policy file); every other
+ * string in a request is refused if it holds one (text-guard.ts). Spread it into the field's options.
+ */
+export const MULTILINE = { 'x-multiline': true } as const;

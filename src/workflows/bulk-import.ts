@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { HavenError } from '../domain/errors.ts';
+import { checkText, type TextShape } from '../domain/text.ts';
 import type { BasisInput } from '../gate/basis-input.ts';
 import type { Gate } from '../gate/service.ts';
 
@@ -37,6 +38,11 @@ export interface ImportSummary {
   refused: number;
 }
 
+/** As the API's schemas: line breaks only in values (text fields, MIN-1) and a basis's justification. */
+const LINE_TEXT: TextShape = {
+  properties: { values: { multiline: true }, basis: { properties: { justification: { multiline: true } } } },
+};
+
 function lineError(code: string, message: string): HavenError {
   return new HavenError(code, message, { status: 422 });
 }
@@ -51,6 +57,8 @@ export function parseImportLine(text: string): ImportLine {
   } catch {
     throw lineError('invalid-json', 'The line is not valid JSON.');
   }
+  // The same check as every API request's (text-invalid): no NUL or other control character reaches the gate.
+  checkText(parsed, LINE_TEXT, '');
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw lineError('line-not-object', 'Each line must be one JSON object.');
   }

@@ -4,6 +4,9 @@ import { checkCapture, parseDictionary } from '../../src/domain/dictionary/index
 import type { HavenError } from '../../src/domain/errors.ts';
 import { havenError, SMALL, shipped } from './dictionary-fixtures.ts';
 
+/** The day the checks are made on: fixed, so date ranges (not after today) give the same answer every day. */
+const TODAY = '2026-06-15';
+
 const CHILD = '6f1c2b7e-3a4d-4e5f-9a0b-1c2d3e4f5a6b';
 
 /** A registration as a clerk would capture it: names in Arabic script and in Latin letters. */
@@ -41,7 +44,7 @@ function registration(): Record<string, unknown> {
 }
 
 function refusal(purpose: string, values: Record<string, unknown>, requireAll = true): HavenError {
-  const error = havenError(() => checkCapture(shipped, purpose, values, { requireAll }));
+  const error = havenError(() => checkCapture(shipped, purpose, values, { requireAll, today: TODAY }));
   assert.equal(error.code, 'capture-refused');
   return error;
 }
@@ -53,7 +56,7 @@ function problems(purpose: string, values: Record<string, unknown>, requireAll =
 
 describe('capture for a purpose (MIN-1, MIN-2)', () => {
   test('a valid registration passes and comes back normalised, grouped by field group', () => {
-    const result = checkCapture(shipped, 'registration', registration(), { requireAll: true });
+    const result = checkCapture(shipped, 'registration', registration(), { requireAll: true, today: TODAY });
     assert.equal(result.purpose, 'registration');
     assert.deepEqual(Object.keys(result.groups).sort(), [
       'contact',
@@ -95,7 +98,7 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
       shipped,
       'registration',
       { 'given-name-latin': decomposed },
-      { requireAll: false },
+      { requireAll: false, today: TODAY },
     );
     assert.equal(result.groups.identity?.['given-name-latin'], 'Jos\u00e9');
   });
@@ -103,7 +106,8 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
   test('a stateless person can be registered with nationality XXA', () => {
     const values = { ...registration(), nationality: ['XXA'] };
     assert.deepEqual(
-      checkCapture(shipped, 'registration', values, { requireAll: true }).groups.identity?.nationality,
+      checkCapture(shipped, 'registration', values, { requireAll: true, today: TODAY }).groups.identity
+        ?.nationality,
       ['XXA'],
     );
   });
@@ -114,7 +118,7 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
       shipped,
       'registration',
       { ...values, 'estimated-age': 34 },
-      { requireAll: true },
+      { requireAll: true, today: TODAY },
     );
     assert.equal(result.groups.identity?.['estimated-age'], 34);
   });
@@ -142,7 +146,9 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
       'date-of-birth field-required',
       'estimated-age field-required',
     ]);
-    assert.doesNotThrow(() => checkCapture(shipped, 'registration', values, { requireAll: false }));
+    assert.doesNotThrow(() =>
+      checkCapture(shipped, 'registration', values, { requireAll: false, today: TODAY }),
+    );
   });
 
   test('an empty value does not count as given', () => {
@@ -173,7 +179,9 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
 
   test('lengths count characters, not bytes: 100 Arabic letters fit in a 100-character name', () => {
     const values = { ...registration(), 'given-name': 'ب'.repeat(100) };
-    assert.doesNotThrow(() => checkCapture(shipped, 'registration', values, { requireAll: true }));
+    assert.doesNotThrow(() =>
+      checkCapture(shipped, 'registration', values, { requireAll: true, today: TODAY }),
+    );
   });
 
   test('dates must exist in the calendar', () => {
@@ -187,7 +195,10 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
     );
     for (const partial of ['1990', '1990-06', '2000-02-29']) {
       const values = { ...registration(), 'date-of-birth': partial };
-      assert.doesNotThrow(() => checkCapture(shipped, 'registration', values, { requireAll: true }), partial);
+      assert.doesNotThrow(
+        () => checkCapture(shipped, 'registration', values, { requireAll: true, today: TODAY }),
+        partial,
+      );
     }
     assert.deepEqual(problems('registration', { ...registration(), 'date-of-birth': '1900-02-29' }), [
       'date-of-birth date-invalid',
@@ -245,7 +256,7 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
     );
     const small = parseDictionary(SMALL, 'test.yaml');
     const undeclared = havenError(() =>
-      checkCapture(small, 'immigration-enforcement', {}, { requireAll: false }),
+      checkCapture(small, 'immigration-enforcement', {}, { requireAll: false, today: TODAY }),
     );
     assert.equal(undeclared.reason, 'purpose-prohibited');
   });
@@ -277,11 +288,16 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
       dictionary,
       'registration',
       { 'given-name': { constructor: 'x' } },
-      { requireAll: true },
+      { requireAll: true, today: TODAY },
     );
     assert.deepEqual(result.groups.constructor, { 'given-name': { constructor: 'x' } });
     const missing = havenError(() =>
-      checkCapture(dictionary, 'registration', { 'given-name': { other: 'y' } }, { requireAll: true }),
+      checkCapture(
+        dictionary,
+        'registration',
+        { 'given-name': { other: 'y' } },
+        { requireAll: true, today: TODAY },
+      ),
     );
     assert.deepEqual(
       missing.fields?.map((found) => `${found.path} ${found.code}`),
@@ -293,6 +309,7 @@ describe('capture for a purpose (MIN-1, MIN-2)', () => {
     const error = havenError(() =>
       checkCapture(shipped, 'registration', ['a'] as unknown as Record<string, unknown>, {
         requireAll: true,
+        today: TODAY,
       }),
     );
     assert.equal(error.code, 'capture-refused');

@@ -49,6 +49,9 @@ for (const kind of testDatabaseKinds()) {
         JSON.stringify({ ref: 'huge', values: { 'given-name': 'x'.repeat(70_000) }, basis: {} }),
         JSON.stringify({ ref: 'extra-key', values: {}, basis: {}, notes: 'x' }),
         JSON.stringify({ ref: 'no-basis', values: { 'given-name': 'Amina' } }),
+        good('nul', { 'given-name': 'Amina\u0000' }),
+        good('line-break', { 'given-name': 'Amina\nX' }),
+        good('future', { 'date-of-birth': '2999-01-01' }),
         good('ok-2'),
         good('ok-1'),
       ]);
@@ -63,9 +66,13 @@ for (const kind of testDatabaseKinds()) {
           [7, 'line-too-long'],
           [8, 'line-key-unknown', 'notes:unknown'],
           [9, 'basis-missing'],
+          // The API's text guard, the same function (issue 13): NUL never reaches the gate or PostgreSQL.
+          [10, 'text-invalid', 'values/given-name:control-character'],
+          [11, 'capture-refused', 'given-name:value-not-single-line'],
+          [12, 'capture-refused', 'date-of-birth:date-out-of-range'],
         ],
       );
-      assert.deepEqual(summary, { ...summary, lines: 11, imported: 2, alreadyImported: 1, refused: 8 });
+      assert.deepEqual(summary, { ...summary, lines: 14, imported: 2, alreadyImported: 1, refused: 11 });
       const afterCount = await t.database.db.query<{ n: number }>('select count(*)::int as n from person');
       assert.equal(afterCount.rows[0]!.n - before.rows[0]!.n, 2);
       assert.ok(!JSON.stringify(problems).includes('Amina'), 'the report never holds a value');

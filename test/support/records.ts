@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { personTokens } from '../../src/crypto/blind-index/person-tokens.ts';
 import { BlindIndex } from '../../src/crypto/blind-index/tokens.ts';
-import { checkCapture, type Dictionary, parseDictionary } from '../../src/domain/dictionary/index.ts';
+import {
+  checkCapture,
+  type Dictionary,
+  parseDictionary,
+  todayAnywhere,
+} from '../../src/domain/dictionary/index.ts';
 import { createPerson } from '../../src/records/person-records.ts';
 import type { TestHaven } from './haven.ts';
 
@@ -61,7 +66,10 @@ export async function storePerson(
   organisationId: string,
   values: Record<string, unknown>,
 ): Promise<string> {
-  const captured = checkCapture(dictionary, 'registration', values, { requireAll: true });
+  const captured = checkCapture(dictionary, 'registration', values, {
+    requireAll: true,
+    today: todayAnywhere(new Date()),
+  });
   const index = new BlindIndex(t.internals.keyRing.secret('blind-index'));
   const id = randomUUID();
   await t.database.db.transaction((tx) =>

@@ -48,7 +48,9 @@ describe('the demo registry plan (haven demo)', () => {
         ];
         const values = { ...person.values, ...(links.length ? { 'family-links': links } : {}) };
         assert.doesNotThrow(
-          () => checkCapture(dictionary, 'registration', values, { requireAll: true }),
+          // At the plan's reference date, so the people stay valid on every later day.
+          () =>
+            checkCapture(dictionary, 'registration', values, { requireAll: true, today: plan.referenceDate }),
           `person ${person.index} (${person.population})`,
         );
       }

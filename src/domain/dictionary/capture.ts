@@ -9,7 +9,7 @@
 import { type FieldProblem, HavenError } from '../errors.ts';
 import { isProhibitedPurposeName } from './prohibited.ts';
 import type { Dictionary, Purpose, RecordSpec, TypeSpec } from './types.ts';
-import { checkScalar, type ScalarValue } from './values.ts';
+import { checkScalar, type ScalarValue, type ValueContext } from './values.ts';
 import { isIdentifier } from './yaml-reader.ts';
 
 export type CapturedRecord = { readonly [member: string]: ScalarValue };
@@ -24,6 +24,11 @@ export interface CaptureResult {
 export interface CaptureOptions {
   /** Enforce the purpose's `require` list: true when a record is created, false for a partial update. */
   readonly requireAll: boolean;
+  /**
+   * The calendar date (YYYY-MM-DD) of the capture, for date ranges such as "not after today"; the caller's
+   * clock (the gate's ctx.now(), through todayAnywhere), since domain code reads none.
+   */
+  readonly today: string;
 }
 
 /** Enough to fix a form; more would only let a hostile request make a huge error. */
@@ -69,7 +74,7 @@ export function checkCapture(
         );
         continue;
       }
-      const checked = checkValue(field.spec, values[key], field.name, problems);
+      const checked = checkValue(field.spec, values[key], field.name, problems, options);
       if (checked.kind === 'absent') continue;
       given.add(field.name);
       if (checked.kind === 'value') {
@@ -137,7 +142,13 @@ function checkRequired(purpose: Purpose, given: ReadonlySet<string>, problems: P
   }
 }
 
-function checkValue(spec: TypeSpec, raw: unknown, path: string, problems: Problems): Checked {
+function checkValue(
+  spec: TypeSpec,
+  raw: unknown,
+  path: string,
+  problems: Problems,
+  context: ValueContext,
+): Checked {
   if (isEmpty(raw)) return ABSENT;
   if (spec.type === 'list') {
     if (!Array.isArray(raw)) return problems.invalid(path, 'value-invalid-type', 'must be a list');
@@ -148,7 +159,7 @@ function checkValue(spec: TypeSpec, raw: unknown, path: string, problems: Proble
     let valid = true;
     raw.forEach((item, index) => {
       const itemPath = `${path}[${index}]`;
-      const checked = checkValue(spec.of, item, itemPath, problems);
+      const checked = checkValue(spec.of, item, itemPath, problems, context);
       if (checked.kind === 'value') items.push(checked.value as ScalarValue | CapturedRecord);
       else {
         if (checked.kind === 'absent') problems.invalid(itemPath, 'value-invalid-type', 'is empty');
@@ -157,14 +168,20 @@ function checkValue(spec: TypeSpec, raw: unknown, path: string, problems: Proble
     });
     return valid ? { kind: 'value', value: items } : INVALID;
   }
-  if (spec.type === 'record') return checkRecord(spec, raw, path, problems);
-  const checked = checkScalar(spec, raw);
+  if (spec.type === 'record') return checkRecord(spec, raw, path, problems, context);
+  const checked = checkScalar(spec, raw, context);
   return checked.ok
     ? { kind: 'value', value: checked.value }
     : problems.invalid(path, checked.code, checked.detail);
 }
 
-function checkRecord(spec: RecordSpec, raw: unknown, path: string, problems: Problems): Checked {
+function checkRecord(
+  spec: RecordSpec,
+  raw: unknown,
+  path: string,
+  problems: Problems,
+  context: ValueContext,
+): Checked {
   if (!isPlainObject(raw))
     return problems.invalid(path, 'value-invalid-type', 'must be a record of named values');
   const record: Record<string, ScalarValue> = {};
@@ -177,7 +194,7 @@ function checkRecord(spec: RecordSpec, raw: unknown, path: string, problems: Pro
       valid = false;
       continue;
     }
-    const checked = checkValue(member.spec, raw[key], memberPath, problems);
+    const checked = checkValue(member.spec, raw[key], memberPath, problems, context);
     if (checked.kind === 'value') record[member.name] = checked.value as ScalarValue;
     else if (checked.kind === 'invalid') valid = false;
   }

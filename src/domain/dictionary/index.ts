@@ -10,6 +10,16 @@ export {
   checkCapture,
 } from './capture.ts';
 export { ISO_3166_ALPHA3, isAssignedCountryCode, isUserAssignedCountryCode } from './countries.ts';
+export {
+  DEFAULT_EARLIEST,
+  DEFAULT_LATEST,
+  dateOutOfRange,
+  isCalendarDate,
+  isPartialDate,
+  TODAY,
+  todayAnywhere,
+} from './dates.ts';
+export { ISO_639_3, isIso6393Code } from './languages.ts';
 export { parseDictionary } from './parse.ts';
 export { isProhibitedPurposeName, PROHIBITED_PURPOSE_NAMES, PROHIBITED_PURPOSES } from './prohibited.ts';
 export {
@@ -22,5 +32,5 @@ export {
   type RetentionUnit,
 } from './retention.ts';
 export * from './types.ts';
-export { checkScalar, isCalendarDate, isPartialDate, type ScalarValue } from './values.ts';
+export { checkScalar, type ScalarValue, type ValueContext } from './values.ts';
 export type { DictionaryProblem } from './yaml-reader.ts';

@@ -5,7 +5,7 @@
 
 import type { Node } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
-import { isUserAssignedCountryCode } from './countries.ts';
+import { readCountry, readDateRange, readLanguage, readRange } from './type-parameters.ts';
 import {
   type EnumValue,
   INDEX_KINDS,
@@ -35,13 +35,13 @@ const TYPE_PARAMETERS: Readonly<Record<ValueType, readonly string[]>> = {
   string: ['maxLength'],
   text: ['maxLength'],
   name: ['maxLength'],
-  date: [],
-  'partial-date': [],
+  date: ['min', 'max'],
+  'partial-date': ['min', 'max'],
   integer: ['min', 'max'],
   boolean: [],
   enum: ['values'],
   country: ['extraCodes'],
-  language: [],
+  language: ['extraCodes'],
   phone: [],
   'person-ref': [],
   list: ['of', 'maxItems'],
@@ -137,6 +137,11 @@ function readParameters(reader: Reader, type: ValueType, byKey: Map<string, Entr
     }
     case 'integer':
       return readRange(reader, byKey);
+    case 'date':
+    case 'partial-date':
+      return readDateRange(reader, type, byKey);
+    case 'language':
+      return readLanguage(reader, byKey.get('extraCodes'));
     case 'enum':
       return readEnum(reader, byKey.get('values'));
     case 'country':
@@ -148,26 +153,6 @@ function readParameters(reader: Reader, type: ValueType, byKey: Map<string, Entr
     default:
       return { type };
   }
-}
-
-function readRange(reader: Reader, byKey: Map<string, Entry>): TypeSpec | undefined {
-  const bounds = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, code: 'range-invalid' };
-  const minEntry = byKey.get('min');
-  const maxEntry = byKey.get('max');
-  const min = minEntry === undefined ? bounds.min : readInteger(reader, minEntry, bounds);
-  const max = maxEntry === undefined ? bounds.max : readInteger(reader, maxEntry, bounds);
-  if (min === undefined || max === undefined) return undefined;
-  if (min > max) {
-    report(
-      reader,
-      maxEntry === undefined ? null : at(maxEntry),
-      maxEntry?.path ?? '',
-      'range-invalid',
-      'max is below min',
-    );
-    return undefined;
-  }
-  return { type: 'integer', min, max };
 }
 
 function readEnum(reader: Reader, entry: Entry | undefined): TypeSpec | undefined {
@@ -227,33 +212,6 @@ function readEnumValue(reader: Reader, node: Node, path: string): EnumValue | un
     return undefined;
   }
   return { value, label: typeof label === 'string' ? label : value };
-}
-
-function readCountry(reader: Reader, entry: Entry | undefined): TypeSpec | undefined {
-  if (entry === undefined) return { type: 'country', extraCodes: [] };
-  if (!isSeq(entry.value)) {
-    report(reader, at(entry), entry.path, 'value-wrong-kind', 'must be a list of codes, e.g. [XXA]');
-    return undefined;
-  }
-  const extraCodes: string[] = [];
-  let valid = true;
-  entry.value.items.forEach((item, index) => {
-    const node = item as Node;
-    const code = isScalar(node) ? node.value : undefined;
-    if (typeof code !== 'string' || !isUserAssignedCountryCode(code)) {
-      report(
-        reader,
-        node,
-        `${entry.path}[${index}]`,
-        'country-code-invalid',
-        'must be a user-assigned alpha-3 code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ); ISO codes are always accepted',
-      );
-      valid = false;
-    } else if (!extraCodes.includes(code)) {
-      extraCodes.push(code);
-    }
-  });
-  return valid ? { type: 'country', extraCodes } : undefined;
 }
 
 function readList(reader: Reader, byKey: Map<string, Entry>): TypeSpec | undefined {

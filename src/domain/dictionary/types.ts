@@ -66,14 +66,27 @@ export interface EnumValue {
 }
 
 export type TextSpec = { readonly type: 'string' | 'text' | 'name'; readonly maxLength: number };
-export type PlainSpec = {
-  readonly type: 'date' | 'partial-date' | 'boolean' | 'language' | 'phone' | 'person-ref';
+export type PlainSpec = { readonly type: 'boolean' | 'phone' | 'person-ref' };
+/** `min`, `max`: a calendar date or `today` (dates.ts); by default 1900-01-01 to today. */
+export type DateSpec = {
+  readonly type: 'date' | 'partial-date';
+  readonly min: string;
+  readonly max: string;
 };
 export type IntegerSpec = { readonly type: 'integer'; readonly min: number; readonly max: number };
 export type EnumSpec = { readonly type: 'enum'; readonly values: readonly EnumValue[] };
 /** `extraCodes`: user-assigned codes the dictionary accepts besides ISO 3166-1 (e.g. XXA, stateless). */
 export type CountrySpec = { readonly type: 'country'; readonly extraCodes: readonly string[] };
-export type ScalarSpec = TextSpec | PlainSpec | IntegerSpec | EnumSpec | CountrySpec;
+/** `extraCodes`: codes the dictionary accepts besides ISO 639-3 (local use qaa–qtz, or newer than the table). */
+export type LanguageSpec = { readonly type: 'language'; readonly extraCodes: readonly string[] };
+export type ScalarSpec =
+  | TextSpec
+  | PlainSpec
+  | DateSpec
+  | IntegerSpec
+  | EnumSpec
+  | CountrySpec
+  | LanguageSpec;
 
 /** A member of a record value, e.g. the number of a document held. Members are scalars. */
 export interface RecordField {

@@ -3,17 +3,21 @@
  * that never include the value (ENC-1: no personal value in error messages).
  *
  * Normalisation, so that the same value always gives the same blind index (ENC-3):
- * - text-like values are Unicode NFC, trimmed; `text` keeps line breaks (as \n), single-line types refuse them;
- *   lengths count code points, not UTF-16 units, so a name in any script gets the same room;
+ * - text-like values are Unicode NFC, trimmed; `text` keeps line breaks (as \n) and tabs, single-line types
+ *   refuse both; lengths count code points, not UTF-16 units, so a name in any script gets the same room;
  * - countries are upper case, languages lower case, UUIDs lower case, phones lose spaces, dashes, dots and
  *   brackets.
- * Languages are ISO 639-3 codes (three lower-case letters): one code per language, including the minority
- * languages that displaced people speak and ISO 639-1 lacks (e.g. rhg Rohingya, prs Dari, kmr Kurmanji). Only
- * the form is checked: the code table grows every year, and an offline device with an old table must not
- * refuse a person's language.
+ * Plausibility (issue 13): dates within their field's range (by default 1900 to today), integers within theirs,
+ * countries in ISO 3166-1 and languages in ISO 639-3 (plus the field's extra codes), and no direction control
+ * in a name, which could make it display as another name to staff. ZWJ and ZWNJ stay: Persian, Arabic and
+ * Indic scripts spell names with them.
  */
+
+import { textFault } from '../text.ts';
 import { isAssignedCountryCode } from './countries.ts';
-import type { ScalarSpec } from './types.ts';
+import { dateOutOfRange, isCalendarDate, isPartialDate } from './dates.ts';
+import { isIso6393Code } from './languages.ts';
+import type { DateSpec, ScalarSpec } from './types.ts';
 
 export type ScalarValue = string | number | boolean;
 
@@ -25,6 +29,7 @@ export type ValueProblemCode =
   | 'value-not-allowed'
   | 'value-out-of-range'
   | 'date-invalid'
+  | 'date-out-of-range'
   | 'country-invalid'
   | 'language-invalid'
   | 'phone-invalid'
@@ -37,27 +42,27 @@ export type ValueCheck =
 const ok = (value: ScalarValue): ValueCheck => ({ ok: true, value });
 const problem = (code: ValueProblemCode, detail: string): ValueCheck => ({ ok: false, code, detail });
 
-// Control characters (C0, DEL, C1) other than tab and newline: "Cc and not \t or \n".
-const CONTROL = /[^\P{Cc}\t\n]/u;
+/** What the check of a value needs to know of the moment: the calendar date (YYYY-MM-DD) it is made on. */
+export interface ValueContext {
+  readonly today: string;
+}
+
 const LINE_BREAK = /[\n\u2028\u2029]/u;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Bidi_Control: LRM, RLM, ALM, the embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
+const DIRECTION_CONTROL = /\p{Bidi_Control}/u;
 // E.164: a + then 6 to 15 digits, the country code never starting with 0.
 const E164 = /^\+[1-9][0-9]{5,14}$/;
 
-export function checkScalar(spec: ScalarSpec, raw: unknown): ValueCheck {
+export function checkScalar(spec: ScalarSpec, raw: unknown, context: ValueContext): ValueCheck {
   switch (spec.type) {
     case 'string':
     case 'name':
     case 'text':
       return checkText(spec.type, spec.maxLength, raw);
     case 'date':
-      return typeof raw === 'string' && isCalendarDate(raw.trim())
-        ? ok(raw.trim())
-        : problem('date-invalid', 'must be a real calendar date written YYYY-MM-DD');
     case 'partial-date':
-      return typeof raw === 'string' && isPartialDate(raw.trim())
-        ? ok(raw.trim())
-        : problem('date-invalid', 'must be a real date written YYYY, YYYY-MM or YYYY-MM-DD');
+      return checkDate(spec, raw, context.today);
     case 'integer':
       if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) {
         return problem('value-invalid-type', 'must be a whole number');
@@ -87,12 +92,9 @@ export function checkScalar(spec: ScalarSpec, raw: unknown): ValueCheck {
     case 'language': {
       if (typeof raw !== 'string') return problem('value-invalid-type', 'must be a language code');
       const code = raw.trim().toLowerCase();
-      return /^[a-z]{3}$/.test(code)
+      return isIso6393Code(code) || spec.extraCodes.includes(code)
         ? ok(code)
-        : problem(
-            'language-invalid',
-            'must be an ISO 639-3 language code of three letters such as ara or prs',
-          );
+        : problem('language-invalid', 'must be an ISO 639-3 language code such as ara, prs or pus');
     }
     case 'phone': {
       if (typeof raw !== 'string') return problem('value-invalid-type', 'must be a phone number');
@@ -116,35 +118,34 @@ function checkText(type: 'string' | 'name' | 'text', maxLength: number, raw: unk
   if (type !== 'text' && LINE_BREAK.test(value)) {
     return problem('value-not-single-line', 'must be a single line');
   }
-  if (CONTROL.test(value)) return problem('value-invalid-characters', 'contains control characters');
+  const fault = textFault(value, type === 'text');
+  if (fault === 'control-character') {
+    return problem('value-invalid-characters', 'contains control characters');
+  }
+  if (fault === 'non-character')
+    return problem('value-invalid-characters', 'contains Unicode non-characters');
+  if (type === 'name' && DIRECTION_CONTROL.test(value)) {
+    return problem(
+      'value-invalid-characters',
+      'contains a text-direction control character, which can make a name display as another',
+    );
+  }
   const length = [...value].length;
   return length > maxLength
     ? problem('value-too-long', `must be at most ${maxLength} characters`)
     : ok(value);
 }
 
-/** A date that exists in the proleptic Gregorian calendar (2023-02-30 does not). */
-export function isCalendarDate(text: string): boolean {
-  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
-  if (match === null) return false;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-
-/** YYYY, YYYY-MM or YYYY-MM-DD: estimated birth dates often know only the year. */
-export function isPartialDate(text: string): boolean {
-  if (/^[0-9]{4}$/.test(text)) return true;
-  const month = /^[0-9]{4}-([0-9]{2})$/.exec(text);
-  if (month !== null) {
-    const value = Number(month[1]);
-    return value >= 1 && value <= 12;
+function checkDate(spec: DateSpec, raw: unknown, today: string): ValueCheck {
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !(spec.type === 'date' ? isCalendarDate(text) : isPartialDate(text))) {
+    return problem(
+      'date-invalid',
+      spec.type === 'date'
+        ? 'must be a real calendar date written YYYY-MM-DD'
+        : 'must be a real date written YYYY, YYYY-MM or YYYY-MM-DD',
+    );
   }
-  return isCalendarDate(text);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const outside = dateOutOfRange(text, spec, today);
+  return outside === undefined ? ok(text) : problem('date-out-of-range', outside);
 }

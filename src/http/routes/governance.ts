@@ -7,7 +7,7 @@ import type { StaffFacts } from '../../policy/requests.ts';
 import { describePurpose, updatePurpose } from '../../workflows/purpose-register.ts';
 import { sessionOf, staffActor } from '../access.ts';
 import type { HttpApp } from '../http-app.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, MULTILINE } from '../schemas.ts';
 
 /** The purpose register, the data dictionary, the access policies and the DPO's alerts. */
 const PurposeBody = Type.Object({
@@ -184,7 +184,7 @@ export function governanceRoutes(app: HttpApp, haven: Haven): void {
           {
             files: Type.Record(
               Type.String({ pattern: '^[a-z0-9-]+\\.cedar$' }),
-              Type.String({ maxLength: 100_000 }),
+              Type.String({ maxLength: 100_000, ...MULTILINE }),
             ),
           },
           { additionalProperties: false },

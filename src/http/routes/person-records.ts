@@ -5,7 +5,7 @@ import type { Gate } from '../../gate/service.ts';
 import type { Haven } from '../../haven.ts';
 import { gateRequest, purposeHeaderSchema } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
-import { errorResponses, Role, Uuid } from '../schemas.ts';
+import { errorResponses, MULTILINE, Role, Uuid } from '../schemas.ts';
 
 /** Consent, caseloads, corrections, break-glass, access history and erasure — each through the gate. */
 const IdParams = Type.Object({ id: Uuid });
@@ -199,7 +199,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
         params: IdParams,
         body: Type.Object(
           {
-            changes: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+            changes: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(MULTILINE)),
             reason: Type.String({
               pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
               description: 'e.g. spelling, wrong-date, document-seen',
@@ -268,7 +268,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
         params: IdParams,
         body: Type.Object(
           {
-            justification: Type.String({ minLength: 1, maxLength: 4000 }),
+            justification: Type.String({ minLength: 1, maxLength: 4000, ...MULTILINE }),
             minutes: Type.Optional(
               Type.Integer({ minimum: 5, maximum: 1440, description: 'Default 240 (4 hours)' }),
             ),
@@ -348,7 +348,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
         body: Type.Object(
           {
             outcome: Type.Union([Type.Literal('justified'), Type.Literal('not-justified')]),
-            notes: Type.Optional(Type.String({ maxLength: 4000 })),
+            notes: Type.Optional(Type.String({ maxLength: 4000, ...MULTILINE })),
           },
           { additionalProperties: false },
         ),

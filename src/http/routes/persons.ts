@@ -3,13 +3,14 @@ import type { Gate } from '../../gate/service.ts';
 import type { Haven } from '../../haven.ts';
 import { gateRequest, purposeHeaderSchema } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
-import { errorResponses, Uuid } from '../schemas.ts';
+import { errorResponses, MULTILINE, Uuid } from '../schemas.ts';
 
 /**
  * The person API (PUR-1, ACC-1, ACC-9): every call goes through the gate with the purpose declared in the
  * X-Haven-Purpose header. Responses hold only what the policies allowed, and list what was withheld and why.
  */
-const Values = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+// Line breaks pass the text guard here; the dictionary allows them only in fields of type text (MIN-1).
+const Values = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(MULTILINE), {
   description: 'Field values by data-dictionary field name (see GET /api/dictionary).',
 });
 const GroupData = Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
@@ -51,7 +52,7 @@ export const BasisBody = Type.Union(
           Type.Literal('legitimate-interest'),
           Type.Literal('legal-obligation'),
         ]),
-        justification: Type.String({ minLength: 1, maxLength: 4000 }),
+        justification: Type.String({ minLength: 1, maxLength: 4000, ...MULTILINE }),
         expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
       },
       { additionalProperties: false },
