@@ -13,7 +13,8 @@ import {
   rootNodes,
   verifyInclusion,
 } from '../src/ledger/merkle.ts';
-import { inclusionProof, sequencePending, treeHead } from '../src/ledger/tree-store.ts';
+import { inclusionProof, leafHashAt, sequencePending, treeHead } from '../src/ledger/tree-store.ts';
+import { packBytes } from '../src/store/packed-bytes.ts';
 import { benchDatabase } from './databases.ts';
 import { type Figure, round, summary } from './harness.ts';
 
@@ -52,16 +53,22 @@ async function timeProofs(
   root: Buffer,
 ) {
   const buildTimes: number[] = [];
-  const verifyTimes: number[] = [];
+  const prepared: { index: number; leaf: Buffer; proof: Buffer[] }[] = [];
   for (let i = 0; i < samples; i++) {
     const index = Math.floor((i * 2_654_435_761) % size);
     const t0 = performance.now();
     const proof = await build(index);
     buildTimes.push((performance.now() - t0) * 1000);
-    const leafHashValue = await leaf(index);
-    const t1 = performance.now();
-    verifyInclusion(index, size, leafHashValue, proof, root);
-    verifyTimes.push((performance.now() - t1) * 1000);
+    prepared.push({ index, leaf: await leaf(index), proof });
+  }
+  // Verification on its own: a loop over the prepared proofs, each call timed (performance.md: median).
+  const verifyTimes: number[] = [];
+  for (let pass = 0; pass < 20; pass++) {
+    for (const p of prepared) {
+      const t1 = performance.now();
+      verifyInclusion(p.index, size, p.leaf, p.proof, root);
+      verifyTimes.push((performance.now() - t1) * 1000);
+    }
   }
   return { build: summary(buildTimes), verify: summary(verifyTimes) };
 }
@@ -90,8 +97,13 @@ export async function benchLedger(options: {
     let start = performance.now();
     for (let i = 0; i < bodies.length; i += options.batch) {
       const slice = bodies.slice(i, i + options.batch);
+      // Written as Haven writes its events: the bodies as one binary parameter (src/store/packed-bytes.ts).
+      const packed = packBytes(slice);
       await db.transaction((tx) =>
-        tx.query('insert into plain_event (body) select unnest($1::bytea[])', [slice]),
+        tx.query(
+          'insert into plain_event (body) select substring($1::bytea from o + 1 for n) from unnest($2::int[], $3::int[]) as x(o, n)',
+          [packed.blob, packed.offsets, packed.lengths],
+        ),
       );
     }
     const plainSeconds = (performance.now() - start) / 1000;
@@ -142,12 +154,7 @@ export async function benchLedger(options: {
       while ((await sequencePending(db, 10_000)) > 0) {}
     }
     const grown = await treeHead(db);
-    const leafAt = async (i: number) =>
-      (
-        await db.query<{ hash: Buffer }>('select hash from ledger_node where level = 0 and node_index = $1', [
-          i,
-        ])
-      ).rows[0]!.hash;
+    const leafAt = (i: number) => leafHashAt(db, i);
     const stored = await timeProofs(
       grown.size,
       300,
@@ -175,7 +182,7 @@ export async function benchLedger(options: {
       met: stored.verify.p50 <= 20,
       dataSize: `${grown.size} leaves`,
       concurrency: '1',
-      notes: `p95 ${round(stored.verify.p95)} µs`,
+      notes: `p95 ${round(stored.verify.p95)} µs; each call timed in 20 passes over 300 prepared proofs`,
     });
   } finally {
     await bench.drop();
@@ -211,7 +218,7 @@ export async function benchLedger(options: {
     met: computed.verify.p50 <= 20,
     dataSize: '10⁸ leaves (27-hash proofs)',
     concurrency: '1',
-    notes: `p95 ${round(computed.verify.p95)} µs`,
+    notes: `p95 ${round(computed.verify.p95)} µs; each call timed in 20 passes over 2,000 prepared proofs`,
   });
   return figures;
 }

@@ -1,7 +1,8 @@
 import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Sql } from '../store/database.ts';
-import { leafHash } from './tree-hash.ts';
+import { packBytes } from '../store/packed-bytes.ts';
+import { leafHashOfPrefixed } from './tree-hash.ts';
 
 /**
  * One schema for every audit event (AUD-1). Events hold ids, codes and categories — never a personal value:
@@ -84,6 +85,11 @@ export async function recordAuditEvent(sql: Sql, input: NewAuditEvent): Promise<
  * emitted in their sorted order instead of sorting at run time. A test checks it equals `canonicalBytes`.
  */
 export function eventBytes(event: AuditEvent): Buffer {
+  return prefixedEventBytes(event).subarray(1);
+}
+
+/** The event's bytes behind the leaf prefix 0x00: the body is the rest, and the leaf hash one call over it all. */
+function prefixedEventBytes(event: AuditEvent): Buffer {
   const s = JSON.stringify;
   const actor = event.actor;
   let text = `{"action":${s(event.action)},"actor":{`;
@@ -103,22 +109,27 @@ export function eventBytes(event: AuditEvent): Buffer {
   if (event.subject !== undefined) text += `,"subject":${s(event.subject)}`;
   if (event.subjectType !== undefined) text += `,"subjectType":${s(event.subjectType)}`;
   text += `,"time":${s(event.time)},"v":${event.v}}`;
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(`\u0000${text}`, 'utf8');
 }
 
 /** Records several events with one statement (bulk work: imports, batched reads). */
 export async function recordAuditEvents(sql: Sql, inputs: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
   const events = inputs.map(auditEvent);
   if (events.length === 0) return events;
-  const bodies = events.map(eventBytes);
+  const prefixed = events.map(prefixedEventBytes);
+  // Bodies (behind their 0x00 prefix) and leaf hashes as one binary parameter each, not as hex text.
+  const packed = packBytes(prefixed);
   await sql.query(
     `insert into audit_event (body, person_id, actor_account, leaf_hash)
-     select * from unnest($1::bytea[], $2::uuid[], $3::uuid[], $4::bytea[])`,
+     select substring($1::bytea from o + 2 for n - 1), p, a, substring($4::bytea from (i::int - 1) * 32 + 1 for 32)
+       from unnest($2::uuid[], $3::uuid[], $5::int[], $6::int[]) with ordinality as x(p, a, o, n, i)`,
     [
-      bodies,
+      packed.blob,
       events.map((e) => (e.subjectType === 'person' ? (e.subject ?? null) : null)),
       events.map((e) => e.actor.account ?? null),
-      bodies.map(leafHash),
+      Buffer.concat(prefixed.map(leafHashOfPrefixed)),
+      packed.offsets,
+      packed.lengths,
     ],
   );
   return events;

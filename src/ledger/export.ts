@@ -1,9 +1,10 @@
 import type { Sql } from '../store/database.ts';
+import { leavesInRange } from './tree-store.ts';
 
 /**
  * Ledger export (AUD-4) as NDJSON, one entry per line in index order:
  * `{"index": n, "leafHash": "<base64 of the leaf hash the tree stored>", "event": {…}}`. The leaf hash comes from
- * the tree, the event from the event table (through the `seq` the tree recorded), so an event edited, deleted,
+ * the tree, the event from the event table (through the `seq` the tree recorded in its leaf tile), so an event edited, deleted,
  * inserted or moved after it was sequenced shows up at its index in `haven ledger verify`. Read in pages; memory
  * stays flat for any range.
  */
@@ -14,13 +15,17 @@ export async function* exportEntries(sql: Sql, from: number, to: number): AsyncG
     const end = Math.min(to, start + PAGE);
     // An event row deleted after sequencing exports as `"event": null` with the tree's leaf hash, so the
     // verifier can still fold the log's hashes past it and name the deletion's index exactly (AUD-4).
-    const { rows } = await sql.query<{ leaf_index: number; body: Buffer | null; leaf_hash: Buffer }>(
-      `select n.node_index as leaf_index, e.body, n.hash as leaf_hash
-         from ledger_node n left join audit_event e on e.seq = n.seq
-        where n.level = 0 and n.node_index >= $1 and n.node_index < $2
-        order by n.node_index`,
-      [start, end],
+    const leaves = await leavesInRange(sql, start, end);
+    const { rows: events } = await sql.query<{ seq: number; body: Buffer }>(
+      'select seq, body from audit_event where seq = any($1::bigint[])',
+      [leaves.map((leaf) => leaf.seq)],
     );
+    const bodies = new Map(events.map((e) => [e.seq, e.body]));
+    const rows = leaves.map((leaf) => ({
+      leaf_index: leaf.index,
+      body: bodies.get(leaf.seq) ?? null,
+      leaf_hash: leaf.hash,
+    }));
     for (const row of rows) {
       let event: unknown = null;
       try {

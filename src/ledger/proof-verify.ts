@@ -1,5 +1,6 @@
 import { HavenError } from '../domain/errors.ts';
-import { EMPTY_ROOT, half, isCount, isPowerOfTwo, nodeHash, requireHash, sameBytes } from './tree-hash.ts';
+import { nodeSha256Into } from './node-sha256.ts';
+import { EMPTY_ROOT, half, isCount, isPowerOfTwo, requireHash, sameBytes } from './tree-hash.ts';
 
 /**
  * Verification of inclusion and consistency proofs (AUD-2), following the algorithms of RFC 9162 §2.1.3.2 and
@@ -45,17 +46,17 @@ export function verifyInclusion(
   requireHash(leafHash, 'leaf hash');
   requireHash(root, 'root hash');
   for (const p of proof) requireHash(p, 'proof hash');
-  // Steps 2–4.
+  // Steps 2–4, hashing in place into one buffer (B3: no allocation per node).
   let fn = leafIndex;
   let sn = treeSize - 1;
-  let r: Buffer = Buffer.from(leafHash);
+  const r = Buffer.from(leafHash);
   for (const p of proof) {
     if (sn === 0) throw wrongLength();
     if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
+      nodeSha256Into(p, r, r);
       [fn, sn] = climbPastMissingRightSiblings(fn, sn);
     } else {
-      r = nodeHash(r, p);
+      nodeSha256Into(r, p, r);
     }
     fn = half(fn);
     sn = half(sn);
@@ -108,16 +109,16 @@ export function verifyConsistency(
     sn = half(sn);
   }
   // Steps 5–6.
-  let fr: Buffer = Buffer.from(path[0]!);
-  let sr = fr;
+  const fr = Buffer.from(path[0]!);
+  const sr = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) throw wrongLength();
     if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
+      nodeSha256Into(c, fr, fr);
+      nodeSha256Into(c, sr, sr);
       [fn, sn] = climbPastMissingRightSiblings(fn, sn);
     } else {
-      sr = nodeHash(sr, c);
+      nodeSha256Into(sr, c, sr);
     }
     fn = half(fn);
     sn = half(sn);

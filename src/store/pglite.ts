@@ -7,6 +7,13 @@ const parsers = {
   [types.BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex'),
   [types.INT8]: (value: string) => Number(value),
 };
+// PGlite's own bytea serializer formats byte by byte in JavaScript (≈100 ms for 300 kB here); Node's hex is native.
+const serializers = {
+  [types.BYTEA]: (value: unknown) => {
+    if (!(value instanceof Uint8Array)) throw new TypeError('a bytea parameter must be bytes');
+    return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  },
+};
 
 function wrap(q: Pick<PGlite, 'query' | 'exec'>): Sql {
   return {
@@ -37,6 +44,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers,
+    serializers,
   });
   const direct = wrap(pglite);
   return {

@@ -25,7 +25,8 @@ export async function grantPoolRoles(db: Sql): Promise<void> {
       exception when duplicate_object or unique_violation then null; end $$`);
   }
   const { rows } = await db.query<{ name: string }>(
-    'select tablename as name from pg_tables where schemaname = current_schema() order by tablename',
+    `select tablename as name from pg_tables where schemaname = current_schema()
+      union select viewname from pg_views where schemaname = current_schema() order by 1`,
   );
   const tables = rows.map((r) => r.name);
   await db.exec(`grant usage on schema public to ${ident(GATE_ROLE)}, ${ident(GENERAL_ROLE)}`);

@@ -74,7 +74,7 @@ describe('the ledger over HTTP, the witness and the verifier CLI', () => {
       `/api/ledger/proofs/consistency?from=3&to=${size}`,
     );
     const { rows } = await t.haven.db.query<{ body: Buffer }>(
-      'select e.body from ledger_node n join audit_event e on e.seq = n.seq where n.level = 0 and n.node_index < 3 order by n.node_index',
+      'select e.body from ledger_leaf n join audit_event e on e.seq = n.seq where n.leaf_index < 3 order by n.leaf_index',
     );
     const { rootOf } = await import('../../src/ledger/merkle.ts');
     verifyConsistency(
@@ -136,13 +136,13 @@ describe('the ledger over HTTP, the witness and the verifier CLI', () => {
 
     // The operator rewrites history: an early event is edited and the tree rebuilt from scratch, then signed.
     const edited = await t.haven.db.query(
-      `update audit_event set body = convert_to(replace(convert_from(body, 'UTF8'), '"reason":"', '"reason":"x'), 'UTF8') where seq = (select seq from ledger_node where level = 0 and node_index = 2)`,
+      `update audit_event set body = convert_to(replace(convert_from(body, 'UTF8'), '"reason":"', '"reason":"x'), 'UTF8') where seq = (select seq from ledger_leaf where leaf_index = 2)`,
     );
     assert.equal(edited.rowCount, 1);
     await t.haven.db.query(
-      `update audit_event set leaf_hash = sha256('\\x00'::bytea || body) where seq = (select seq from ledger_node where level = 0 and node_index = 2)`,
+      `update audit_event set leaf_hash = sha256('\\x00'::bytea || body) where seq = (select seq from ledger_leaf where leaf_index = 2)`,
     );
-    await t.haven.db.query('delete from ledger_node');
+    await t.haven.db.query('delete from ledger_tile');
     await t.haven.db.query('delete from ledger_head');
     await t.haven.db.query('delete from ledger_cosignature');
     await t.haven.db.query('delete from ledger_checkpoint');

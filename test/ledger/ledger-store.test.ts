@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -22,15 +23,22 @@ import type { Sql } from '../../src/store/database.ts';
 import { openPostgres } from '../../src/store/postgres.ts';
 import { openTestDatabase, testDatabaseKinds } from '../support/database.ts';
 import { tempDir } from '../support/haven.ts';
-import { appendEvents, exportLines, sampleEvents } from '../support/ledger.ts';
+import {
+  appendEvents,
+  exportLines,
+  overwriteNodeHash,
+  rewriteLeafSeqs,
+  sampleEvents,
+  storedLeafSeqs,
+} from '../support/ledger.ts';
 
 const run = promisify(execFile);
 /** SQL for the event row the tree's leaf `index` points at. */
-const seqAt = (index: number) => `(select seq from ledger_node where level = 0 and node_index = ${index})`;
+const seqAt = (index: number) => `(select seq from ledger_leaf where leaf_index = ${index})`;
 
 async function leafHashesInOrder(sql: Sql): Promise<Buffer[]> {
   const { rows } = await sql.query<{ body: Buffer }>(
-    'select e.body from ledger_node n join audit_event e on e.seq = n.seq where n.level = 0 order by n.node_index',
+    'select e.body from ledger_leaf n join audit_event e on e.seq = n.seq order by n.leaf_index',
   );
   return rows.map((r) => leafHash(r.body));
 }
@@ -65,6 +73,26 @@ async function verifyAfter(
 
 for (const kind of testDatabaseKinds()) {
   describe(`ledger in the database (${kind})`, () => {
+    test('events go into the tree in transaction order across a power of ten, none lost or repeated', async () => {
+      const t = await openTestDatabase(kind);
+      try {
+        // Transactions 9 and 10 are long finished; as text "10" sorts before "9", as numbers it does not.
+        const { rows } = await t.db.query<{ seq: number; xid: string }>(
+          `insert into audit_event (body, leaf_hash, xid)
+           select b, sha256('\\x00'::bytea || b), x::xid8
+             from unnest($1::bytea[], $2::text[]) as u(b, x)
+           returning seq, xid::text as xid`,
+          [['ten-a', 'nine', 'ten-b', 'nine-b'].map((s) => Buffer.from(s)), ['10', '9', '10', '9']],
+        );
+        // One event per round: the watermark must move in the same order the rounds read.
+        assert.equal(await sequenceAll(t.db, 1), 4);
+        const order = (await storedLeafSeqs(t.db)).map((seq) => rows.find((r) => r.seq === seq)!.xid);
+        assert.deepEqual(order, ['9', '9', '10', '10']);
+      } finally {
+        await t.drop();
+      }
+    });
+
     test('sequenced events form the RFC 9162 tree; proofs built from stored nodes verify', async () => {
       const t = await openTestDatabase(kind);
       try {
@@ -143,8 +171,9 @@ for (const kind of testDatabaseKinds()) {
           /^test\.example\/ledger\n49\n[A-Za-z0-9+/]{43}=\n\n— test\.example\/ledger /,
         );
         // A database administrator rewrites an early node: Haven must not sign on top of it.
-        await t.db.query('update ledger_node set hash = sha256(hash) where level = 0 and node_index = 3');
-        await t.db.query(`update ledger_node set hash = sha256(hash) where level > 0 and node_index = 0`);
+        const rehash = (old: Buffer) => createHash('sha256').update(old).digest();
+        await overwriteNodeHash(t.db, { level: 0, index: 3 }, rehash);
+        for (const level of [1, 2, 3, 4, 5]) await overwriteNodeHash(t.db, { level, index: 0 }, rehash);
         await appendEvents(t.db, 2);
         await sequenceAll(t.db);
         await t.db.query(`update ledger_head set root = sha256(root)`);
@@ -186,22 +215,15 @@ for (const kind of testDatabaseKinds()) {
           const { rows } = await tx.query<{ seq: number }>(
             `insert into audit_event (body) select body from audit_event where seq = ${seqAt(10)} returning seq`,
           );
-          await tx.query(
-            `update ledger_node n set seq = coalesce(
-               (select p.seq from ledger_node p where p.level = 0 and p.node_index = n.node_index - 1), n.seq)
-             where n.level = 0 and n.node_index > 60`,
-          );
-          await tx.query(`update ledger_node set seq = $1 where level = 0 and node_index = 60`, [
-            rows[0]!.seq,
-          ]);
+          const seqs = await storedLeafSeqs(tx);
+          await rewriteLeafSeqs(tx, [...seqs.slice(0, 60), rows[0]!.seq, ...seqs.slice(60, -1)]);
         });
         assert.deepEqual([inserted.problem?.code, inserted.firstDifferingIndex], ['entry-altered', 60]);
 
         const swapped = await verifyAfter(t.db, checkpoint.note, id.verifierKey, async (tx) => {
-          await tx.query(
-            `update ledger_node set seq = case node_index when 33 then ${seqAt(71)} else ${seqAt(33)} end
-              where level = 0 and node_index in (33, 71)`,
-          );
+          const seqs = await storedLeafSeqs(tx);
+          [seqs[33], seqs[71]] = [seqs[71]!, seqs[33]!];
+          await rewriteLeafSeqs(tx, seqs);
         });
         assert.deepEqual([swapped.problem?.code, swapped.firstDifferingIndex], ['entry-altered', 33]);
 
@@ -210,9 +232,10 @@ for (const kind of testDatabaseKinds()) {
           await tx.query(
             `update audit_event set body = convert_to(replace(convert_from(body, 'UTF8'), 'ok', 'fine'), 'UTF8') where seq = ${seqAt(5)}`,
           );
-          await tx.query(
-            `update ledger_node set hash = sha256('\\x00'::bytea || (select body from audit_event where seq = ${seqAt(5)})) where level = 0 and node_index = 5`,
+          const { rows } = await tx.query<{ body: Buffer }>(
+            `select body from audit_event where seq = ${seqAt(5)}`,
           );
+          await overwriteNodeHash(tx, { level: 0, index: 5 }, leafHash(rows[0]!.body));
         });
         // One checkpoint cannot say where: the range is the whole log (verify-bisect.test.ts narrows it).
         assert.deepEqual(
@@ -275,8 +298,8 @@ describe('two Haven servers appending at once (PostgreSQL)', {
       const head = await treeHead(t.db);
       assert.equal(head.size, 2 * 20 * 25);
       const { rows } = await t.db.query<{ n: number; distinct: number; max: number }>(
-        `select count(*)::int as n, count(distinct seq)::int as distinct, max(node_index)::int as max
-           from ledger_node where level = 0`,
+        `select count(*)::int as n, count(distinct seq)::int as distinct, max(leaf_index)::int as max
+           from ledger_leaf`,
       );
       assert.deepEqual(rows[0], { n: 1000, distinct: 1000, max: 999 });
       const leaves = await leafHashesInOrder(t.db);

@@ -10,14 +10,14 @@ import {
   publishTarget,
   readPublishedCheckpoints,
 } from '../../src/ledger/publish.ts';
-import { sequenceAll, treeHead } from '../../src/ledger/tree-store.ts';
+import { treeHead } from '../../src/ledger/tree-store.ts';
 import { verifyExport } from '../../src/ledger/verify-export.ts';
 import type { Database, Sql } from '../../src/store/database.ts';
 import { openTestDatabase, testDatabaseKinds } from '../support/database.ts';
 import { tempDir } from '../support/haven.ts';
-import { appendEvents, exportLines } from '../support/ledger.ts';
+import { appendEvents, exportLines, sequenceEverything } from '../support/ledger.ts';
 
-const seqAt = (index: number) => `(select seq from ledger_node where level = 0 and node_index = ${index})`;
+const seqAt = (index: number) => `(select seq from ledger_leaf where leaf_index = ${index})`;
 
 async function identity() {
   return ledgerIdentity(
@@ -30,11 +30,11 @@ async function identity() {
 async function rewriteLog(db: Database, sql: (tx: Sql) => Promise<unknown>): Promise<void> {
   await db.transaction(async (tx) => {
     await sql(tx);
-    for (const table of ['ledger_cosignature', 'ledger_checkpoint', 'ledger_node', 'ledger_head']) {
+    for (const table of ['ledger_cosignature', 'ledger_checkpoint', 'ledger_tile', 'ledger_head']) {
       await tx.query(`delete from ${table}`);
     }
   });
-  await sequenceAll(db);
+  await sequenceEverything(db);
 }
 
 describe('publishing checkpoints outside the instance (AUD-4)', () => {

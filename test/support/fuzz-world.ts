@@ -11,7 +11,7 @@ import type { Database } from '../../src/store/database.ts';
  */
 export const CHANGED_BY_REFUSALS: Record<string, { columns?: string[]; reason: string }> = {
   audit_event: { reason: 'every denial is an audit event (AUD-1)' },
-  ledger_node: { reason: 'the ledger sequences audit events into its Merkle tree in the background (AUD-2)' },
+  ledger_tile: { reason: 'the ledger sequences audit events into its Merkle tree in the background (AUD-2)' },
   ledger_head: { reason: 'the ledger sequences audit events into its Merkle tree in the background (AUD-2)' },
   ledger_checkpoint: { reason: 'checkpoints of the growing ledger are signed in the background (AUD-3)' },
   sign_in_throttle: { reason: 'failed sign-ins are counted per address (ACC-5)' },
