@@ -73,7 +73,7 @@ export async function benchEncryption(options: { ms: number; records: number }):
   const haven = summary(
     await sample(
       async () => {
-        const dek = createSecretKey((await vault.personKey(personId))!);
+        const dek = (await vault.personKey(personId))!;
         const sealed = groups.map((g) => sealGroup(dek, personId, g, 1, captured.groups[g]!));
         for (const [i, g] of groups.entries()) openGroup(dek, personId, g, 1, sealed[i]!);
       },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Database } from '../src/store/database.ts';
 import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from '../src/store/migrate.ts';
 import { openPglite } from '../src/store/pglite.ts';
@@ -18,13 +19,19 @@ export interface BenchDatabase {
 /** A fresh, migrated database: a new database on the server, or an in-memory PGlite. */
 export async function benchDatabase(
   kind: 'postgres' | 'pglite',
-  options: { vault?: boolean; pool?: number } = {},
+  options: { vault?: boolean; pool?: number; dataDir?: string } = {},
 ): Promise<BenchDatabase> {
   const migrations = options.vault ? bundledMigrations(VAULT_MIGRATIONS_DIR) : bundledMigrations();
   if (kind === 'pglite') {
-    const db = await openPglite();
+    // In a folder on disk, as the embedded default runs; in memory when no folder is given.
+    const dir = options.dataDir && path.join(options.dataDir, options.vault ? 'keyvault' : 'db');
+    const db = await openPglite(dir ? { dataDir: dir } : {});
     await migrate(db, migrations);
-    return { db, label: 'PGlite (embedded, in memory)', drop: () => db.close() };
+    return {
+      db,
+      label: dir ? 'PGlite (embedded, data folder on disk)' : 'PGlite (embedded, in memory)',
+      drop: () => db.close(),
+    };
   }
   const name = `haven_bench_${randomBytes(5).toString('hex')}`;
   const admin = await openPostgres({ url: BENCH_SERVER, maxConnections: 1 });

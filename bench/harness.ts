@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /**
@@ -70,4 +71,46 @@ export function summary(times: number[]) {
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** CPU time of the processes whose command line contains `match` (PostgreSQL's backends), in ms; Linux only. */
+function processCpuMs(match: string): number {
+  let ticks = 0;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return Number.NaN;
+  }
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(match)) continue;
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return (ticks * 1000) / 100;
+}
+
+/**
+ * CPU spent by this process (Node: server and harness, and PGlite when embedded) and by the PostgreSQL server's
+ * processes between start and stop, per request. Backends that exit in between are not counted: the benchmarks
+ * keep their pools open.
+ */
+export function cpuMeter(): { stop(requests: number): { nodeMs: number; postgresMs: number } } {
+  const node = process.cpuUsage();
+  const postgres = processCpuMs('postgres');
+  return {
+    stop(requests) {
+      const used = process.cpuUsage(node);
+      return {
+        nodeMs: (used.user + used.system) / 1000 / Math.max(1, requests),
+        postgresMs: (processCpuMs('postgres') - postgres) / Math.max(1, requests),
+      };
+    },
+  };
 }

@@ -22,6 +22,10 @@ export interface BenchServer {
   /** Headers of a signed-in clerk: session cookie and CSRF token. */
   headers: Record<string, string>;
   databases: BenchDatabase[];
+  /** The group commit of registrations, for its batch sizes. */
+  registrations: { stats: { batches: number; items: number; largest: number } };
+  /** The settings it runs with (pool size, batch sizes). */
+  config: ReturnType<typeof loadConfig>;
   close(): Promise<void>;
 }
 
@@ -32,11 +36,18 @@ export function benchConsent(haven: Haven, purpose = 'registration') {
   return { kind: 'consent', noticeVersion, noticeLanguage: 'ar', method: 'written' } as const;
 }
 
-export async function startBenchServer(
-  options: { role?: 'clerk' | 'caseworker' } = {},
-): Promise<BenchServer> {
-  const main = await benchDatabase('postgres', { pool: 32 });
-  const vault = await benchDatabase('postgres', { vault: true, pool: 32 });
+export interface BenchServerOptions {
+  role?: 'clerk' | 'caseworker';
+  /** The PostgreSQL server (default) or embedded PGlite with its data in a folder, as `npm start` runs it. */
+  kind?: 'postgres' | 'pglite';
+  /** Connections per pool (PostgreSQL); Haven's default when absent. */
+  pool?: number;
+  /** Further HAVEN_* settings. */
+  env?: Record<string, string>;
+}
+
+export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
+  const kind = options.kind ?? 'postgres';
   const config = loadConfig(
     {
       HAVEN_DATA_DIR: tempDir('haven-bench-'),
@@ -45,11 +56,19 @@ export async function startBenchServer(
       HAVEN_RATE_LIMIT_PER_MINUTE: '1000000',
       HAVEN_SIGN_IN_RATE_LIMIT_PER_MINUTE: '100000',
       HAVEN_DEK_CACHE_SIZE: '200000',
+      ...(options.pool ? { HAVEN_DATABASE_MAX_CONNECTIONS: String(options.pool) } : {}),
+      ...options.env,
     },
     process.cwd(),
   );
+  const main = await benchDatabase(kind, { pool: config.databaseMaxConnections, dataDir: config.dataDir });
+  const vault = await benchDatabase(kind, {
+    vault: true,
+    pool: config.databaseMaxConnections,
+    dataDir: config.dataDir,
+  });
   // The pools with their roles, as in production: the gate's pool is the only one that can touch personal data.
-  const pools = await rolePools(main, vault, 32);
+  const pools = await rolePools(main, vault, config.databaseMaxConnections);
   const haven = await openHaven(config, {
     ...pools,
     logger: createLogger('silent'),
@@ -97,12 +116,15 @@ export async function startBenchServer(
     organisationId: organisation.id,
     headers: { cookie, 'x-csrf-token': session.csrfToken },
     databases: [main, vault],
+    registrations: havenInternals(haven).gateContext.registrations,
+    config,
     async close() {
       await app.close();
       await jobs.stop();
       await haven.sessions.close();
+      await havenInternals(haven).gateContext.registrations.close();
       await havenInternals(haven).keyRing.close();
-      for (const pool of Object.values(pools)) await pool.close();
+      for (const pool of Object.values(pools)) if (pool !== main.db && pool !== vault.db) await pool.close();
       for (const d of [main, vault]) await d.drop();
     },
   };

@@ -37,8 +37,16 @@ const wanted = (id: string) => only.size === 0 || only.has(id);
 
 const seconds = Number(values.seconds ?? (quick ? 2 : 20));
 const suite: [string, () => Promise<Figure[]>][] = [
-  ['B1', () => benchRegister({ people: quick ? 200 : 5_000, seconds, connections: quick ? 4 : 32 })],
-  ['B2', () => benchRead({ people: quick ? 50 : 2_000, seconds, connections: quick ? 4 : 32 })],
+  ...(['postgres', 'pglite'] as const).flatMap((kind) => [
+    [
+      'B1',
+      () => benchRegister({ people: quick ? 200 : 5_000, seconds, connections: quick ? 4 : 32, kind }),
+    ] as [string, () => Promise<Figure[]>],
+    ['B2', () => benchRead({ people: quick ? 50 : 2_000, seconds, connections: quick ? 4 : 32, kind })] as [
+      string,
+      () => Promise<Figure[]>,
+    ],
+  ]),
   [
     'B3',
     () =>

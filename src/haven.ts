@@ -13,6 +13,7 @@ import { buildNotices, LANGUAGES_FILE, type NoticeFile, type Notices } from './d
 import type { GateContext } from './gate/context.ts';
 import { completeUnfinishedErasures } from './gate/erasure.ts';
 import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
+import { registrationWriter, sweepUnusedKeys } from './gate/registrations.ts';
 import { type Gate, gateService } from './gate/service.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
@@ -279,7 +280,10 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     windowSeconds: config.auditRefusalWindowSeconds,
     onError: (error) => logger.error({ err: error }, 'counted refusals could not be written to the ledger'),
   });
+  let gate: GateContext | undefined;
   const closeAll = async () => {
+    // Registrations already accepted are written before the databases close.
+    await gate?.registrations.close();
     // Counted refusals go to the ledger before the database closes, so a flood is never lost silently (AUD-1).
     await refusals.close().catch((error) => logger.error({ err: error }, 'counted refusals were lost'));
     await sessions.close();
@@ -290,7 +294,6 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await keyRing.close();
     opened.release();
   };
-  let gate: GateContext;
   let dictionary: Dictionary;
   let notices: Notices;
   let policies: PolicyEngine;
@@ -315,7 +318,12 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       index: new BlindIndex(keyRing.secret('blind-index')),
       policies: () => policies,
       purposes: new PurposeRegister(opened.gateDb, dictionary),
-      readEvents: new EventBatcher(opened.gateDb),
+      events: new EventBatcher(opened.gateDb),
+      registrations: registrationWriter(opened.gateDb, vault, {
+        maxBatch: config.writeBatchMax,
+        waitMs: config.writeBatchWaitMs,
+        concurrency: config.writeBatchConcurrency,
+      }),
       importSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/import-keys/v1', 32),
       ),
@@ -323,6 +331,9 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     };
     const finished = await completeUnfinishedErasures(gate);
     if (finished > 0) logger.warn({ finished }, 'completed erasures interrupted by a crash');
+    // Keys of registrations a crash cut off between the vault and the data (group commit): of no use to anyone.
+    const swept = await sweepUnusedKeys(gate.db, vault, 24);
+    if (swept > 0) logger.warn({ swept }, 'removed data keys of registrations a crash interrupted');
   } catch (error) {
     await closeAll();
     throw error;

@@ -101,6 +101,24 @@ export const settings = {
     secret: true,
     doc: 'User PIN of the HSM token.',
   },
+  writeBatchMax: {
+    env: 'HAVEN_WRITE_BATCH_MAX',
+    type: { kind: 'integer', min: 1, max: 10_000 },
+    default: 64,
+    doc: 'Most registrations written together in one statement and one commit (group commit, B1).',
+  },
+  writeBatchWaitMs: {
+    env: 'HAVEN_WRITE_BATCH_WAIT_MS',
+    type: { kind: 'integer', min: 0, max: 1_000 },
+    default: 2,
+    doc: 'How long a registration waits for others to share its commit, in milliseconds (0: only those already waiting).',
+  },
+  writeBatchConcurrency: {
+    env: 'HAVEN_WRITE_BATCH_CONCURRENCY',
+    type: { kind: 'integer', min: 1, max: 64 },
+    default: 2,
+    doc: 'Batches of registrations in flight at once per Haven process; the next batch gathers meanwhile.',
+  },
   dekCacheSize: {
     env: 'HAVEN_DEK_CACHE_SIZE',
     type: { kind: 'integer', min: 0, max: 10_000_000 },

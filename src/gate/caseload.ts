@@ -1,9 +1,28 @@
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
+import type { WriteStatement } from '../store/write-statement.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
 import { refuse } from './decide.ts';
 import { decidePersonAction } from './entry.ts';
 import { ok } from './transaction.ts';
+
+/** Adds caseload assignments to a statement (a caseworker's own registrations, written in a batch). */
+export function addCaseloadAssignments(
+  statement: WriteStatement,
+  rows: readonly { personId: string; accountId: string }[],
+): void {
+  if (rows.length === 0) return;
+  statement.add(
+    `insert into caseload_assignment (person_id, account_id, assigned_by)
+     select p, a, a from unnest(${statement.param(
+       rows.map((r) => r.personId),
+       'uuid[]',
+     )}, ${statement.param(
+       rows.map((r) => r.accountId),
+       'uuid[]',
+     )}) as x(p, a)`,
+  );
+}
 
 /** Caseloads (ACC-1): a supervisor assigns a person to a caseworker of the same organisation, or removes them. */
 export function setCaseload(

@@ -7,7 +7,9 @@ import type { EventBatcher } from '../ledger/event-batcher.ts';
 import type { AuditActor } from '../ledger/events.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import type { Database } from '../store/database.ts';
+import type { GroupCommit } from '../store/group-commit.ts';
 import type { PurposeRegister } from './purposes.ts';
+import type { PreparedRegistration } from './registrations.ts';
 
 /** What the gate works with, passed explicitly: storage, keys, the dictionary and notices, the policies, the register. */
 export interface GateContext {
@@ -20,8 +22,13 @@ export interface GateContext {
   /** The active policy version; replaced when a change is approved (ACC-2). */
   policies(): PolicyEngine;
   purposes: PurposeRegister;
-  /** Ledger events of reads, committed together across concurrent requests (see EventBatcher). */
-  readEvents: EventBatcher;
+  /**
+   * Ledger events that record no data change (reads, searches, refusals), committed together across concurrent
+   * requests (see EventBatcher).
+   */
+  events: EventBatcher;
+  /** New persons, written in batches: one statement and one commit for many registrations (B1). */
+  registrations: GroupCommit<PreparedRegistration, undefined>;
   /** Secret for keyed hashes of import references. */
   importSecret: Buffer;
   now(): Date;

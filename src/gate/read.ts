@@ -64,7 +64,7 @@ async function read(
     glass,
   );
   // Durable before anything is returned; concurrent reads share one commit.
-  await ctx.readEvents.record(
+  await ctx.events.record(
     groupDecisionEvents(
       request,
       glass.size > 0 ? 'person.read-break-glass' : 'person.read',

@@ -2,15 +2,14 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { personTokens } from '../crypto/blind-index/person-tokens.ts';
 import { checkCapture, todayAnywhere } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
-import { recordAuditEvents } from '../ledger/events.ts';
-import { createPerson } from '../records/person-records.ts';
-import type { Sql } from '../store/database.ts';
+import { sealNewPerson, sealWithPersonKey } from '../records/person-records.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
-import { appendBasis, checkWitness } from './basis-store.ts';
+import { checkWitness } from './basis-store.ts';
 import { auditActor, type GateContext, type GateRequest } from './context.ts';
 import { decideGroups, groupDecisionEvents, refusal, resolvePurpose, withheldOf } from './decide.ts';
 import { throughGate } from './entry.ts';
-import { inTransaction, markLedgered, ok, refused } from './transaction.ts';
+import type { PreparedRegistration } from './registrations.ts';
+import { markLedgered } from './transaction.ts';
 
 /**
  * Registering a person (MIN-2, PUR-1, PUR-3, PUR-5): only fields of the declared purpose's data set, with the
@@ -57,66 +56,65 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
   const basis = checkBasis(input.basis, now);
   checkNoticeVersion(ctx.notices, purpose.name, basis);
   const key = input.importRef === undefined ? undefined : importKey(ctx, organisationId, input.importRef);
-  return inTransaction<Registered>(ctx.db, async (tx: Sql) => {
-    if (key) {
-      const { rows } = await tx.query<{ id: string; version: number }>(
-        'select id, version from person where organisation_id = $1 and import_key = $2',
-        [organisationId, key],
-      );
-      if (rows[0])
-        return ok({ id: rows[0].id, version: rows[0].version, fieldGroups: [], alreadyRegistered: true });
-    }
-    const id = randomUUID();
-    const groups = Object.keys(captured.groups);
-    const assignees = actor.kind === 'staff' && actor.role === 'caseworker' ? [actor.accountId] : [];
-    // The basis is recorded in this same transaction, so the write is decided as if it were active.
-    const decisions = decideGroups(
-      ctx,
-      actor,
-      'write',
-      purpose,
-      { id, organisation: organisationId, assignees },
-      groups,
-      { state: 'active', kind: basis.kind },
+  if (key) {
+    const { rows } = await ctx.db.query<{ id: string; version: number }>(
+      'select id, version from person where organisation_id = $1 and import_key = $2',
+      [organisationId, key],
     );
-    // The decisions and the consent go into the ledger in one insert, after the writes (B1: fewer round trips).
-    const decisionEvents = groupDecisionEvents(request, 'person.register', id, decisions);
-    if (decisions.some((d) => !d.allowed)) {
-      await recordAuditEvents(tx, decisionEvents);
-      return refused(
-        markLedgered(
-          refusal(
-            decisions.flatMap((d) => d.reasons),
-            withheldOf(decisions),
-          ),
-        ),
-      );
-    }
-    await checkWitness(tx, actor, basis);
-    const created = await createPerson(ctx.vault, tx, {
+    if (rows[0])
+      return { id: rows[0].id, version: rows[0].version, fieldGroups: [], alreadyRegistered: true };
+  }
+  const id = randomUUID();
+  const groups = Object.keys(captured.groups);
+  const assignees = actor.kind === 'staff' && actor.role === 'caseworker' ? [actor.accountId] : [];
+  // The basis is recorded with the person, so the write is decided as if it were active.
+  const decisions = decideGroups(
+    ctx,
+    actor,
+    'write',
+    purpose,
+    { id, organisation: organisationId, assignees },
+    groups,
+    { state: 'active', kind: basis.kind },
+  );
+  const decisionEvents = groupDecisionEvents(request, 'person.register', id, decisions);
+  if (decisions.some((d) => !d.allowed)) {
+    // Nothing is written but the decisions: durable before the refusal is answered (AUD-1).
+    await ctx.events.record(decisionEvents);
+    throw markLedgered(
+      refusal(
+        decisions.flatMap((d) => d.reasons),
+        withheldOf(decisions),
+      ),
+    );
+  }
+  await checkWitness(ctx.db, actor, basis);
+  // Everything is sealed here, under a data key made for this person; the batch stores the key first.
+  const pending = ctx.vault.newPersonKey(id);
+  const basisId = randomUUID();
+  const registration: PreparedRegistration = {
+    key: pending,
+    person: sealNewPerson(pending.key, {
       id,
       organisationId,
       dictionary: { name: ctx.dictionary.name, version: ctx.dictionary.version },
       groups: captured.groups,
       tokens: personTokens(ctx.index, ctx.dictionary, organisationId, captured.groups),
       ...(key ? { importKey: key } : {}),
-    });
-    await appendBasis(ctx, tx, {
+    }),
+    basis: {
+      id: basisId,
       personId: id,
       purpose: purpose.name,
       basis: basis.kind,
       action: 'grant',
-      details: basis.details,
-      expiresAt: basis.expiresAt,
+      details: sealWithPersonKey(pending.key, id, `basis:${basisId}`, basis.details),
       recordedBy: actor.kind === 'staff' ? actor.accountId : null,
-    });
-    for (const assignee of assignees) {
-      await tx.query(
-        'insert into caseload_assignment (person_id, account_id, assigned_by) values ($1, $2, $2)',
-        [id, assignee],
-      );
-    }
-    await recordAuditEvents(tx, [
+      expiresAt: basis.expiresAt,
+    },
+    caseload: assignees.map((accountId) => ({ personId: id, accountId })),
+    // The decisions and the consent, in the same statement as the person (B1: one commit per batch).
+    events: [
       ...decisionEvents,
       {
         actor: auditActor(actor),
@@ -128,9 +126,11 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
         reason: basis.kind,
         ...(request.requestId ? { requestId: request.requestId } : {}),
       },
-    ]);
-    return ok({ id: created.id, version: created.version, fieldGroups: groups, alreadyRegistered: false });
-  }).catch((error: unknown) => {
+    ],
+  };
+  try {
+    await ctx.registrations.submit(registration);
+  } catch (error) {
     // Two imports of the same line at once: the unique import key lets exactly one through.
     if ((error as { code?: string }).code === '23505' && key) {
       throw new HavenError(
@@ -140,5 +140,6 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
       );
     }
     throw error;
-  });
+  }
+  return { id, version: 1, fieldGroups: groups, alreadyRegistered: false };
 }

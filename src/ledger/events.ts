@@ -1,7 +1,7 @@
 import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Sql } from '../store/database.ts';
-import { packBytes } from '../store/packed-bytes.ts';
+import { WriteStatement } from '../store/write-statement.ts';
 import { leafHashOfPrefixed } from './tree-hash.ts';
 
 /**
@@ -114,23 +114,34 @@ function prefixedEventBytes(event: AuditEvent): Buffer {
 
 /** Records several events with one statement (bulk work: imports, batched reads). */
 export async function recordAuditEvents(sql: Sql, inputs: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
+  const statement = new WriteStatement();
+  const events = addAuditEvents(statement, inputs);
+  await statement.run(sql);
+  return events;
+}
+
+/**
+ * Adds the events' insert to a statement that writes the change they record (group commit, B1): they commit
+ * with it or not at all. Bodies (behind their 0x00 prefix) and leaf hashes go as one binary parameter each.
+ */
+export function addAuditEvents(statement: WriteStatement, inputs: readonly NewAuditEvent[]): AuditEvent[] {
   const events = inputs.map(auditEvent);
   if (events.length === 0) return events;
   const prefixed = events.map(prefixedEventBytes);
-  // Bodies (behind their 0x00 prefix) and leaf hashes as one binary parameter each, not as hex text.
-  const packed = packBytes(prefixed);
-  await sql.query(
+  const bodies = statement.bytes(prefixed);
+  const persons = statement.param(
+    events.map((e) => (e.subjectType === 'person' ? (e.subject ?? null) : null)),
+    'uuid[]',
+  );
+  const accounts = statement.param(
+    events.map((e) => e.actor.account ?? null),
+    'uuid[]',
+  );
+  const hashes = statement.param(Buffer.concat(prefixed.map(leafHashOfPrefixed)), 'bytea');
+  statement.add(
     `insert into audit_event (body, person_id, actor_account, leaf_hash)
-     select substring($1::bytea from o + 2 for n - 1), p, a, substring($4::bytea from (i::int - 1) * 32 + 1 for 32)
-       from unnest($2::uuid[], $3::uuid[], $5::int[], $6::int[]) with ordinality as x(p, a, o, n, i)`,
-    [
-      packed.blob,
-      events.map((e) => (e.subjectType === 'person' ? (e.subject ?? null) : null)),
-      events.map((e) => e.actor.account ?? null),
-      Buffer.concat(prefixed.map(leafHashOfPrefixed)),
-      packed.offsets,
-      packed.lengths,
-    ],
+     select substring(${bodies.blob} from o + 2 for n - 1), p, a, substring(${hashes} from (i::int - 1) * 32 + 1 for 32)
+       from unnest(${persons}, ${accounts}, ${bodies.offsets}, ${bodies.lengths}) with ordinality as x(p, a, o, n, i)`,
   );
   return events;
 }

@@ -2,12 +2,14 @@
  * INTERNAL — protected person records. Only the gate (src/gate/) may import this module: it stores and returns
  * personal data without asking whether the caller may see it. See README.md in this folder.
  */
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import { open, seal } from '../crypto/aead.ts';
 import { openGroup, sealGroup } from '../crypto/envelope.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
 import { HavenError } from '../domain/errors.ts';
 import type { Sql } from '../store/database.ts';
+import { unpackedSql } from '../store/packed-bytes.ts';
+import { WriteStatement } from '../store/write-statement.ts';
 
 export type GroupValues = Record<string, Record<string, unknown>>;
 export type PersonStatus = 'active' | 'erasing' | 'erased';
@@ -71,47 +73,108 @@ async function insertTokens(tx: Sql, personId: string, tokens: GroupTokens): Pro
   );
 }
 
+/** A new person, sealed and ready to be written: nothing in it is readable without the person's data key. */
+export interface SealedNewPerson {
+  id: string;
+  organisationId: string;
+  dictionary: { name: string; version: number };
+  importKey: Buffer | null;
+  groups: { name: string; ciphertext: Buffer }[];
+  tokens: { token: Buffer; group: string }[];
+}
+
+/** Seals a new person's field groups (version 1) under their data key, which the vault has not stored yet. */
+export function sealNewPerson(key: KeyObject, input: NewPerson & { id: string }): SealedNewPerson {
+  const rows = tokenRows(input.tokens);
+  return {
+    id: input.id,
+    organisationId: input.organisationId,
+    dictionary: input.dictionary,
+    importKey: input.importKey ?? null,
+    groups: Object.entries(input.groups).map(([name, values]) => ({
+      name,
+      ciphertext: sealGroup(key, input.id, name, 1, values),
+    })),
+    tokens: rows.tokens.map((token, i) => ({ token, group: rows.groups[i]! })),
+  };
+}
+
 /**
- * Stores a new person: a fresh data key in the key vault first, then the encrypted field groups and tokens in the
- * caller's transaction. If that transaction fails, the orphan key protects nothing and does no harm.
+ * Adds the inserts of new persons — the person rows, their sealed field groups and their tokens — to a
+ * statement that may write many persons at once (group commit, B1). The data keys must be in the vault before
+ * the statement commits.
+ */
+export function addNewPersons(statement: WriteStatement, persons: readonly SealedNewPerson[]): void {
+  if (persons.length === 0) return;
+  const importKeys = statement.bytes(persons.map((p) => p.importKey));
+  statement.add(
+    `insert into person (id, organisation_id, dictionary, dictionary_version, import_key)
+     select id, org, d, v, ${unpackedSql(importKeys.blob, 'o', 'n')}
+       from unnest(${statement.param(
+         persons.map((p) => p.id),
+         'uuid[]',
+       )}, ${statement.param(
+         persons.map((p) => p.organisationId),
+         'uuid[]',
+       )}, ${statement.param(
+         persons.map((p) => p.dictionary.name),
+         'text[]',
+       )}, ${statement.param(
+         persons.map((p) => p.dictionary.version),
+         'int[]',
+       )}, ${importKeys.offsets}, ${importKeys.lengths}) as x(id, org, d, v, o, n)`,
+  );
+  const groups = persons.flatMap((p) => p.groups.map((g) => ({ person: p.id, ...g })));
+  if (groups.length > 0) {
+    const ciphertexts = statement.bytes(groups.map((g) => g.ciphertext));
+    statement.add(
+      `insert into person_group (person_id, field_group, version, ciphertext)
+       select p, g, 1, substring(${ciphertexts.blob} from o + 1 for n)
+         from unnest(${statement.param(
+           groups.map((g) => g.person),
+           'uuid[]',
+         )}, ${statement.param(
+           groups.map((g) => g.name),
+           'text[]',
+         )}, ${ciphertexts.offsets}, ${ciphertexts.lengths}) as x(p, g, o, n)`,
+    );
+  }
+  const tokens = persons.flatMap((p) => p.tokens.map((t) => ({ person: p.id, ...t })));
+  if (tokens.length > 0) {
+    // Tokens are 16 bytes each: one blob, cut at fixed places.
+    statement.add(
+      `insert into person_token (token, person_id, field_group)
+       select substring(${statement.param(
+         Buffer.concat(tokens.map((t) => t.token)),
+         'bytea',
+       )} from (i::int - 1) * 16 + 1 for 16), p, g
+         from unnest(${statement.param(
+           tokens.map((t) => t.person),
+           'uuid[]',
+         )}, ${statement.param(
+           tokens.map((t) => t.group),
+           'text[]',
+         )}) with ordinality as x(p, g, i)`,
+    );
+  }
+}
+
+/**
+ * Stores one new person outside a batch: the data key goes to the vault first, then the person in one statement.
+ * If the statement fails, the orphan key protects nothing (the vault's sweep removes it).
  */
 export async function createPerson(
   vault: KeyVault,
-  tx: Sql,
+  sql: Sql,
   input: NewPerson,
 ): Promise<{ id: string; version: number }> {
   const id = input.id ?? randomUUID();
-  const dek = await vault.createPersonKey(id);
-  const key = createSecretKey(dek);
-  try {
-    const names = Object.keys(input.groups);
-    const rows = tokenRows(input.tokens);
-    // One statement for the person, its groups and its tokens: each round trip to the server costs more than
-    // the insert itself (B1). Foreign keys are checked at the end of the statement, after all three.
-    await tx.query(
-      `with person_row as (
-         insert into person (id, organisation_id, dictionary, dictionary_version, import_key)
-         values ($1, $2, $3, $4, $5)),
-       group_rows as (
-         insert into person_group (person_id, field_group, version, ciphertext)
-         select $1, g, 1, c from unnest($6::text[], $7::bytea[]) as x(g, c))
-       insert into person_token (token, person_id, field_group)
-       select t, $1, g from unnest($8::bytea[], $9::text[]) as x(t, g)`,
-      [
-        id,
-        input.organisationId,
-        input.dictionary.name,
-        input.dictionary.version,
-        input.importKey ?? null,
-        names,
-        names.map((group) => sealGroup(key, id, group, 1, input.groups[group]!)),
-        rows.tokens,
-        rows.groups,
-      ],
-    );
-  } finally {
-    dek.fill(0);
-  }
+  const pending = vault.newPersonKey(id);
+  const person = sealNewPerson(pending.key, { ...input, id });
+  await vault.storePersonKeys([pending]);
+  const statement = new WriteStatement();
+  addNewPersons(statement, [person]);
+  await statement.run(sql);
   return { id, version: 1 };
 }
 
@@ -174,17 +237,12 @@ export async function readGroups(
     [person.id, groups],
   );
   if (rows.length === 0) return {};
-  const dek = await vault.personKey(person.id);
-  if (!dek) throw erased();
-  try {
-    const key = createSecretKey(dek);
-    const values: GroupValues = {};
-    for (const row of rows)
-      values[row.field_group] = openGroup(key, person.id, row.field_group, row.version, row.ciphertext);
-    return values;
-  } finally {
-    dek.fill(0);
-  }
+  const key = await vault.personKey(person.id);
+  if (!key) throw erased();
+  const values: GroupValues = {};
+  for (const row of rows)
+    values[row.field_group] = openGroup(key, person.id, row.field_group, row.version, row.ciphertext);
+  return values;
 }
 
 /**
@@ -205,26 +263,21 @@ export async function writeGroups(
   );
   const version = rows[0]?.version;
   if (version === undefined) throw erased();
-  const dek = await vault.personKey(person.id);
-  if (!dek) throw erased();
-  const key = createSecretKey(dek);
-  try {
-    const names = Object.keys(groups);
-    if (names.length > 0) {
-      await tx.query(
-        `insert into person_group (person_id, field_group, version, ciphertext)
-         select $1, g, $2, c from unnest($3::text[], $4::bytea[]) as t(g, c)
-         on conflict (person_id, field_group) do update set version = excluded.version, ciphertext = excluded.ciphertext`,
-        [
-          person.id,
-          version,
-          names,
-          names.map((group) => sealGroup(key, person.id, group, version, groups[group]!)),
-        ],
-      );
-    }
-  } finally {
-    dek.fill(0);
+  const key = await vault.personKey(person.id);
+  if (!key) throw erased();
+  const names = Object.keys(groups);
+  if (names.length > 0) {
+    await tx.query(
+      `insert into person_group (person_id, field_group, version, ciphertext)
+       select $1, g, $2, c from unnest($3::text[], $4::bytea[]) as t(g, c)
+       on conflict (person_id, field_group) do update set version = excluded.version, ciphertext = excluded.ciphertext`,
+      [
+        person.id,
+        version,
+        names,
+        names.map((group) => sealGroup(key, person.id, group, version, groups[group]!)),
+      ],
+    );
   }
   await tx.query('delete from person_token where person_id = $1 and field_group = any($2::text[])', [
     person.id,
@@ -307,17 +360,18 @@ export async function sealForPerson(
   context: string,
   value: unknown,
 ): Promise<Buffer> {
-  const dek = await vault.personKey(personId);
-  if (!dek) throw erased();
-  try {
-    return seal(
-      dek,
-      Buffer.from(JSON.stringify(value), 'utf8'),
-      Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`),
-    );
-  } finally {
-    dek.fill(0);
-  }
+  const key = await vault.personKey(personId);
+  if (!key) throw erased();
+  return sealWithPersonKey(key, personId, context, value);
+}
+
+/** The same, with the key in hand (a person being registered, whose key the vault stores with the batch). */
+export function sealWithPersonKey(key: KeyObject, personId: string, context: string, value: unknown): Buffer {
+  return seal(
+    key,
+    Buffer.from(JSON.stringify(value), 'utf8'),
+    Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`),
+  );
 }
 
 export async function openForPerson<T>(
@@ -326,13 +380,13 @@ export async function openForPerson<T>(
   context: string,
   sealed: Buffer,
 ): Promise<T> {
-  const dek = await vault.personKey(personId);
-  if (!dek) throw erased();
+  const key = await vault.personKey(personId);
+  if (!key) throw erased();
+  const plain = open(key, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
   try {
-    const plain = open(dek, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
     return JSON.parse(plain.toString('utf8')) as T;
   } finally {
-    dek.fill(0);
+    plain.fill(0);
   }
 }
 
@@ -407,14 +461,9 @@ export async function openSealedGroups(
   if (meta.status !== 'active') throw erased();
   const wanted = sealed.filter((s) => groups.includes(s.group));
   if (wanted.length === 0) return {};
-  const dek = await vault.personKey(meta.id);
-  if (!dek) throw erased();
-  try {
-    const key = createSecretKey(dek);
-    const values: GroupValues = {};
-    for (const s of wanted) values[s.group] = openGroup(key, meta.id, s.group, s.version, s.ciphertext);
-    return values;
-  } finally {
-    dek.fill(0);
-  }
+  const key = await vault.personKey(meta.id);
+  if (!key) throw erased();
+  const values: GroupValues = {};
+  for (const s of wanted) values[s.group] = openGroup(key, meta.id, s.group, s.version, s.ciphertext);
+  return values;
 }

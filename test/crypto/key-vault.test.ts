@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openKeyRing } from '../../src/crypto/keyring/keyring.ts';
@@ -29,7 +29,7 @@ for (const kind of testDatabaseKinds()) {
       const { vault } = await newVault(0);
       const id = randomUUID();
       const dek = await vault.createPersonKey(id);
-      assert.equal(dek.length, 32);
+      assert.equal(dek.symmetricKeySize, 32);
       assert.ok((await vault.personKey(id))!.equals(dek));
       await assert.rejects(vault.createPersonKey(id), { code: 'person-key-exists' });
       assert.equal(await vault.destroyPersonKey(id), true);
@@ -69,7 +69,7 @@ for (const kind of testDatabaseKinds()) {
         const vault = new KeyVault(db.db, ring, { cacheSize: 0, cacheSeconds: 60 });
         await vault.open();
         const ids = Array.from({ length: 2500 }, () => randomUUID());
-        const deks = new Map<string, Buffer>();
+        const deks = new Map<string, KeyObject>();
         for (const id of ids) deks.set(id, await vault.createPersonKey(id));
         // Interrupt after the first batch.
         await assert.rejects(

@@ -1,9 +1,14 @@
+import type { KeyObject } from 'node:crypto';
+
 /**
  * Unwrapped data keys kept in memory for a short time (architecture.md, "Keys"): a performance tool whose limits
- * are configuration. Least recently used keys go first; no key outlives `maxAgeMs`.
+ * are configuration. Least recently used keys go first; no key outlives `maxAgeMs`. Keys are held as key objects
+ * (B5: a cipher set up from a key object skips OpenSSL's key schedule for raw bytes); their material lives in
+ * native memory that Node frees when the object is collected — it cannot be overwritten from JavaScript, so
+ * eviction drops the last reference instead.
  */
 export class DekCache {
-  private readonly entries = new Map<string, { key: Buffer; expires: number }>();
+  private readonly entries = new Map<string, { key: KeyObject; expires: number }>();
   hits = 0;
   misses = 0;
   readonly maxEntries: number;
@@ -14,7 +19,7 @@ export class DekCache {
     this.maxAgeMs = maxAgeMs;
   }
 
-  get(personId: string, now = Date.now()): Buffer | undefined {
+  get(personId: string, now = Date.now()): KeyObject | undefined {
     const entry = this.entries.get(personId);
     if (!entry || entry.expires <= now) {
       if (entry) this.entries.delete(personId);
@@ -25,29 +30,25 @@ export class DekCache {
     this.entries.delete(personId);
     this.entries.set(personId, entry);
     this.hits++;
-    // A copy: evicting the entry wipes the cached bytes, which must not pull a key from under a caller.
-    return Buffer.from(entry.key);
+    return entry.key;
   }
 
-  set(personId: string, key: Buffer, now = Date.now()): void {
+  set(personId: string, key: KeyObject, now = Date.now()): void {
     if (this.maxEntries === 0) return;
     this.entries.delete(personId);
-    this.entries.set(personId, { key: Buffer.from(key), expires: now + this.maxAgeMs });
+    this.entries.set(personId, { key, expires: now + this.maxAgeMs });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.evict(oldest);
     }
   }
 
-  /** Drops a key now (erasure); its bytes are overwritten so no copy lingers in this buffer. */
+  /** Drops a key now (erasure). */
   evict(personId: string): void {
-    const entry = this.entries.get(personId);
-    if (entry) entry.key.fill(0);
     this.entries.delete(personId);
   }
 
   clear(): void {
-    for (const entry of this.entries.values()) entry.key.fill(0);
     this.entries.clear();
   }
 
