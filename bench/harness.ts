@@ -73,33 +73,33 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * f) / f;
 }
 
-/** CPU time of the processes whose command line contains `match` (PostgreSQL's backends), in ms; Linux only. */
-function processCpuMs(match: string): number {
-  let ticks = 0;
+/** CPU time (ms) of each process whose command line contains `match` (PostgreSQL's backends); Linux only. */
+function processCpuMs(match: string): Map<string, number> {
+  const cpu = new Map<string, number>();
   let entries: string[] = [];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return Number.NaN;
+    return cpu;
   }
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(match)) continue;
-      // Fields after the command name: utime and stime are the 12th and 13th.
+      // Fields after the command name: utime and stime are the 12th and 13th, in ticks of 10 ms.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
     } catch {
       // The process ended while we looked.
     }
   }
-  return (ticks * 1000) / 100;
+  return cpu;
 }
 
 /**
  * CPU spent by this process (Node: server and harness, and PGlite when embedded) and by the PostgreSQL server's
- * processes between start and stop, per request. Backends that exit in between are not counted: the benchmarks
- * keep their pools open.
+ * processes between start and stop, per request: per process, so a backend that closes meanwhile (a pool's idle
+ * timeout) takes only its own time with it, and one that starts meanwhile counts whole.
  */
 export function cpuMeter(): { stop(requests: number): { nodeMs: number; postgresMs: number } } {
   const node = process.cpuUsage();
@@ -107,9 +107,11 @@ export function cpuMeter(): { stop(requests: number): { nodeMs: number; postgres
   return {
     stop(requests) {
       const used = process.cpuUsage(node);
+      let postgresMs = 0;
+      for (const [pid, ms] of processCpuMs('postgres')) postgresMs += ms - (postgres.get(pid) ?? 0);
       return {
         nodeMs: (used.user + used.system) / 1000 / Math.max(1, requests),
-        postgresMs: (processCpuMs('postgres') - postgres) / Math.max(1, requests),
+        postgresMs: postgresMs / Math.max(1, requests),
       };
     },
   };

@@ -25,6 +25,22 @@ function nextNonce(): Buffer {
   return nonce;
 }
 
+// Data keys too come from a pool (one CSPRNG call per 128 keys, B1); each slice is wiped once handed out.
+let keyPool = Buffer.alloc(0);
+let keyOffset = 0;
+
+/** 32 fresh random bytes for a new key. */
+export function freshKeyMaterial(): Buffer {
+  if (keyOffset + KEY_BYTES > keyPool.length) {
+    keyPool = randomBytes(KEY_BYTES * 128);
+    keyOffset = 0;
+  }
+  const key = Buffer.from(keyPool.subarray(keyOffset, keyOffset + KEY_BYTES));
+  keyPool.fill(0, keyOffset, keyOffset + KEY_BYTES);
+  keyOffset += KEY_BYTES;
+  return key;
+}
+
 export function seal(key: Key, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
   const nonce = nextNonce();
   const cipher = createCipheriv('aes-256-gcm', asKeyObject(key), nonce);

@@ -417,37 +417,42 @@ export async function readSnapshot(
   facts: { purpose: string; accountId: string | null },
 ): Promise<ReadSnapshot | undefined> {
   if (!isPersonId(personId)) return undefined;
+  // One query, each fact a JSON value (JSON.parse is cheaper in Node than pg's array parser); the field groups
+  // read once, sealed; break-glass grants looked up only for a staff account (B2: about 60% of the former cost).
   const { rows } = await sql.query<
-    PersonRow & {
-      sealed: { g: string; v: number; c: string }[];
-      assignees: string[];
+    Omit<PersonRow, 'groups'> & {
+      sealed: { g: string; v: number; c: string }[] | null;
+      assignees: string[] | null;
       bases: ReadSnapshot['bases'] | null;
-      glass: string[];
+      glass: string[] | null;
     }
   >(
     `select p.id, p.organisation_id, p.status, p.version, p.dictionary, p.dictionary_version, p.created_at,
             p.updated_at, p.erased_at,
-            array(select g.field_group from person_group g where g.person_id = p.id order by 1) as groups,
-            coalesce((select json_agg(json_build_object('g', g.field_group, 'v', g.version, 'c', encode(g.ciphertext, 'base64')))
-                        from person_group g where g.person_id = p.id), '[]'::json) as sealed,
-            array(select c.account_id::text from caseload_assignment c where c.person_id = p.id order by 1) as assignees,
+            (select json_agg(json_build_object('g', g.field_group, 'v', g.version, 'c', encode(g.ciphertext, 'base64')))
+               from person_group g where g.person_id = p.id) as sealed,
+            (select json_agg(c.account_id) from caseload_assignment c where c.person_id = p.id) as assignees,
             (select json_agg(b) from (
                select distinct on (basis) basis, action, coalesce(expires_at <= now(), false) as expired
                  from processing_basis where person_id = p.id and purpose = $2 order by basis, recorded_at desc, id) b) as bases,
-            array(select distinct unnest(bg.field_groups) from break_glass bg
-                   where bg.account_id = $3 and bg.person_id = p.id and bg.purpose = $2
-                     and bg.starts_at <= now() and bg.ends_at > now() and bg.ended_early_at is null) as glass
+            case when $3::uuid is not null then
+              (select json_agg(distinct x.g) from break_glass bg, unnest(bg.field_groups) as x(g)
+                where bg.account_id = $3 and bg.person_id = p.id and bg.purpose = $2
+                  and bg.starts_at <= now() and bg.ends_at > now() and bg.ended_early_at is null) end as glass
        from person p where p.id = $1`,
     [personId, facts.purpose, facts.accountId],
   );
   const row = rows[0];
   if (!row) return undefined;
+  const sealed = (row.sealed ?? [])
+    .map((s) => ({ group: s.g, version: s.v, ciphertext: Buffer.from(s.c, 'base64') }))
+    .sort((a, b) => (a.group < b.group ? -1 : 1));
   return {
-    meta: toMeta(row),
-    sealed: row.sealed.map((s) => ({ group: s.g, version: s.v, ciphertext: Buffer.from(s.c, 'base64') })),
-    assignees: row.assignees,
+    meta: toMeta({ ...row, groups: sealed.map((s) => s.group) }),
+    sealed,
+    assignees: (row.assignees ?? []).sort(),
     bases: row.bases ?? [],
-    breakGlass: row.glass,
+    breakGlass: row.glass ?? [],
   };
 }
 

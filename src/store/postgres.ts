@@ -45,36 +45,45 @@ export interface PostgresOptions {
   maxConnections?: number;
   applicationName?: string;
   /**
-   * A role every connection takes with `SET ROLE` before its first query: the gate's pool and the general pool
-   * run as different roles, so only the gate's can touch personal data (src/store/roles.ts).
+   * A role every connection takes when it starts (like `SET ROLE`): the gate's pool and the general pool run as
+   * different roles, so only the gate's can touch personal data (src/store/roles.ts). A plain identifier.
    */
   role?: string;
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<Database & { pool: pg.Pool }> {
+  const role = options.role;
+  if (role !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(role))
+    throw new Error(`not a role name: ${role}`);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'haven',
+    // The role is taken in the connection's start-up packet, before any query: nothing runs as the owner.
+    ...(role ? { options: `-c role=${role}` } : {}),
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const role = options.role;
-  // Queued ahead of whatever the pool's caller sends first; a failure shows in the check below.
-  if (role)
-    pool.on(
-      'connect',
-      (client) => void client.query(`set role ${pg.escapeIdentifier(role)}`).catch(() => {}),
-    );
   const direct = wrap(pool);
-  const { rows } = await direct.query<{ role: string }>('select current_user as role');
-  if (role && rows[0]?.role !== role) {
-    await pool.end();
-    throw new HavenError(
+  const missingRole = () =>
+    new HavenError(
       'database-role-missing',
       `The database user cannot take the role ${role}; run \`haven migrate\` as the database owner first (it creates the roles).`,
       { status: 503 },
     );
+  let rows: { role: string }[];
+  try {
+    ({ rows } = await direct.query<{ role: string }>('select current_user as role'));
+  } catch (error) {
+    await pool.end();
+    // 22023: the role does not exist; 42501: the user may not take it.
+    const code = (error as { code?: string }).code;
+    if (role && (code === '22023' || code === '42501' || code === '42704')) throw missingRole();
+    throw error;
+  }
+  if (role && rows[0]?.role !== role) {
+    await pool.end();
+    throw missingRole();
   }
   return {
     kind: 'postgres',

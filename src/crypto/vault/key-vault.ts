@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { HavenError } from '../../domain/errors.ts';
 import type { Database } from '../../store/database.ts';
-import { KEY_BYTES, open, seal } from '../aead.ts';
+import { freshKeyMaterial, KEY_BYTES, open, seal } from '../aead.ts';
 import type { KeyRing } from '../keyring/keyring.ts';
 import { DekCache } from './dek-cache.ts';
 
@@ -41,7 +41,7 @@ export class KeyVault {
   readonly db: Database;
   readonly keyRing: KeyRing;
   readonly cache: DekCache;
-  private readonly vaultKeys = new Map<number, Buffer>();
+  private readonly vaultKeys = new Map<number, KeyObject>();
   private current: number | undefined;
 
   constructor(db: Database, keyRing: KeyRing, options: KeyVaultOptions) {
@@ -71,11 +71,12 @@ export class KeyVault {
       wrapped.kekVersion,
       wrapped.wrapped,
     ]);
-    this.vaultKeys.set(version, material);
+    this.vaultKeys.set(version, createSecretKey(material));
+    material.fill(0);
     return version;
   }
 
-  private async vaultKey(version: number): Promise<Buffer> {
+  private async vaultKey(version: number): Promise<KeyObject> {
     const known = this.vaultKeys.get(version);
     if (known) return known;
     const { rows } = await this.db.query<{ kek_version: number; wrapped: Buffer }>(
@@ -88,8 +89,11 @@ export class KeyVault {
       { kekVersion: row.kek_version, wrapped: row.wrapped },
       vaultKeyContext(version),
     );
-    this.vaultKeys.set(version, material);
-    return material;
+    // Held as a key object: every data key it wraps or unwraps skips OpenSSL's set-up of raw bytes (B5).
+    const key = createSecretKey(material);
+    material.fill(0);
+    this.vaultKeys.set(version, key);
+    return key;
   }
 
   private currentVersion(): number {
@@ -104,7 +108,7 @@ export class KeyVault {
    * data without its key).
    */
   newPersonKey(personId: string): PendingPersonKey {
-    const material = randomBytes(KEY_BYTES);
+    const material = freshKeyMaterial();
     return { personId, key: createSecretKey(material), material };
   }
 
@@ -343,10 +347,7 @@ export class KeyVault {
        returning version, kek_version`,
       [current],
     );
-    for (const row of rows) {
-      this.vaultKeys.get(row.version)?.fill(0);
-      this.vaultKeys.delete(row.version);
-    }
+    for (const row of rows) this.vaultKeys.delete(row.version);
     const { rows: inUse } = await this.db.query<{ kek_version: number }>(
       'select distinct kek_version from vault_key',
     );
