@@ -64,8 +64,7 @@ export const settings = {
   databaseMaxConnections: {
     env: 'HAVEN_DATABASE_MAX_CONNECTIONS',
     type: { kind: 'integer', min: 1, max: 500 },
-    default: 10,
-    doc: 'Connection pool size per Haven process (PostgreSQL server only).',
+    doc: 'Connection pool size per Haven process and database (PostgreSQL server only). Default: 8 per CPU core, at least 4 and at most 64 (B2 peaked there on 2 cores; writes are batched and hardly depend on it).',
   },
   keyFile: {
     env: 'HAVEN_KEY_FILE',

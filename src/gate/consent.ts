@@ -37,7 +37,7 @@ function changeBasis(
 ): Promise<{ id: string }> {
   const event = action === 'give-consent' ? 'consent.give' : 'consent.withdraw';
   return decidePersonAction(ctx, request, { event, personId, action }, async (tx) => {
-    const target = await ctx.purposes.resolve(forPurpose, ctx.now());
+    const target = await ctx.purposes.resolve(forPurpose, ctx.now(), tx);
     // Consent can only be given for a purpose that is itself allowed to run (PUR-2, PUR-6).
     if (target.prohibited || (action === 'give-consent' && !target.usable)) {
       const reason = target.prohibited ? 'purpose-prohibited' : 'purpose-not-usable';

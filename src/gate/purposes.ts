@@ -91,9 +91,11 @@ export class PurposeRegister {
 
   /**
    * Resolves a declared purpose. A missing or unknown purpose is refused here; a prohibited or unusable one is
-   * resolved, so that the policies refuse it with their reason and the refusal reaches the ledger.
+   * resolved, so that the policies refuse it with their reason and the refusal reaches the ledger. Inside a
+   * transaction, pass it as `sql`: on PGlite a query outside a running transaction waits for it to end, so
+   * reading the register on the side from within one would never return.
    */
-  async resolve(name: string | undefined, now: Date): Promise<ResolvedPurpose> {
+  async resolve(name: string | undefined, now: Date, sql: Sql = this.db): Promise<ResolvedPurpose> {
     if (name === undefined || name.trim() === '') {
       throw new HavenError(
         'purpose-required',
@@ -104,7 +106,7 @@ export class PurposeRegister {
         },
       );
     }
-    const state = (await this.states()).get(name);
+    const state = (await this.states(sql)).get(name);
     if (!state) {
       throw new HavenError('purpose-unknown', 'That purpose is not in the purpose register.', {
         status: 422,

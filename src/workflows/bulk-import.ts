@@ -95,7 +95,15 @@ export interface ImportOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
-/** Takes the gate's registration only: an import can register people and do nothing else with them. */
+/** Lines in flight at once: enough to share commits (group commit, B1), few enough to keep memory flat. */
+export const IMPORT_WINDOW = 32;
+
+/**
+ * Takes the gate's registration only: an import can register people and do nothing else with them. Up to
+ * IMPORT_WINDOW lines are registered at once so that they share commits; results are counted and problems
+ * reported in line order, and a line whose reference is already in flight waits for it (a repeat is then
+ * "already imported", as it would be one line after the other).
+ */
 export async function importPeople(
   ctx: Pick<Gate, 'registerPerson'>,
   options: ImportOptions,
@@ -107,34 +115,26 @@ export async function importPeople(
     input: createReadStream(options.file),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  let bytes = 0;
-  let number = 0;
-  for await (const text of lines) {
-    number++;
-    bytes += Buffer.byteLength(text) + 1;
-    if (text.trim() === '') continue;
-    summary.lines++;
-    let ref: string | undefined;
-    try {
-      const line = parseImportLine(text);
-      ref = line.ref;
-      // Without a ref, the line itself identifies it: the same line imported twice is one person.
-      const result = await ctx.registerPerson(
-        {
-          actor: { kind: 'importer', organisationId: options.organisationId, importId },
-          purpose: options.purpose,
-          requestId: `import-${number}`,
-        },
-        { values: line.values, basis: line.basis, importRef: line.ref ?? `line:${text.trim()}` },
-      );
-      if (result.alreadyRegistered) summary.alreadyImported++;
+  type Outcome = {
+    line: number;
+    bytes: number;
+    ref?: string;
+    result?: { alreadyRegistered: boolean };
+    error?: HavenError;
+  };
+  const window: Promise<Outcome>[] = [];
+  const inFlight = new Map<string, Promise<unknown>>();
+  const settle = async (pending: Promise<Outcome>) => {
+    const outcome = await pending;
+    if (outcome.result) {
+      if (outcome.result.alreadyRegistered) summary.alreadyImported++;
       else summary.imported++;
-    } catch (error) {
-      if (!(error instanceof HavenError)) throw error;
+    } else if (outcome.error) {
+      const error = outcome.error;
       summary.refused++;
       options.onProblem({
-        line: number,
-        ...(ref ? { ref } : {}),
+        line: outcome.line,
+        ...(outcome.ref ? { ref: outcome.ref } : {}),
         code: error.code,
         ...(error.fields ? { fields: error.fields.map((f) => ({ path: f.path, code: f.code })) } : {}),
         ...(error.withheld
@@ -142,7 +142,65 @@ export async function importPeople(
           : {}),
       });
     }
-    options.onProgress?.(bytes, total);
+    options.onProgress?.(outcome.bytes, total);
+  };
+  let bytes = 0;
+  let number = 0;
+  try {
+    await readLines();
+  } catch (error) {
+    // A fault (not a refusal) stops the import; the lines still in flight finish first, so nothing is left half done.
+    await Promise.allSettled(window);
+    throw error;
   }
   return summary;
+
+  async function readLines(): Promise<void> {
+    for await (const text of lines) {
+      number++;
+      bytes += Buffer.byteLength(text) + 1;
+      if (text.trim() === '') continue;
+      summary.lines++;
+      const line = number;
+      const read = bytes;
+      let parsed: ReturnType<typeof parseImportLine>;
+      try {
+        parsed = parseImportLine(text);
+      } catch (error) {
+        if (!(error instanceof HavenError)) throw error;
+        window.push(Promise.resolve({ line, bytes: read, error }));
+        if (window.length >= IMPORT_WINDOW) await settle(window.shift()!);
+        continue;
+      }
+      // Without a ref, the line itself identifies it: the same line imported twice is one person.
+      const importRef = parsed.ref ?? `line:${text.trim()}`;
+      const before = inFlight.get(importRef);
+      const registration = (async (): Promise<Outcome> => {
+        await before?.catch(() => {});
+        try {
+          const result = await ctx.registerPerson(
+            {
+              actor: { kind: 'importer', organisationId: options.organisationId, importId },
+              purpose: options.purpose,
+              requestId: `import-${line}`,
+            },
+            { values: parsed.values, basis: parsed.basis, importRef },
+          );
+          return { line, bytes: read, ...(parsed.ref ? { ref: parsed.ref } : {}), result };
+        } catch (error) {
+          if (!(error instanceof HavenError)) throw error;
+          return { line, bytes: read, ...(parsed.ref ? { ref: parsed.ref } : {}), error };
+        }
+      })();
+      inFlight.set(importRef, registration);
+      registration
+        .finally(() => {
+          if (inFlight.get(importRef) === registration) inFlight.delete(importRef);
+        })
+        .catch(() => {});
+      window.push(registration);
+      if (window.length >= IMPORT_WINDOW) await settle(window.shift()!);
+    }
+    while (window.length > 0) await settle(window.shift()!);
+  }
 }

@@ -27,10 +27,10 @@ export async function demoCommand(options: {
       { status: 409 },
     );
   }
-  // The embedded database runs one statement at a time; a server takes as many as the pool holds.
+  // Registrations in flight share commits (group commit); a server takes as many as its pool holds.
   const concurrency = demoNumber(
     'concurrency',
-    options.concurrency ?? (config.databaseUrl ? config.databaseMaxConnections : 2),
+    options.concurrency ?? (config.databaseUrl ? config.databaseMaxConnections : 16),
   );
   const haven = await openHaven(config, { migrate: true, logger: createLogger('silent') });
   const bar = progressBar(`Registering ${people.toLocaleString('en')} demo people through the gate`);
