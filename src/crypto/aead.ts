@@ -20,7 +20,8 @@ function nextNonce(): Buffer {
     noncePool = randomBytes(NONCE_BYTES * 4096);
     nonceOffset = 0;
   }
-  const nonce = Buffer.from(noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES));
+  // A view, not a copy: OpenSSL copies the IV, and seal copies it into the output.
+  const nonce = noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
   nonceOffset += NONCE_BYTES;
   return nonce;
 }
@@ -47,7 +48,12 @@ export function seal(key: Key, plaintext: Uint8Array, aad?: Uint8Array): Buffer 
   if (aad) cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   cipher.final();
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  // One allocation for nonce ‖ ciphertext ‖ tag (B5).
+  const sealed = Buffer.allocUnsafe(NONCE_BYTES + body.length + TAG_BYTES);
+  sealed.set(nonce, 0);
+  sealed.set(body, NONCE_BYTES);
+  sealed.set(cipher.getAuthTag(), NONCE_BYTES + body.length);
+  return sealed;
 }
 
 export function open(key: Key, sealed: Uint8Array, aad?: Uint8Array): Buffer {
@@ -58,10 +64,10 @@ export function open(key: Key, sealed: Uint8Array, aad?: Uint8Array): Buffer {
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   if (aad) decipher.setAAD(aad);
   try {
-    return Buffer.concat([
-      decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
+    const plain = decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES));
+    // GCM is a stream mode: final() only checks the tag and returns nothing more.
+    const rest = decipher.final();
+    return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
   } catch {
     // Wrong key, wrong AAD or altered bytes: GCM cannot tell which, and neither do we.
     throw new HavenError(
