@@ -5,7 +5,9 @@ import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from '../../store/mi
 /** Applies pending migrations to the main database and to the key vault, then exits. */
 export async function migrateCommand(options: { json?: boolean }): Promise<void> {
   const config = loadConfig();
-  const { db, vaultDb, release } = await openDatabases(config);
+  // As the database owner: migrations create the tables and the roles the serving pools take.
+  const { db, vaultDb, release } = await openDatabases(config, { owner: true });
+
   try {
     const applied = await migrate(db);
     const vaultApplied = await migrate(vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
