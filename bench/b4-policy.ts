@@ -45,11 +45,19 @@ function workload(count: number): DecisionRequest[] {
     { group: 'protection', tier: 4, purposes: ['protection-case-management'] },
   ];
   const purposes = [
-    { name: 'registration', prohibited: false, usable: true, legalBases: ['consent', 'public-interest'] },
+    {
+      name: 'registration',
+      prohibited: false,
+      usable: true,
+      dpia: 'approved' as const,
+      legalBases: ['consent', 'public-interest'],
+    },
     {
       name: 'protection-case-management',
       prohibited: false,
       usable: true,
+      dpia: 'approved' as const,
+
       legalBases: ['consent', 'public-interest', 'vital-interest'],
     },
   ];

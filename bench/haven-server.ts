@@ -7,6 +7,7 @@ import { createAccount, createOrganisation } from '../src/identity/accounts.ts';
 import { totpCode } from '../src/identity/totp.ts';
 import { startLedgerJobs } from '../src/ledger/ledger-jobs.ts';
 import { createLogger } from '../src/observability/logger.ts';
+import { approveDpiasForTests } from '../test/support/dpias.ts';
 import { rolePools, tempDir } from '../test/support/haven.ts';
 import { type BenchDatabase, benchDatabase } from './databases.ts';
 
@@ -73,6 +74,9 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     ...pools,
     logger: createLogger('silent'),
   });
+  // The purposes' DPIAs approved, as a DPO would have before any processing (PUR-6).
+  await approveDpiasForTests(main.db, haven.dictionary);
+  haven.gate.purposes.invalidate();
   const jobs = startLedgerJobs(haven.db, haven.ledger, haven.logger, {
     sequenceMs: 200,
     checkpointSeconds: 3600,
@@ -120,6 +124,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     config,
     async close() {
       await app.close();
+      await haven.policyImpacts.close();
       await jobs.stop();
       await haven.sessions.close();
       await havenInternals(haven).gateContext.registrations.close();

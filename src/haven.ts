@@ -15,6 +15,7 @@ import { completeUnfinishedErasures } from './gate/erasure.ts';
 import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { registrationWriter, sweepUnusedKeys } from './gate/registrations.ts';
 import { type Gate, gateService } from './gate/service.ts';
+import { type ConcernKeys, ConcernThrottle, concernKeys } from './governance/concerns.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
@@ -23,6 +24,7 @@ import { type CheckpointPublisher, checkpointPublisher, publishTarget } from './
 import { RefusalLedger } from './ledger/refusals.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
+import { PolicyImpacts } from './policy/impact-jobs.ts';
 import { activeEngine } from './policy/policy-store.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
@@ -69,6 +71,12 @@ export interface Haven {
   migrationStatus(): Promise<{ main: MigrationStatus; vault: MigrationStatus }>;
   /** Installs a newly approved policy version (ACC-2). */
   setPolicies(engine: PolicyEngine): void;
+  /** What proposed policy versions would change, computed in the background (ACC-2). */
+  policyImpacts: PolicyImpacts;
+  /** The time Haven decides by (DPIA review dates, concern clocks); tests move it. */
+  clock: { now(): Date };
+  /** The anonymous concern channel's keys and its address-free throttle (GOV-4). */
+  concerns: { keys: ConcernKeys; throttle: ConcernThrottle };
   logger: Logger;
   close(): Promise<void>;
 }
@@ -282,6 +290,8 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   });
   let gate: GateContext | undefined;
   const closeAll = async () => {
+    // A policy impact being computed stops after its slice; it is computed again when next asked for.
+    await policyImpacts?.close();
     // Registrations already accepted are written before the databases close.
     await gate?.registrations.close();
     // Counted refusals go to the ledger before the database closes, so a flood is never lost silently (AUD-1).
@@ -294,6 +304,9 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     await keyRing.close();
     opened.release();
   };
+  const clock = { now: () => new Date() };
+  let policyImpacts: PolicyImpacts | undefined;
+  const concernKeysOf = concernKeys(keyRing.secret('concerns'));
   let dictionary: Dictionary;
   let notices: Notices;
   let policies: PolicyEngine;
@@ -310,6 +323,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     notices = loadNotices(config, dictionary);
     await syncPurposes(opened.db, dictionary);
     policies = await activeEngine(opened.db);
+    policyImpacts = new PolicyImpacts(opened.db, dictionary);
     gate = {
       db: opened.gateDb,
       vault,
@@ -327,7 +341,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       importSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/import-keys/v1', 32),
       ),
-      now: () => new Date(),
+      now: () => clock.now(),
     };
     const finished = await completeUnfinishedErasures(gate);
     if (finished > 0) logger.warn({ finished }, 'completed erasures interrupted by a crash');
@@ -364,6 +378,12 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     }),
     setPolicies(engine) {
       policies = engine;
+    },
+    policyImpacts: policyImpacts!,
+    clock,
+    concerns: {
+      keys: concernKeysOf,
+      throttle: new ConcernThrottle(concernKeysOf, { difficulty: 14, perMinute: 30 }),
     },
     logger,
     close: closeAll,

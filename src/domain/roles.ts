@@ -1,5 +1,5 @@
 /** Staff roles (ACC-1). Permissions live in the Cedar policies; this list is only the vocabulary. */
-export const ROLES = ['clerk', 'caseworker', 'supervisor', 'dpo', 'auditor', 'admin'] as const;
+export const ROLES = ['clerk', 'caseworker', 'supervisor', 'dpo', 'auditor', 'admin', 'oversight'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: string): value is Role {

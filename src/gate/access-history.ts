@@ -1,6 +1,6 @@
 import { type AccessRecord, accessHistory } from '../ledger/access-history.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction } from './entry.ts';
 import { ok } from './transaction.ts';
 
@@ -20,6 +20,7 @@ export function viewAccessHistory(
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),
+          ...policyOf(request),
           action: event,
           purpose: purpose.name,
           subject: personId,

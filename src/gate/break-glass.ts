@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { groupInfo, resolvePurpose } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
@@ -105,6 +105,7 @@ export function requestBreakGlass(
         await recordAuditEvents(tx, [
           {
             actor: auditActor(actor),
+            ...policyOf(request),
             action: 'break-glass.start',
             purpose: purpose.name,
             subject: personId,
@@ -194,6 +195,7 @@ async function endBreakGlassWork(
   await recordAuditEvents(ctx.db, [
     {
       actor: auditActor(actor),
+      ...policyOf(request),
       action: 'break-glass.end',
       purpose: rows[0].purpose,
       subject: rows[0].person_id,
@@ -271,6 +273,7 @@ async function reviewBreakGlassWork(
     await recordAuditEvents(tx, [
       {
         actor: auditActor(actor),
+        ...policyOf(request),
         action: review ? 'break-glass.review' : 'break-glass.view',
         purpose: row.purpose,
         subject: row.person_id,
@@ -314,5 +317,74 @@ export function reviewBreakGlass(
 ): Promise<BreakGlassGrant & { justification: string }> {
   return throughGate(ctx, request, 'break-glass.review', undefined, () =>
     reviewBreakGlassWork(ctx, request, grantId, review),
+  );
+}
+
+/** Break-glass use as oversight sees it (ACC-8): never whose record, nor the justification (personal data). */
+export interface BreakGlassOverview {
+  /** Grants started in the window (days), newest first. */
+  days: number;
+  grants: {
+    id: string;
+    accountId: string;
+    purpose: string;
+    fieldGroups: string[];
+    startsAt: string;
+    endsAt: string;
+    endedEarlyAt: string | null;
+    reviewed: { outcome: string; at: string } | null;
+    /** Not reviewed within REVIEW_DAYS of its start. */
+    reviewOverdue: boolean;
+  }[];
+  unreviewed: number;
+  reviewOverdue: number;
+  notJustified: number;
+}
+
+/** The DPO reviews each grant within this many days of its start; oversight sees the ones that waited longer. */
+export const REVIEW_DAYS = 7;
+
+async function breakGlassOverviewWork(
+  ctx: GateContext,
+  request: GateRequest,
+  days: number,
+): Promise<BreakGlassOverview> {
+  const actor = staffActor(request);
+  if (!['dpo', 'oversight', 'auditor'].includes(actor.role)) {
+    throw new HavenError('access-denied', 'Break-glass reviews are for the DPO, auditors and oversight.', {
+      status: 403,
+      reason: 'not-permitted',
+    });
+  }
+  const now = ctx.now();
+  const { rows } = await ctx.db.query<GrantRow>(
+    `select ${COLUMNS} from break_glass
+      where organisation_id = $1 and (starts_at > $2 or reviewed_at is null) order by starts_at desc limit 1000`,
+    [actor.organisationId, new Date(now.getTime() - days * 86_400_000)],
+  );
+  const grants = rows.map((row) => {
+    const { personId: _personId, active: _active, ...shown } = toGrant(row);
+    // Reviewed late, or waiting longer than it should.
+    const waited = (row.reviewed_at ?? now).getTime() - row.starts_at.getTime();
+    return { ...shown, reviewOverdue: waited > REVIEW_DAYS * 86_400_000 };
+  });
+
+  return {
+    days,
+    grants,
+    unreviewed: grants.filter((g) => g.reviewed === null).length,
+    reviewOverdue: grants.filter((g) => g.reviewOverdue).length,
+    notJustified: grants.filter((g) => g.reviewed?.outcome === 'not-justified').length,
+  };
+}
+
+/** How break-glass is used and reviewed, for the DPO's and oversight's work lists (no personal data). */
+export function breakGlassOverview(
+  ctx: GateContext,
+  request: GateRequest,
+  days = 90,
+): Promise<BreakGlassOverview> {
+  return throughGate(ctx, request, 'break-glass.overview', undefined, () =>
+    breakGlassOverviewWork(ctx, request, Math.min(Math.max(Math.trunc(days), 1), 366)),
   );
 }

@@ -1,7 +1,7 @@
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import type { WriteStatement } from '../store/write-statement.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { refuse } from './decide.ts';
 import { decidePersonAction } from './entry.ts';
 import { ok } from './transaction.ts';
@@ -76,6 +76,7 @@ export function setCaseload(
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),
+          ...policyOf(request),
           action: event,
           purpose: purpose.name,
           subject: personId,

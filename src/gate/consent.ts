@@ -5,7 +5,7 @@ import { openForPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
 import { appendBasis, checkWitness } from './basis-store.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { refusal, refuse } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { ok } from './transaction.ts';
@@ -47,6 +47,7 @@ function changeBasis(
     await recordAuditEvents(tx, [
       {
         actor: auditActor(request.actor),
+        ...policyOf(request),
         action: event,
         purpose: target.name,
         subject: personId,
@@ -162,6 +163,7 @@ export function basisHistory(
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),
+          ...policyOf(request),
           action: 'consent.history',
           purpose: purpose.name,
           subject: personId,

@@ -53,6 +53,13 @@ export interface GateRequest {
   /** Mandatory: there is no default purpose (PUR-1). */
   purpose: string | undefined;
   requestId?: string;
+  /** The policy version the gate decides this request under; set by the gate when the request enters (ACC-2). */
+  policyVersion?: number;
+}
+
+/** The `policy` of a ledger event: the version that made the decision it records, so an auditor can tie them. */
+export function policyOf(request: GateRequest): { policy?: number } {
+  return request.policyVersion === undefined ? {} : { policy: request.policyVersion };
 }
 
 export function auditActor(actor: Actor): AuditActor {

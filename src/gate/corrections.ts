@@ -7,7 +7,7 @@ import { recordAuditEvents } from '../ledger/events.ts';
 import type { StaffFacts } from '../policy/requests.ts';
 import { openForPerson, readGroups, sealForPerson, writeGroups } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import {
   decideGroups,
   decideOne,
@@ -134,6 +134,7 @@ async function propose(
           refusal(
             denied.flatMap((d) => d.reasons),
             withheldOf(denied),
+            purpose,
           ),
         ),
       );
@@ -229,6 +230,7 @@ async function review(
           refusal(
             denied.flatMap((d) => d.reasons),
             withheldOf(denied),
+            purpose,
           ),
         ),
       );
@@ -278,6 +280,7 @@ async function review(
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),
+          ...policyOf(request),
           action: 'person.correct',
           purpose: purpose.name,
           subject: meta.id,

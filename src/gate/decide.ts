@@ -11,7 +11,7 @@ import type {
   ResourceFacts,
 } from '../policy/requests.ts';
 import type { Sql } from '../store/database.ts';
-import { type Actor, auditActor, type GateContext, type GateRequest } from './context.ts';
+import { type Actor, auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { explain, primaryReason } from './explain.ts';
 import type { BasisFacts } from './facts.ts';
 import type { ResolvedPurpose } from './purposes.ts';
@@ -31,6 +31,17 @@ export function principalOf(actor: Actor): PrincipalFacts {
   };
 }
 
+/** Which DPIA a refusal is about, in words (no personal data: a purpose, an id, a version, a date). */
+function describeDpia(purpose: ResolvedPurpose): string {
+  const { inForce, latest } = purpose.dpiaStatus;
+  if (inForce && purpose.dpia === 'expired') {
+    return `Purpose ${purpose.name}: DPIA ${inForce.id} version ${inForce.version} was due for review on ${inForce.reviewDate}.`;
+  }
+  if (latest)
+    return `Purpose ${purpose.name}: DPIA ${latest.id} version ${latest.version} is ${latest.status}.`;
+  return `Purpose ${purpose.name} has no DPIA yet.`;
+}
+
 export function contextOf(
   actor: Actor,
   purpose: ResolvedPurpose,
@@ -42,8 +53,10 @@ export function contextOf(
       name: purpose.name,
       prohibited: purpose.prohibited,
       usable: purpose.usable,
+      dpia: purpose.dpia,
       legalBases: purpose.legalBases,
     },
+
     basis: { state: basis.state, kind: basis.kind },
     assurance: actor.kind === 'staff' ? actor.assurance : 3,
     breakGlass,
@@ -139,6 +152,7 @@ export function groupDecisionEvents(
 ): NewAuditEvent[] {
   const base = {
     actor: auditActor(request.actor),
+    ...policyOf(request),
     action,
     ...(request.purpose ? { purpose: request.purpose } : {}),
     ...(personId ? { subject: personId, subjectType: 'person' as const } : {}),
@@ -168,6 +182,7 @@ export async function recordRefusal(
   await recordAuditEvents(tx, [
     {
       actor: auditActor(request.actor),
+      ...policyOf(request),
       action,
       ...(request.purpose && /^[a-z0-9][a-z0-9.:_-]{0,79}$/.test(request.purpose)
         ? { purpose: request.purpose }
@@ -209,8 +224,20 @@ export function withheldOf(decisions: readonly GroupDecision[]): Withheld[] {
 }
 
 /** The error for a request refused outright, with the reason and every group withheld (ACC-9). */
-export function refusal(reasons: readonly string[], withheld?: Withheld[]): HavenError {
+export function refusal(
+  reasons: readonly string[],
+  withheld?: Withheld[],
+  purpose?: ResolvedPurpose,
+): HavenError {
   const reason = primaryReason(reasons);
+  if ((reason === 'dpia-not-approved' || reason === 'dpia-expired') && purpose) {
+    // PUR-6: the refusal names the DPIA that stops the processing, so it can be found and reviewed.
+    return new HavenError('access-denied', `${explain(reason)} ${describeDpia(purpose)}`, {
+      status: 403,
+      reason,
+      ...(withheld && withheld.length > 0 ? { withheld } : {}),
+    });
+  }
   if (reason === 'other-organisation' || reason === 'person-not-found') {
     // Another organisation's person is as invisible as one that does not exist.
     return new HavenError('person-not-found', explain('person-not-found'), {

@@ -81,7 +81,14 @@ export function decidePersonAction<T>(
       const { meta, facts } = loaded.value;
       const decision = decideOne(ctx, request.actor, spec.action, { type: 'Person', person: facts }, purpose);
       if (!decision.allowed) {
-        return refuse(tx, scoped, spec.event, spec.personId, refusal(decision.reasons), decision.reasons[0]);
+        return refuse(
+          tx,
+          scoped,
+          spec.event,
+          spec.personId,
+          refusal(decision.reasons, undefined, purpose),
+          decision.reasons[0],
+        );
       }
       return work(tx, { purpose, meta, facts });
     });

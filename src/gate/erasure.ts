@@ -1,7 +1,8 @@
+import { NO_PROCESSING_TRAITS } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { beginErasure, completeErasure, unfinishedErasures } from '../records/person-records.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import type { ResolvedPurpose } from './purposes.ts';
 import { ok } from './transaction.ts';
@@ -29,7 +30,7 @@ const RIGHTS: ResolvedPurpose = {
     description: 'Acting on a request of the person: access, correction, erasure, restriction, objection.',
     legalBases: ['legal-obligation'],
     consentRequired: false,
-    dpiaRequired: false,
+    processing: NO_PROCESSING_TRAITS,
     retention: undefined,
     collect: [],
     require: [],
@@ -37,6 +38,9 @@ const RIGHTS: ResolvedPurpose = {
   },
   prohibited: false,
   usable: true,
+  // Acting on the person's own request is not processing that needs a DPIA of its own.
+  dpia: 'not-required',
+  dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
   legalBases: ['legal-obligation'],
 };
 
@@ -68,6 +72,7 @@ export async function erasePerson(
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),
+          ...policyOf(request),
           action: 'person.erase',
           purpose: RIGHTS.name,
           subject: personId,

@@ -4,8 +4,11 @@
  */
 const MESSAGES: Record<string, string> = {
   'purpose-prohibited': 'This purpose is prohibited: Haven never processes data for it (PUR-2).',
-  'purpose-not-usable':
-    'This purpose is suspended, or its data protection impact assessment is not approved.',
+  'purpose-not-usable': 'This purpose is suspended on the purpose register.',
+  'dpia-not-approved':
+    'This purpose needs a data protection impact assessment (DPIA), and none is approved: nothing can be done for it until one is (PUR-6).',
+  'dpia-expired':
+    'The data protection impact assessment (DPIA) of this purpose is past its review date: nothing can be done for it until it is approved again (PUR-6).',
   'other-organisation': 'This person is not registered by your organisation.',
   'tier-too-low': 'This information is above your clearance tier.',
   'passkey-required': 'This information needs a sign-in with a passkey.',
@@ -31,8 +34,11 @@ export function explain(reason: string): string {
 /** The most telling reason of several, for one-line refusals (the full list is in `withheld`). */
 const PRIORITY = [
   'purpose-prohibited',
+  'dpia-expired',
+  'dpia-not-approved',
   'purpose-not-usable',
   'other-organisation',
+
   'consent-withdrawn',
   'consent-expired',
   'no-consent-or-legal-basis',

@@ -1,17 +1,30 @@
 import type { Dictionary, Purpose } from '../domain/dictionary/index.ts';
+import { type CriterionMet, type DpiaNeed, dpiaNeed } from '../domain/dpia/criteria.ts';
 import { HavenError } from '../domain/errors.ts';
+import type { DpiaState } from '../policy/requests.ts';
 import type { Database, Sql } from '../store/database.ts';
 
 /**
- * The purpose register (PUR-1, PUR-2, PUR-6). What a purpose is comes from the data dictionary; the register holds
- * what changes in operation: active or suspended, and the DPIA's state. Prohibited purposes stay prohibited.
+ * The purpose register (PUR-1, PUR-2, PUR-6). What a purpose is comes from the data dictionary; whether it needs a
+ * DPIA is computed from it (src/domain/dpia/criteria.ts). The register holds what changes in operation: in use
+ * or suspended, and — from the DPIA register — the approved DPIA in force and its review date.
  */
+
+/** What the register knows about a purpose's DPIA (PUR-6). */
+export interface DpiaStatus {
+  required: boolean;
+  criteria: CriterionMet[];
+  rule: DpiaNeed['rule'];
+  /** The approved version in force, if any, and the day it must be reviewed by. */
+  inForce: { id: string; version: number; reviewDate: string } | null;
+  /** The newest version whatever its state (a draft under way, a rejection). */
+  latest: { id: string; version: number; status: string } | null;
+}
 
 export interface PurposeState {
   definition: Purpose;
   status: 'active' | 'suspended' | 'prohibited';
-  dpiaStatus: 'not-required' | 'required' | 'approved' | 'rejected';
-  dpiaExpiresAt: Date | null;
+  dpia: DpiaStatus;
   updatedAt: Date;
 }
 
@@ -19,30 +32,36 @@ export interface ResolvedPurpose {
   name: string;
   definition: Purpose;
   prohibited: boolean;
-  /** Active, and its DPIA approved and unexpired where required (PUR-6). */
+  /** In use: active on the register, not suspended. */
   usable: boolean;
+  /** What the policies see of the DPIA (PUR-6). */
+  dpia: DpiaState;
+  dpiaStatus: DpiaStatus;
   legalBases: readonly string[];
 }
 
 interface PurposeRow {
   name: string;
   status: PurposeState['status'];
-  dpia_status: PurposeState['dpiaStatus'];
-  dpia_expires_at: Date | null;
   updated_at: Date;
+  in_force: { id: string; version: number; reviewDate: string } | null;
+  latest: { id: string; version: number; status: string } | null;
+}
+
+/** The DPIA state on a day (UTC, YYYY-MM-DD): in force through its review date, expired the day after. */
+export function dpiaStateOn(status: DpiaStatus, today: string): DpiaState {
+  if (!status.required) return 'not-required';
+  if (!status.inForce) return 'none';
+  return status.inForce.reviewDate >= today ? 'approved' : 'expired';
 }
 
 /** Adds the dictionary's purposes the register does not know yet; never changes an existing entry's state. */
 export async function syncPurposes(db: Database, dictionary: Dictionary): Promise<void> {
   const names = dictionary.purposes.map((p) => p.name);
   await db.query(
-    `insert into purpose (name, status, dpia_status)
-     select * from unnest($1::text[], $2::text[], $3::text[]) on conflict (name) do nothing`,
-    [
-      names,
-      dictionary.purposes.map((p) => (p.prohibited ? 'prohibited' : 'active')),
-      dictionary.purposes.map((p) => (p.dpiaRequired ? 'required' : 'not-required')),
-    ],
+    `insert into purpose (name, status)
+     select * from unnest($1::text[], $2::text[]) on conflict (name) do nothing`,
+    [names, dictionary.purposes.map((p) => (p.prohibited ? 'prohibited' : 'active'))],
   );
   // A purpose the dictionary now lists as prohibited is prohibited in the register too (PUR-2).
   await db.query(
@@ -71,17 +90,24 @@ export class PurposeRegister {
   async states(sql: Sql = this.db): Promise<Map<string, PurposeState>> {
     if (this.cache && Date.now() - this.cache.at < this.ttlMs) return this.cache.states;
     const { rows } = await sql.query<PurposeRow>(
-      'select name, status, dpia_status, dpia_expires_at, updated_at from purpose',
+      `select p.name, p.status, p.updated_at,
+              (select json_build_object('id', d.id, 'version', d.version,
+                                        'reviewDate', to_char(d.review_date, 'YYYY-MM-DD'))
+                 from dpia d where d.subject_kind = 'purpose' and d.subject = p.name and d.status = 'approved') as in_force,
+              (select json_build_object('id', d.id, 'version', d.version, 'status', d.status)
+                 from dpia d where d.subject_kind = 'purpose' and d.subject = p.name
+                order by d.version desc limit 1) as latest
+         from purpose p`,
     );
     const states = new Map<string, PurposeState>();
     for (const row of rows) {
       const definition = this.dictionary.purpose(row.name);
       if (!definition) continue;
+      const need = dpiaNeed(this.dictionary, definition);
       states.set(row.name, {
         definition,
         status: row.status,
-        dpiaStatus: row.dpia_status,
-        dpiaExpiresAt: row.dpia_expires_at,
+        dpia: { ...need, inForce: row.in_force, latest: row.latest },
         updatedAt: row.updated_at,
       });
     }
@@ -113,14 +139,13 @@ export class PurposeRegister {
         reason: 'PUR-1',
       });
     }
-    const dpiaOk =
-      !state.definition.dpiaRequired ||
-      (state.dpiaStatus === 'approved' && (state.dpiaExpiresAt === null || state.dpiaExpiresAt > now));
     return {
       name,
       definition: state.definition,
       prohibited: state.status === 'prohibited' || state.definition.prohibited,
-      usable: state.status === 'active' && dpiaOk,
+      usable: state.status === 'active',
+      dpia: dpiaStateOn(state.dpia, now.toISOString().slice(0, 10)),
+      dpiaStatus: state.dpia,
       legalBases: state.definition.legalBases,
     };
   }

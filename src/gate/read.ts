@@ -79,6 +79,7 @@ async function read(
       refusal(
         decisions.flatMap((d) => d.reasons),
         withheld,
+        purpose,
       ),
     );
   const values = await openSealedGroups(ctx.vault, meta, snapshot.sealed, allowed);

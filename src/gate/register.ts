@@ -5,7 +5,7 @@ import { HavenError } from '../domain/errors.ts';
 import { sealNewPerson, sealWithPersonKey } from '../records/person-records.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
 import { checkWitness } from './basis-store.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decideGroups, groupDecisionEvents, refusal, resolvePurpose, withheldOf } from './decide.ts';
 import { throughGate } from './entry.ts';
 import type { PreparedRegistration } from './registrations.ts';
@@ -85,6 +85,7 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
       refusal(
         decisions.flatMap((d) => d.reasons),
         withheldOf(decisions),
+        purpose,
       ),
     );
   }
@@ -118,6 +119,7 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
       ...decisionEvents,
       {
         actor: auditActor(actor),
+        ...policyOf(request),
         action: basis.kind === 'consent' ? 'consent.give' : 'legal-basis.record',
         purpose: purpose.name,
         subject: id,

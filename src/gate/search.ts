@@ -2,7 +2,7 @@ import { type SearchCriteria, searchTerms } from '../crypto/blind-index/person-t
 import type { Withheld } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { findByTokens, personMeta, readGroups } from '../records/person-records.ts';
-import { auditActor, type GateContext, type GateRequest } from './context.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decideGroups, decideOne, recordGroupDecisions, refusal, refuse, resolvePurpose } from './decide.ts';
 import { throughGate } from './entry.ts';
 import { basisFor, breakGlassGroups, caseloadOf } from './facts.ts';
@@ -63,7 +63,14 @@ async function search(
     );
     if (!allowedToSearch.allowed) {
       const reasons = allowedToSearch.reasons;
-      return refuse(tx, request, 'person.search', undefined, refusal(reasons), reasons[0] ?? 'not-permitted');
+      return refuse(
+        tx,
+        request,
+        'person.search',
+        undefined,
+        refusal(reasons, undefined, purpose),
+        reasons[0] ?? 'not-permitted',
+      );
     }
     const exact = await findByTokens(tx, organisationId, terms.exact, limit);
     const similar = criteria.similar
@@ -105,6 +112,7 @@ async function search(
     await recordAuditEvents(tx, [
       {
         actor: auditActor(actor),
+        ...policyOf(request),
         action: 'person.search',
         purpose: purpose.name,
         fieldGroups: terms.fields

@@ -2,10 +2,16 @@ import type { Dictionary } from '../domain/dictionary/index.ts';
 import type { Notices } from '../domain/notices/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import { viewAccessHistory } from './access-history.ts';
-import { endBreakGlass, listBreakGlass, requestBreakGlass, reviewBreakGlass } from './break-glass.ts';
+import {
+  breakGlassOverview,
+  endBreakGlass,
+  listBreakGlass,
+  requestBreakGlass,
+  reviewBreakGlass,
+} from './break-glass.ts';
 import { setCaseload } from './caseload.ts';
 import { basisHistory, giveBasis, withdrawConsent } from './consent.ts';
-import type { GateContext } from './context.ts';
+import type { GateContext, GateRequest } from './context.ts';
 import { listCorrections, proposeCorrection, reviewCorrection } from './corrections.ts';
 import { erasePerson } from './erasure.ts';
 import type { PurposeRegister } from './purposes.ts';
@@ -21,7 +27,12 @@ function bind<F extends (ctx: GateContext, ...args: never[]) => unknown>(
   ctx: GateContext,
   operation: F,
 ): Bound<F> {
-  return ((...args: never[]) => operation(ctx, ...args)) as Bound<F>;
+  return ((request: GateRequest, ...args: never[]) =>
+    // One policy version per request, named in each ledger event it leads to (ACC-2).
+    operation(
+      ctx,
+      ...([{ ...request, policyVersion: ctx.policies().version }, ...args] as never[]),
+    )) as Bound<F>;
 }
 
 /**
@@ -47,6 +58,7 @@ export interface Gate {
   listBreakGlass: Bound<typeof listBreakGlass>;
   endBreakGlass: Bound<typeof endBreakGlass>;
   reviewBreakGlass: Bound<typeof reviewBreakGlass>;
+  breakGlassOverview: Bound<typeof breakGlassOverview>;
   erasePerson: Bound<typeof erasePerson>;
   readonly dictionary: Dictionary;
   readonly notices: Notices;
@@ -72,6 +84,7 @@ export function gateService(ctx: GateContext): Gate {
     listBreakGlass: bind(ctx, listBreakGlass),
     endBreakGlass: bind(ctx, endBreakGlass),
     reviewBreakGlass: bind(ctx, reviewBreakGlass),
+    breakGlassOverview: bind(ctx, breakGlassOverview),
     erasePerson: bind(ctx, erasePerson),
     dictionary: ctx.dictionary,
     notices: ctx.notices,

@@ -95,6 +95,7 @@ async function update(
           refusal(
             denied.flatMap((d) => d.reasons),
             withheldOf(denied),
+            purpose,
           ),
         ),
       );

@@ -16,6 +16,8 @@ import type { HttpApp } from './http-app.ts';
 /**
  * Who may call a route, declared on the route (`config.access`) and enforced here before any handler runs.
  *  - public: anyone (health, OpenAPI, sign-in, set-up).
+ *  - anonymous: anyone, and Haven must not learn who (the concern channel, GOV-4): no session is read even if a
+ *    cookie comes along, nothing is rate-limited by address, and no request log line is written.
  *  - pending: a session with the password proven, completing its second factor or enrolling one.
  *  - staff: a fully signed-in session (password + second factor, ACC-3), optionally limited to roles,
  *    optionally needing a recent re-authentication (ACC-4) or a passkey (assurance 3).
@@ -23,6 +25,7 @@ import type { HttpApp } from './http-app.ts';
  */
 export type Access =
   | { kind: 'public' }
+  | { kind: 'anonymous' }
   | { kind: 'pending' }
   | { kind: 'staff'; roles?: readonly Role[]; reauth?: boolean; passkey?: boolean }
   /** A registered ledger witness (bearer token), or staff of these roles. */
@@ -115,6 +118,8 @@ async function checkAccess(haven: Haven, request: FastifyRequest, reply: Fastify
   if (unsafe && origin !== undefined && !haven.config.allowedOrigins.includes(origin)) {
     throw refuse('cross-origin-refused', 'origin', 'Requests from another site are refused.');
   }
+  // A staff member raising a concern from their own browser stays unknown: their cookie is not even looked at.
+  if (access.kind === 'anonymous') return;
   const token = request.cookies[sessionCookieName(haven)];
   if (token) {
     try {

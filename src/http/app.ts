@@ -16,13 +16,19 @@ import { openApiInfo } from './openapi.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { concernRoutes } from './routes/concerns.ts';
+import { dpiaRoutes } from './routes/dpias.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { noticeRoutes } from './routes/notices.ts';
+import { oversightRoutes } from './routes/oversight.ts';
 import { personRecordRoutes } from './routes/person-records.ts';
 import { personRoutes } from './routes/persons.ts';
+import { policyRoutes } from './routes/policies.ts';
+import { processorRoutes } from './routes/processors.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { transparencyRoutes } from './routes/transparency.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { ErrorBody, Withheld } from './schemas.ts';
 import { MULTILINE_KEYWORD, registerTextGuard } from './text-guard.ts';
@@ -121,6 +127,8 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
     }
   });
   app.addHook('onResponse', async (request, reply) => {
+    // The concern channel leaves no line at all: even its time could point to a sender (GOV-4).
+    if (request.routeOptions.config?.access?.kind === 'anonymous') return;
     // Route pattern, not the URL: query strings and ids typed by people stay out of the log.
     request.log.info(
       {
@@ -175,6 +183,12 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   personRoutes(app, haven);
   personRecordRoutes(app, haven);
   governanceRoutes(app, haven);
+  dpiaRoutes(app, haven);
+  policyRoutes(app, haven);
+  processorRoutes(app, haven);
+  concernRoutes(app, haven);
+  oversightRoutes(app, haven);
+  transparencyRoutes(app, haven);
   noticeRoutes(app, haven);
   webAppRoutes(app, haven);
   return app;

@@ -100,6 +100,8 @@ export function errorHandler(
 ): FastifyReply {
   const translated = translate(error);
   if (translated.status >= 500) request.log.error({ err: error }, 'request failed');
-  else request.log.info({ code: translated.code, status: translated.status }, 'request refused');
+  else if (request.routeOptions?.config?.access?.kind !== 'anonymous') {
+    request.log.info({ code: translated.code, status: translated.status }, 'request refused');
+  }
   return sendError(translated, request, reply);
 }

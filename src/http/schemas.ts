@@ -43,6 +43,7 @@ export const Role = Type.Union([
   Type.Literal('dpo'),
   Type.Literal('auditor'),
   Type.Literal('admin'),
+  Type.Literal('oversight'),
 ]);
 export const Tier = Type.Integer({ minimum: 1, maximum: 4 });
 

@@ -177,7 +177,7 @@ export function validRole(value: string): Role {
   if (!isRole(value)) {
     throw new HavenError(
       'role-invalid',
-      'A role is one of clerk, caseworker, supervisor, dpo, auditor, admin.',
+      'A role is one of clerk, caseworker, supervisor, dpo, auditor, admin, oversight.',
       { status: 422 },
     );
   }

@@ -28,11 +28,23 @@ export interface AuditEvent {
   purpose?: string;
   /** Person id (random UUID) or, for actions on staff or configuration, the id of that object. */
   subject?: string;
-  subjectType?: 'person' | 'account' | 'organisation' | 'purpose' | 'policy' | 'ledger' | 'import';
+  subjectType?:
+    | 'person'
+    | 'account'
+    | 'organisation'
+    | 'purpose'
+    | 'policy'
+    | 'ledger'
+    | 'import'
+    | 'dpia'
+    | 'processor'
+    | 'concern';
   fieldGroups?: string[];
   decision: 'allow' | 'deny';
   /** Stable reason code for the decision, e.g. `ok`, `wrong-password`, `no-consent`. */
   reason: string;
+  /** For decisions of the gate: the version of the access policies that made it (ACC-2). */
+  policy?: number;
   requestId?: string;
   /**
    * For an aggregated refusal (AUD-1, see RefusalLedger): how many repeats of the same refusal this one event
@@ -70,6 +82,7 @@ export function auditEvent(input: NewAuditEvent): AuditEvent {
     bad('actor.organisation');
   if (input.requestId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(input.requestId)) bad('requestId');
   if (input.count !== undefined && !(Number.isSafeInteger(input.count) && input.count >= 1)) bad('count');
+  if (input.policy !== undefined && !(Number.isSafeInteger(input.policy) && input.policy >= 1)) bad('policy');
   const { time, ...rest } = input;
   return { v: 1, time: (time ?? new Date()).toISOString(), ...rest };
 }
@@ -103,7 +116,9 @@ function prefixedEventBytes(event: AuditEvent): Buffer {
   text += `,"decision":${s(event.decision)}`;
   if (event.fieldGroups !== undefined)
     text += `,"fieldGroups":[${event.fieldGroups.map((g) => s(g)).join(',')}]`;
+  if (event.policy !== undefined) text += `,"policy":${event.policy}`;
   if (event.purpose !== undefined) text += `,"purpose":${s(event.purpose)}`;
+
   text += `,"reason":${s(event.reason)}`;
   if (event.requestId !== undefined) text += `,"requestId":${s(event.requestId)}`;
   if (event.subject !== undefined) text += `,"subject":${s(event.subject)}`;

@@ -145,5 +145,5 @@ export function decisionKey(request: DecisionRequest): string {
     c.purpose.legalBases.length <= 1
       ? c.purpose.legalBases.join(',')
       : [...c.purpose.legalBases].sort().join(',');
-  return `${key}|${c.purpose.name}:${c.purpose.prohibited ? 1 : 0}${c.purpose.usable ? 1 : 0}:${bases}|${c.basis.state}:${c.basis.kind}|${c.assurance}|${c.breakGlass ? 1 : 0}`;
+  return `${key}|${c.purpose.name}:${c.purpose.prohibited ? 1 : 0}${c.purpose.usable ? 1 : 0}:${c.purpose.dpia}:${bases}|${c.basis.state}:${c.basis.kind}|${c.assurance}|${c.breakGlass ? 1 : 0}`;
 }

@@ -98,6 +98,8 @@ export function toCedarRequest(request: DecisionRequest): CedarRequest {
         name: context.purpose.name,
         prohibited: context.purpose.prohibited,
         usable: context.purpose.usable,
+        dpia: context.purpose.dpia,
+
         legalBases: [...context.purpose.legalBases],
       },
       basis: { state: context.basis.state, kind: context.basis.kind },

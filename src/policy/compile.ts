@@ -14,20 +14,34 @@ export type PolicyFiles = Record<string, string>;
 
 export const SCHEMA_TEXT = readFileSync(new URL('./haven.cedarschema', import.meta.url), 'utf8');
 const POLICY_DIR = new URL('./policies/', import.meta.url);
+const BUILTIN_DIR = new URL('./builtin/', import.meta.url);
 
-export function bundledPolicyFiles(): PolicyFiles {
+function readPolicyDir(dir: URL): PolicyFiles {
   const files: PolicyFiles = {};
-  for (const name of readdirSync(POLICY_DIR)
+  for (const name of readdirSync(dir)
     .filter((f) => f.endsWith('.cedar'))
     .sort()) {
-    files[name] = readFileSync(new URL(name, POLICY_DIR), 'utf8');
+    files[name] = readFileSync(new URL(name, dir), 'utf8');
   }
   return files;
 }
 
+/** The policy files shipped as version 1: what a policy change may edit. */
+export function bundledPolicyFiles(): PolicyFiles {
+  return readPolicyDir(POLICY_DIR);
+}
+
+/**
+ * The built-in layer (ACC-2, PUR-2): forbids that every policy set includes and no change can edit, remove or
+ * override (a forbid always wins in Cedar).
+ */
+export const BUILTIN_POLICY_FILES: Readonly<PolicyFiles> = readPolicyDir(BUILTIN_DIR);
+
 export interface CompiledPolicy {
   id: string;
   file: string;
+  /** Part of the built-in layer (not editable by a policy change). */
+  builtin: boolean;
   effect: 'permit' | 'forbid';
   requirement: string;
   reason: string | undefined;
@@ -75,10 +89,60 @@ function entityLiterals(json: PolicyJson): string[] {
   return found;
 }
 
-export function compilePolicies(files: PolicyFiles): CompiledPolicySet {
+/**
+ * A stored version's files without the copies of built-in policies it may hold (versions from before a policy
+ * joined the built-in layer): what a rollback proposes, since a proposal may not restate a built-in policy.
+ */
+export function withoutBuiltinPolicies(files: PolicyFiles): PolicyFiles {
+  const builtinIds = new Set(
+    [...compilePolicies({}).policies.values()].filter((p) => p.builtin).map((p) => p.id),
+  );
+  const out: PolicyFiles = {};
+  for (const [file, text] of Object.entries(files)) {
+    const parts = cedar.policySetTextToParts(text);
+    if (parts.type === 'failure') {
+      out[file] = text;
+      continue;
+    }
+    const isBuiltin = (policyText: string) => {
+      const json = cedar.policyToJson(policyText);
+      return json.type === 'success' && builtinIds.has(json.json.annotations?.id ?? '');
+    };
+    const builtin = parts.policies.filter(isBuiltin);
+    if (builtin.length === 0) {
+      out[file] = text;
+    } else if (builtin.every((policyText) => text.includes(policyText))) {
+      // Cut the copies out of the file's own text, so its comments and layout stay as they were.
+      out[file] = builtin.reduce((kept, policyText) => kept.replace(policyText, ''), text);
+    } else {
+      out[file] = parts.policies.filter((p) => !isBuiltin(p)).join('\n\n');
+    }
+  }
+  return out;
+}
+
+/**
+ * Compiles the files of a policy version together with the built-in layer. A proposal (`stored: false`) may not
+ * name a built-in file or reuse a built-in policy's @id; a version stored before a policy joined the built-in
+ * layer keeps working, its copy of that policy superseded by the built-in one.
+ */
+export function compilePolicies(files: PolicyFiles, options: { stored?: boolean } = {}): CompiledPolicySet {
   const problems: { path: string; code: string; message: string }[] = [];
   const policies = new Map<string, CompiledPolicy>();
-  for (const [file, text] of Object.entries(files)) {
+  const builtinIds = new Set<string>();
+  const all: [string, string, boolean][] = [
+    ...Object.entries(BUILTIN_POLICY_FILES).map(([f, t]) => [f, t, true] as [string, string, boolean]),
+    ...Object.entries(files).map(([f, t]) => [f, t, false] as [string, string, boolean]),
+  ];
+  for (const [file, text, builtin] of all) {
+    if (!builtin && Object.hasOwn(BUILTIN_POLICY_FILES, file)) {
+      problems.push({
+        path: file,
+        code: 'builtin-file',
+        message: 'this file is part of the built-in layer, which no policy change can edit.',
+      });
+      continue;
+    }
     if (!/^[a-z0-9-]+\.cedar$/.test(file)) {
       problems.push({
         path: file,
@@ -117,10 +181,20 @@ export function compilePolicies(files: PolicyFiles): CompiledPolicySet {
         });
         continue;
       }
+      if (builtinIds.has(id)) {
+        if (options.stored) continue;
+        problems.push({
+          path: where,
+          code: 'builtin-id',
+          message: 'a built-in policy has this @id; built-in policies cannot be replaced.',
+        });
+        continue;
+      }
       if (policies.has(id)) {
         problems.push({ path: where, code: 'id-duplicate', message: 'another policy has the same @id.' });
         continue;
       }
+      if (builtin) builtinIds.add(id);
       if (!annotations.requirement || !/^[A-Z]{3}-\d+$/.test(annotations.requirement)) {
         problems.push({
           path: where,
@@ -145,6 +219,8 @@ export function compilePolicies(files: PolicyFiles): CompiledPolicySet {
       policies.set(id, {
         id,
         file,
+        builtin,
+
         effect: json.json.effect,
         requirement: annotations.requirement ?? '',
         reason: annotations.reason,

@@ -22,6 +22,8 @@ export interface EngineStats {
 
 export class PolicyEngine {
   readonly version: number;
+  /** The version's own files (without the built-in layer), as stored. */
+  readonly files: Readonly<PolicyFiles>;
   readonly compiled: CompiledPolicySet;
   readonly sha256: string;
   private readonly setId: string;
@@ -32,7 +34,8 @@ export class PolicyEngine {
   readonly stats: EngineStats = { decisions: 0, cedarCalls: 0 };
 
   constructor(files: PolicyFiles, version: number, options: { maxCache?: number } = {}) {
-    this.compiled = compilePolicies(files);
+    this.files = files;
+    this.compiled = compilePolicies(files, { stored: true });
     this.version = version;
     this.sha256 = policyDigest(files);
     this.maxCache = options.maxCache ?? 200_000;

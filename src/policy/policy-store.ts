@@ -1,8 +1,9 @@
 import { HavenError } from '../domain/errors.ts';
 import { type AuditActor, recordAuditEvent } from '../ledger/events.ts';
-import type { Database } from '../store/database.ts';
-import { bundledPolicyFiles, compilePolicies, type PolicyFiles } from './compile.ts';
+import type { Database, Sql } from '../store/database.ts';
+import { bundledPolicyFiles, compilePolicies, type PolicyFiles, withoutBuiltinPolicies } from './compile.ts';
 import { PolicyEngine, policyDigest } from './engine.ts';
+import type { PolicyImpact } from './impact.ts';
 import type { StaffFacts } from './requests.ts';
 import { checkFastPath } from './self-check.ts';
 
@@ -20,6 +21,10 @@ export interface PolicyVersion {
   proposedAt: string;
   decidedBy: string | null;
   decidedAt: string | null;
+  /** Why the proposer wants it. */
+  note: string | null;
+  /** When it brings back an earlier version's files: that version. */
+  rollbackOf: number | null;
   files?: PolicyFiles;
 }
 
@@ -31,6 +36,8 @@ interface VersionRow {
   proposed_at: Date;
   decided_by: string | null;
   decided_at: Date | null;
+  note: string | null;
+  rollback_of: number | null;
   files: PolicyFiles;
 }
 
@@ -42,6 +49,8 @@ const toVersion = (row: VersionRow, withFiles = false): PolicyVersion => ({
   proposedAt: row.proposed_at.toISOString(),
   decidedBy: row.decided_by,
   decidedAt: row.decided_at?.toISOString() ?? null,
+  note: row.note,
+  rollbackOf: row.rollback_of,
   ...(withFiles ? { files: row.files } : {}),
 });
 
@@ -72,31 +81,99 @@ export async function listPolicyVersions(db: Database, withFiles = false): Promi
   return rows.map((r) => toVersion(r, withFiles));
 }
 
+/**
+ * Proposes a new version of the editable policy files (the built-in layer is added to every version and cannot
+ * be part of one). Its impact on the authorization matrix is computed next (impact-jobs.ts).
+ */
 export async function proposePolicies(
   db: Database,
   files: PolicyFiles,
   proposer: StaffFacts,
   actor: AuditActor,
+  options: { note?: string; rollbackOf?: number } = {},
 ): Promise<PolicyVersion> {
   compilePolicies(files);
+  const note = options.note?.trim() || null;
+  if (note && note.length > 4000) {
+    throw new HavenError('note-too-long', 'Say why in at most 4,000 characters.', { status: 422 });
+  }
   return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(7302155)');
     const { rows: latest } = await tx.query<{ version: number }>(
       'select coalesce(max(version), 0) as version from policy_version',
     );
     const version = (latest[0]?.version ?? 0) + 1;
     const { rows } = await tx.query<VersionRow>(
-      `insert into policy_version (version, files, sha256, status, proposed_by) values ($1, $2, $3, 'proposed', $4) returning *`,
-      [version, files, policyDigest(files), proposer.id],
+      `insert into policy_version (version, files, sha256, status, proposed_by, note, rollback_of)
+       values ($1, $2, $3, 'proposed', $4, $5, $6) returning *`,
+      [version, files, policyDigest(files), proposer.id, note, options.rollbackOf ?? null],
     );
     await recordAuditEvent(tx, {
       actor,
-      action: 'policy.propose',
+      action: options.rollbackOf ? 'policy.propose-rollback' : 'policy.propose',
       subjectType: 'policy',
       decision: 'allow',
       reason: `version-${version}`,
     });
     return toVersion(rows[0]!);
   });
+}
+
+/** Rolling back is a change like any other: the earlier version's files, proposed again, for a second person. */
+export async function proposeRollback(
+  db: Database,
+  to: number,
+  proposer: StaffFacts,
+  actor: AuditActor,
+  note?: string,
+): Promise<PolicyVersion> {
+  const { rows } = await db.query<VersionRow>('select * from policy_version where version = $1', [to]);
+  const earlier = rows[0];
+  if (!earlier || earlier.status === 'proposed' || earlier.status === 'rejected') {
+    throw new HavenError('policy-version-not-found', 'Roll back to a version that was in force.', {
+      status: 404,
+    });
+  }
+  if (earlier.status === 'active') {
+    throw new HavenError('policy-version-active', 'That version is the one in force.', { status: 409 });
+  }
+  // Files of a version from before the built-in layer may hold a copy of a built-in policy: leave it out.
+  return proposePolicies(db, withoutBuiltinPolicies(earlier.files), proposer, actor, {
+    note: note ?? `Roll back to version ${to}.`,
+    rollbackOf: to,
+  });
+}
+
+/** A proposed version's files, for computing its impact; refused unless it is still proposed. */
+export async function proposedFiles(sql: Sql, version: number): Promise<PolicyFiles> {
+  const { rows } = await sql.query<VersionRow>('select * from policy_version where version = $1', [version]);
+  const row = rows[0];
+  if (row?.status !== 'proposed') {
+    throw new HavenError(
+      'policy-version-not-proposed',
+      'There is no proposed policy version with that number.',
+      {
+        status: 404,
+      },
+    );
+  }
+  return row.files;
+}
+
+/** The impact of `version` against `base`, once computed. */
+export async function storedImpact(sql: Sql, version: number, base: number): Promise<PolicyImpact | null> {
+  const { rows } = await sql.query<{ impact: PolicyImpact }>(
+    'select impact from policy_impact where version = $1 and base = $2',
+    [version, base],
+  );
+  return rows[0]?.impact ?? null;
+}
+
+export async function storeImpact(sql: Sql, impact: PolicyImpact): Promise<void> {
+  await sql.query(
+    'insert into policy_impact (version, base, impact) values ($1, $2, $3) on conflict do nothing',
+    [impact.proposed, impact.base, impact as unknown as Record<string, unknown>],
+  );
 }
 
 /**
@@ -110,6 +187,7 @@ export async function decidePolicyChange(
   decider: StaffFacts,
   actor: AuditActor,
   approve: boolean,
+  seenImpact?: string,
 ): Promise<{ version: PolicyVersion; engine?: PolicyEngine }> {
   const { rows } = await db.query<
     VersionRow & { proposer_role: StaffFacts['role']; proposer_tier: number; proposer_organisation: string }
@@ -140,7 +218,7 @@ export async function decidePolicyChange(
     action: 'approve-policy-change',
     resource: { type: 'PolicyChange', id: `policy-version-${version}`, proposer },
     context: {
-      purpose: { name: 'governance', prohibited: false, usable: true, legalBases: [] },
+      purpose: { name: 'governance', prohibited: false, usable: true, dpia: 'not-required', legalBases: [] },
       basis: { state: 'not-applicable', kind: 'none' },
       assurance: 3,
       breakGlass: false,
@@ -166,6 +244,15 @@ export async function decidePolicyChange(
   }
   let engine: PolicyEngine | undefined;
   if (approve) {
+    // ACC-2: the approver approves what they saw — the impact against the version in force now.
+    const impact = await storedImpact(db, version, current.version);
+    if (!impact || impact.sha256 !== seenImpact) {
+      throw new HavenError(
+        'policy-impact-not-seen',
+        'Look at what this change does to the decisions (its impact against the version in force) before approving, and send its sha256.',
+        { status: 409 },
+      );
+    }
     engine = new PolicyEngine(row.files, version);
     // A new policy set is trusted on the fast path only once it agrees with plain Cedar on a sample.
     if (checkFastPath(engine, 300, version).disagreements.length > 0) engine.fastPath = false;

@@ -54,8 +54,22 @@ export type ResourceFacts =
 
 export type BasisState = 'active' | 'withdrawn' | 'expired' | 'none' | 'not-applicable';
 
+/**
+ * The state of a purpose's DPIA as the policies see it (PUR-6): none required, one approved and in force, none
+ * approved (missing, in draft, submitted or rejected), or the approved one past its review date.
+ */
+export type DpiaState = 'not-required' | 'approved' | 'none' | 'expired';
+
 export interface ContextFacts {
-  purpose: { name: string; prohibited: boolean; usable: boolean; legalBases: readonly string[] };
+  purpose: {
+    name: string;
+    prohibited: boolean;
+    /** In use: not suspended on the purpose register. */
+    usable: boolean;
+    dpia: DpiaState;
+    legalBases: readonly string[];
+  };
+
   basis: { state: BasisState; kind: string };
   assurance: number;
   breakGlass: boolean;

@@ -120,6 +120,7 @@ export function sampleRequest(random: Random): DecisionRequest {
         name: purposeName,
         prohibited: purposeName.endsWith('enforcement') || random() < 0.05,
         usable: random() < 0.85,
+        dpia: pick(['not-required', 'approved', 'none', 'expired'] as const),
         legalBases: subset(BASES),
       },
       basis: { state: pick(STATES), kind: pick(BASES) },

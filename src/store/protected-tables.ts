@@ -46,7 +46,13 @@ export const GENERAL_TABLES = {
   ledger_witness: 'witnesses of checkpoints',
   ledger_cosignature: 'witnesses of checkpoints',
   purpose: 'the purpose register (governance)',
+  dpia: 'DPIAs: assessments of processing, not of people (governance)',
+  processor: 'the processor register (governance)',
+  concern: 'anonymous concerns: no sender details; texts sealed (governance)',
+  concern_message: 'anonymous concerns: texts sealed (governance)',
+  processing_record: 'published record of processing (governance)',
   policy_version: 'Cedar policy versions (governance)',
+  policy_impact: 'what a proposed policy version changes in the authorization matrix (governance)',
   alert: 'DPO alerts: kind and ids, like the ledger',
 } as const;
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Secret } from 'otpauth';
 import { totpCode } from '../../src/identity/totp.ts';
-import { HAVEN_BIN, haven, startServer } from '../support/cli.ts';
+import { HAVEN_BIN, haven, startServer, withApprovedDpias } from '../support/cli.ts';
 import { tempDir } from '../support/haven.ts';
 import { GOOD_PASSWORD } from '../support/staff.ts';
 
@@ -166,6 +166,7 @@ describe('haven import', () => {
   test('the documented example imports cleanly, a re-run adds nothing, and a killed import resumes without duplicates', async () => {
     const dataDir = tempDir();
     const env = { HAVEN_DATA_DIR: dataDir };
+    await withApprovedDpias(env);
     await haven(['orgs', 'create', 'field-office'], env);
     // The example's witnessed consent names a placeholder account: as docs/import.md says, put in a colleague's.
     const witness = await haven(

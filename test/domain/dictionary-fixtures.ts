@@ -42,7 +42,7 @@ purposes:
     description: We write down who you are.
     legalBases: [consent]
     consentRequired: true
-    dpiaRequired: false
+    processing: { scale: large }
     retention: case-closed + 5 years
     collect: [given-name, sex]
     require: [given-name]
@@ -51,7 +51,6 @@ purposes:
     description: We count people.
     legalBases: [public-interest]
     consentRequired: false
-    dpiaRequired: false
     retention: case-closed + 5 years
     collect: []
 `;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { parseDictionary } from '../../src/domain/dictionary/index.ts';
+import { NO_PROCESSING_TRAITS, parseDictionary } from '../../src/domain/dictionary/index.ts';
 import { edit, havenError, lineOf, problem, problemsOf, SMALL } from './dictionary-fixtures.ts';
 
 describe('data dictionary parsing (MIN-1, MIN-2)', () => {
@@ -227,9 +227,24 @@ describe('data dictionary problems name the line and the path', () => {
     assert.equal(problem(text, 'legal-basis-unknown').path, 'purposes.registration.legalBases[1]');
   });
 
-  test('a biometric field used by a purpose without a DPIA (GOV-2)', () => {
-    const text = edit(SMALL, '    category: name\n', '    category: biometric\n');
-    assert.equal(problem(text, 'dpia-required').path, 'purposes.registration.dpiaRequired');
+  test('a declared dpiaRequired is refused: whether a DPIA is required is computed (GOV-2)', () => {
+    const text = edit(
+      SMALL,
+      '    consentRequired: true\n',
+      '    consentRequired: true\n    dpiaRequired: false\n',
+    );
+    assert.equal(problem(text, 'dpia-required-computed').path, 'purposes.registration.dpiaRequired');
+  });
+
+  test('processing traits: read with their defaults; an unknown scale or trait is refused', () => {
+    const parsed = parseDictionary(SMALL, 'test.yaml');
+    assert.deepEqual(parsed.purpose('registration')?.processing, { ...NO_PROCESSING_TRAITS, scale: 'large' });
+    assert.deepEqual(parsed.purpose('statistics')?.processing, NO_PROCESSING_TRAITS);
+    assert.equal(parsed.vulnerableSubjects, true);
+    const scale = edit(SMALL, 'processing: { scale: large }', 'processing: { scale: huge }');
+    assert.equal(problem(scale, 'scale-invalid').path, 'purposes.registration.processing.scale');
+    const trait = edit(SMALL, 'processing: { scale: large }', 'processing: { profiling: true }');
+    assert.equal(problem(trait, 'key-unknown').path, 'purposes.registration.processing.profiling');
   });
 
   test('a list inside a list and a record inside a record are refused', () => {

@@ -5,6 +5,7 @@ import {
   formatRetentionRule,
   PROHIBITED_PURPOSE_NAMES,
 } from '../../src/domain/dictionary/index.ts';
+import { dpiaNeed } from '../../src/domain/dpia/criteria.ts';
 import { shipped } from './dictionary-fixtures.ts';
 
 describe('the shipped refugee-registration dictionary', () => {
@@ -94,12 +95,24 @@ describe('the shipped refugee-registration dictionary', () => {
     assert.equal(field?.category, 'biometric');
     assert.deepEqual(field?.purposes, ['biometric-deduplication']);
     assert.deepEqual(field?.retention, { event: 'case-closed', amount: 30, unit: 'days' });
-    assert.equal(shipped.purpose('biometric-deduplication')?.dpiaRequired, true);
+    assert.deepEqual(dpiaNeed(shipped, shipped.purpose('biometric-deduplication')!).rule, 'biometrics');
   });
 
-  test('DPIAs are required for protection case management and resettlement referral (PUR-6)', () => {
-    assert.equal(shipped.purpose('protection-case-management')?.dpiaRequired, true);
-    assert.equal(shipped.purpose('resettlement-referral')?.dpiaRequired, true);
+  test('every permitted purpose needs a DPIA, computed from the WP248 criteria it meets (GOV-2, PUR-6)', () => {
+    // The people are vulnerable (criterion 7) and every purpose reads sensitive data (criterion 4).
+    for (const purpose of shipped.purposes.filter((p) => !p.prohibited)) {
+      const need = dpiaNeed(shipped, purpose);
+      assert.equal(need.required, true, purpose.name);
+      const met = need.criteria.map((c) => c.criterion);
+      assert.ok(met.includes('vulnerable-people') && met.includes('sensitive-data'), purpose.name);
+    }
+    const criteriaOf = (name: string) =>
+      dpiaNeed(shipped, shipped.purpose(name)!).criteria.map((c) => c.criterion);
+    assert.ok(criteriaOf('biometric-deduplication').includes('innovative-technology'));
+    assert.ok(criteriaOf('assistance-distribution').includes('denial-of-service'));
+    assert.ok(criteriaOf('registration').includes('large-scale'));
+    // A prohibited purpose is never assessed: it is refused whatever a DPIA says (PUR-2).
+    assert.equal(dpiaNeed(shipped, shipped.purpose('immigration-enforcement')!).required, false);
   });
 
   test('family tracing may rest on vital interest (PUR-5)', () => {

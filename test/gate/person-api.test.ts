@@ -31,12 +31,6 @@ for (const kind of testDatabaseKinds()) {
       t = await startTestHaven(kind);
       a = await team(t, 'org-a');
       b = await team(t, 'org-b');
-      // Protection case management needs an approved DPIA before anyone may use it (PUR-6).
-      await reauthenticate(t, a.dpo.client, a.dpo.staff);
-      const approved = await a.dpo.client.patch(`/api/purposes/${PROTECTION}`, {
-        dpia: { status: 'approved', expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString() },
-      });
-      assert.equal(approved.status, 200, approved.text);
     });
     after(() => t.close());
 
@@ -329,7 +323,9 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.equal(proposed.status, 201, proposed.text);
       const version = proposed.body.version;
-      const self = await a.dpo.client.post(`/api/policies/${version}/approve`);
+      const self = await a.dpo.client.post(`/api/policies/${version}/approve`, {
+        impactSha256: '0'.repeat(64),
+      });
       assert.equal(self.status, 403);
       assert.equal(self.body.reason, 'own-proposal');
       const invalid = await a.dpo.client.post('/api/policies', {
@@ -337,7 +333,18 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.equal(invalid.status, 422);
       await reauthenticate(t, a.admin.client, a.admin.staff);
-      const approved = await a.admin.client.post(`/api/policies/${version}/approve`);
+      // The approver sees what it does first (ACC-2): a comment changes no decision.
+      let impact = await a.admin.client.get(`/api/policies/${version}/impact`);
+      while (impact.status === 202) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        impact = await a.admin.client.get(`/api/policies/${version}/impact`);
+      }
+      assert.equal(impact.status, 200, impact.text);
+      const seen = impact.body.impact as { toAllow: number; toDeny: number; sha256: string };
+      assert.deepEqual([seen.toAllow, seen.toDeny], [0, 0]);
+      const approved = await a.admin.client.post(`/api/policies/${version}/approve`, {
+        impactSha256: seen.sha256,
+      });
       assert.equal(approved.status, 200, approved.text);
       assert.equal(approved.body.status, 'active');
       const events = await ledgerEvents(t);

@@ -122,11 +122,6 @@ for (const kind of testDatabaseKinds()) {
       t = await startTestHaven(kind);
       a = await team(t, 'org-a');
       b = await team(t, 'org-b');
-      await reauthenticate(t, a.dpo.client, a.dpo.staff);
-      const approved = await a.dpo.client.patch(`/api/purposes/${PROTECTION}`, {
-        dpia: { status: 'approved', expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString() },
-      });
-      assert.equal(approved.status, 200, approved.text);
     });
     after(() => t.close());
 
@@ -170,10 +165,32 @@ for (const kind of testDatabaseKinds()) {
         note('capture-refused', fromReply(reply));
         note('purpose-prohibited', fromReply(reply));
       }
-      note(
-        'purpose-not-usable',
-        fromReply(await a.clerk.as('resettlement-referral').get(`/api/persons/${id}`)),
+      // PUR-1: a purpose the DPO suspended.
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const suspend = (status: string) =>
+        a.dpo.client.patch('/api/purposes/assistance-distribution', { status });
+      assert.equal((await suspend('suspended')).status, 200);
+      const suspended = await a.clerk.as('assistance-distribution').get(`/api/persons/${id}`);
+      assert.equal(suspended.body.reason, 'purpose-not-usable', suspended.text);
+      note('purpose-not-usable', fromReply(suspended));
+      assert.equal((await suspend('active')).status, 200);
+      // PUR-6: a purpose without an approved DPIA, and one whose DPIA's review date has passed.
+      await t.database.db.query(
+        `update dpia set status = 'superseded' where subject = 'family-tracing-reunification'`,
       );
+      await t.database.db.query(
+        `update dpia set review_date = current_date - 1 where subject = 'resettlement-referral'`,
+      );
+      t.haven.gate.purposes.invalidate();
+      for (const [purpose, reason] of [
+        ['family-tracing-reunification', 'dpia-not-approved'],
+        ['resettlement-referral', 'dpia-expired'],
+      ] as const) {
+        const refused = await a.caseworker.as(purpose).get(`/api/persons/${id}`);
+        assert.equal(refused.status, 403, refused.text);
+        assert.equal(refused.body.reason, reason, refused.text);
+        note(reason, fromReply(refused));
+      }
     });
 
     test('the person: another organisation’s, unknown, erased', async () => {

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { Secret } from 'otpauth';
 import { totpCode } from '../../src/identity/totp.ts';
 import { openPglite } from '../../src/store/pglite.ts';
-import { haven, startServer } from '../support/cli.ts';
+import { haven, startServer, withApprovedDpias } from '../support/cli.ts';
 import { openTestDatabase, testDatabaseKinds } from '../support/database.ts';
 import { tempDir } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
@@ -112,6 +112,7 @@ for (const kind of testDatabaseKinds()) {
         ...(main && vault ? { HAVEN_DATABASE_URL: main.url!, HAVEN_KEYVAULT_URL: vault.url! } : {}),
       };
       try {
+        await withApprovedDpias(env);
         assert.equal((await haven(['orgs', 'create', 'crash-org'], env)).code, 0);
         const created = await haven(
           [

@@ -132,6 +132,16 @@ describe('HTTP server', () => {
       'GET /api/auth/session',
       'GET /api/ledger/checkpoint',
       'GET /api/ledger/key',
+      // GOV-1: the record of processing is published without sign-in.
+      'GET /api/public/organisations',
+      'GET /api/public/record-of-processing/{organisation}',
+      'GET /api/public/record-of-processing/{organisation}/versions',
+      'GET /api/public/record-of-processing/{organisation}/versions/{version}',
+      // GOV-4: anyone raises a concern, and nobody needs to say who they are.
+      'GET /api/public/concerns/challenge',
+      'POST /api/public/concerns',
+      'POST /api/public/concerns/follow-up',
+      'POST /api/public/concerns/reply',
     ]);
     let checked = 0;
     for (const [path, methods] of Object.entries(document.paths)) {

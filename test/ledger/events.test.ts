@@ -114,6 +114,7 @@ describe('the fast event encoder', () => {
             fieldGroups: fc.array(code, { maxLength: 4 }),
             requestId: fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/),
             count: fc.integer({ min: 1, max: 2 ** 40 }),
+            policy: fc.integer({ min: 1, max: 2 ** 31 }),
           },
           { requiredKeys: [] },
         ),
@@ -135,7 +136,9 @@ describe('the fast event encoder', () => {
             ...(optional.fieldGroups ? { fieldGroups: optional.fieldGroups } : {}),
             ...(optional.requestId ? { requestId: optional.requestId } : {}),
             ...(optional.count ? { count: optional.count } : {}),
+            ...(optional.policy ? { policy: optional.policy } : {}),
           });
+
           assert.ok(eventBytes(event).equals(canonicalBytes(event)));
         },
       ),

@@ -68,18 +68,42 @@ describe('policy files (ACC-2)', () => {
 
 type Basis = { state: BasisState; kind: string };
 const PURPOSES = {
-  registration: { prohibited: false, usable: true, legalBases: ['consent', 'public-interest'] },
+  registration: {
+    prohibited: false,
+    usable: true,
+    dpia: 'approved',
+    legalBases: ['consent', 'public-interest'],
+  },
   'protection-case-management': {
     prohibited: false,
     usable: true,
+    dpia: 'approved',
     legalBases: ['consent', 'vital-interest', 'public-interest'],
   },
-  'resettlement-referral': { prohibited: false, usable: false, legalBases: ['consent'] },
-  'law-enforcement': { prohibited: true, usable: false, legalBases: [] },
+  'resettlement-referral': { prohibited: false, usable: false, dpia: 'approved', legalBases: ['consent'] },
+  'assistance-distribution': { prohibited: false, usable: true, dpia: 'none', legalBases: ['consent'] },
+  'family-tracing-reunification': {
+    prohibited: false,
+    usable: true,
+    dpia: 'expired',
+    legalBases: ['consent'],
+  },
+  statistics: { prohibited: false, usable: true, dpia: 'not-required', legalBases: ['consent'] },
+  'law-enforcement': { prohibited: true, usable: false, dpia: 'not-required', legalBases: [] },
 } as const;
 type PurposeName = keyof typeof PURPOSES;
 const GROUPS = {
-  identity: { tier: 2, purposes: ['registration', 'protection-case-management', 'resettlement-referral'] },
+  identity: {
+    tier: 2,
+    purposes: [
+      'registration',
+      'protection-case-management',
+      'resettlement-referral',
+      'assistance-distribution',
+      'family-tracing-reunification',
+      'statistics',
+    ],
+  },
   location: { tier: 3, purposes: ['protection-case-management'] },
   protection: { tier: 4, purposes: ['protection-case-management'] },
 } as const;
@@ -111,6 +135,8 @@ function expected(c: Case): string[] {
   const reasons: string[] = [];
   if (purpose.prohibited) reasons.push('purpose-prohibited');
   if (!purpose.usable) reasons.push('purpose-not-usable');
+  if (purpose.dpia === 'none') reasons.push('dpia-not-approved');
+  if (purpose.dpia === 'expired') reasons.push('dpia-expired');
   if (!c.sameOrganisation) reasons.push('other-organisation');
   if (group.tier > c.tier) reasons.push('tier-too-low');
   if (group.tier >= 3 && c.assurance < 3) reasons.push('passkey-required');
@@ -248,7 +274,14 @@ describe('authorization matrix (ACC-1)', () => {
       tier: 2,
     };
     const context = {
-      purpose: { name: 'registration', prohibited: false, usable: true, legalBases: ['consent'] },
+      purpose: {
+        name: 'registration',
+        prohibited: false,
+        usable: true,
+        dpia: 'approved' as const,
+        legalBases: ['consent'],
+      },
+
       basis: { state: 'not-applicable' as const, kind: 'none' },
       assurance: 2,
       breakGlass: false,

@@ -1,5 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Database } from '../../src/store/database.ts';
+import { openPglite } from '../../src/store/pglite.ts';
+import { openPostgres } from '../../src/store/postgres.ts';
+import { shipped } from '../domain/dictionary-fixtures.ts';
+import { approveDpiasForTests } from './dpias.ts';
 
 export const HAVEN_BIN = fileURLToPath(new URL('../../bin/haven.js', import.meta.url));
 
@@ -60,4 +66,21 @@ export function startServer(
     child.stdout.resume();
     child.on('close', (code) => reject(new Error(`haven serve exited with ${code}: ${stderr}`)));
   });
+}
+
+/**
+ * Migrates the database the commands use (`env`) and approves DPIAs for its purposes, as a DPO would before any
+ * processing (PUR-6): for tests that drive `haven serve` or `haven import` as separate processes.
+ */
+export async function withApprovedDpias(env: Record<string, string>): Promise<void> {
+  const migrated = await haven(['migrate'], env);
+  if (migrated.code !== 0) throw new Error(`haven migrate failed: ${migrated.stderr}`);
+  const db: Database = env.HAVEN_DATABASE_URL
+    ? await openPostgres({ url: env.HAVEN_DATABASE_URL, maxConnections: 1 })
+    : await openPglite({ dataDir: path.join(env.HAVEN_DATA_DIR!, 'db') });
+  try {
+    await approveDpiasForTests(db, shipped);
+  } finally {
+    await db.close();
+  }
 }

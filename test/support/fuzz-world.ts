@@ -15,6 +15,10 @@ export const CHANGED_BY_REFUSALS: Record<string, { columns?: string[]; reason: s
   ledger_head: { reason: 'the ledger sequences audit events into its Merkle tree in the background (AUD-2)' },
   ledger_checkpoint: { reason: 'checkpoints of the growing ledger are signed in the background (AUD-3)' },
   sign_in_throttle: { reason: 'failed sign-ins are counted per address (ACC-5)' },
+  policy_impact: {
+    reason:
+      'the impact of an accepted policy proposal is computed in the background, after its request (ACC-2)',
+  },
   staff_account: {
     columns: ['failed_attempts', 'last_failed_at', 'locked_at'],
     reason: 'failed factors are counted per account, and enough of them lock it (ACC-5)',

@@ -11,6 +11,7 @@ import type { Database, DatabaseKind } from '../../src/store/database.ts';
 import { openPostgres } from '../../src/store/postgres.ts';
 import { GATE_ROLE, GENERAL_ROLE } from '../../src/store/protected-tables.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
+import { approveDpiasForTests } from './dpias.ts';
 
 /** Collects every log line a test Haven writes, so tests can search them. */
 export class LogCapture extends Writable {
@@ -65,10 +66,14 @@ export async function rolePools(
   };
 }
 
-/** A Haven on a fresh test database with its own key file, an HTTP app for `inject`, and captured logs. */
+/**
+ * A Haven on a fresh test database with its own key file, an HTTP app for `inject`, and captured logs; its
+ * purposes' DPIAs approved unless `dpias: false`.
+ */
 export async function startTestHaven(
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  options: { dpias?: boolean } = {},
 ): Promise<TestHaven> {
   const dataDir = tempDir();
   const config = loadConfig(
@@ -88,6 +93,11 @@ export async function startTestHaven(
     ...pools,
     logger: createLogger('info', logs),
   });
+  // Every purpose here needs a DPIA (PUR-6): tests get approved ones unless they test the DPIA workflow.
+  if (options.dpias !== false) {
+    await approveDpiasForTests(database.db, haven.dictionary);
+    haven.gate.purposes.invalidate();
+  }
   const app = await buildApp(haven);
   await app.ready();
   let offset = 0;
@@ -105,6 +115,7 @@ export async function startTestHaven(
     },
     async close() {
       await app.close();
+      await haven.policyImpacts.close();
       await haven.refusals.close();
       await haven.sessions.close();
       await havenInternals(haven).keyRing.close();

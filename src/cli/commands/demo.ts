@@ -48,9 +48,9 @@ export async function demoCommand(options: {
       },
     });
     bar.stop();
-    const { organisation, staff, summary } = result;
+    const { organisation, staff, summary, governance } = result;
     if (options.json) {
-      printJson({ organisation, staff, summary });
+      printJson({ organisation, staff, summary, governance });
       return;
     }
     const out: string[] = [
@@ -73,7 +73,12 @@ export async function demoCommand(options: {
         `${summary.peoplePerSecond} people/s, ${summary.concurrency} at a time.`,
       `Consents: ${summary.consentsGiven} given, ${summary.consentsWithdrawn} withdrawn; ` +
         `${summary.caseloadAssignments} caseload assignments; ${summary.gateCalls} calls through the gate.`,
-      'Protection case management needs an approved DPIA (PUR-6): sign in as the DPO to approve one.',
+      `DPIAs approved for ${governance.dpiasApproved.length} purposes` +
+        (governance.dpiaExpired
+          ? `; the one for ${governance.dpiaExpired} has passed its review date, so Haven refuses that purpose until the DPO approves a revision.`
+          : '.'),
+      `Processors: ${governance.processors} (one with a lapsed data processing agreement, on the DPO's work list).`,
+      `The public record of processing: /transparency?org=${organisation.slug}`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {

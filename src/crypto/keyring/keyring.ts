@@ -9,7 +9,14 @@ import { type KeyPayload, loadKeyFile, type PayloadSealer, type Protection } fro
  */
 
 /** Named secrets; each is 32 random bytes made when the ring is created. */
-export const SECRET_NAMES = ['accounts', 'blind-index', 'ledger-signing', 'pseudonyms', 'templates'] as const;
+export const SECRET_NAMES = [
+  'accounts',
+  'blind-index',
+  'ledger-signing',
+  'pseudonyms',
+  'templates',
+  'concerns',
+] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface WrappedKey {

@@ -12,6 +12,7 @@ import {
   type Dictionary,
   type FieldDefinition,
   type FieldGroup,
+  NO_PROCESSING_TRAITS,
   type Purpose,
 } from './types.ts';
 
@@ -19,6 +20,7 @@ export interface DictionaryHeader {
   readonly name: string;
   readonly version: number;
   readonly description: string | undefined;
+  readonly vulnerableSubjects: boolean;
   readonly source: string;
 }
 
@@ -47,6 +49,7 @@ export function buildDictionary(
     name: header.name,
     version: header.version,
     description: header.description,
+    vulnerableSubjects: header.vulnerableSubjects,
     source: header.source,
     groups,
     fields,
@@ -98,7 +101,8 @@ function toPurpose(purpose: ParsedPurpose): Purpose {
     description: required(purpose.description),
     legalBases: Object.freeze(prohibited ? [] : [...required(purpose.legalBases)]),
     consentRequired: prohibited ? false : required(purpose.consentRequired).value,
-    dpiaRequired: prohibited ? false : required(purpose.dpiaRequired).value,
+    processing: prohibited ? NO_PROCESSING_TRAITS : (purpose.processing ?? NO_PROCESSING_TRAITS),
+
     retention: purpose.retention,
     collect: Object.freeze(purpose.collect.map((name) => name.value)),
     require: Object.freeze(

@@ -114,7 +114,6 @@ function checkPurpose(reader: Reader, purpose: ParsedPurpose, fields: readonly P
   }
   checkCollect(reader, purpose, fields);
   checkBases(reader, purpose);
-  checkBiometricDpia(reader, purpose, fields);
 }
 
 /** MIN-2: collect names existing fields that list this purpose; require names collected fields. */
@@ -167,25 +166,5 @@ function checkBases(reader: Reader, purpose: ParsedPurpose): void {
         'consent is required but "consent" is not among the legal bases',
       );
     }
-  }
-}
-
-/** GOV-2, BIO-1: biometric processing cannot go live without an approved DPIA. */
-function checkBiometricDpia(reader: Reader, purpose: ParsedPurpose, fields: readonly ParsedField[]): void {
-  if (purpose.dpiaRequired?.value !== false) return;
-  const biometric = fields.some(
-    (field) =>
-      field.category === 'biometric' &&
-      (field.purposes?.some((name) => name.value === purpose.name) ||
-        purpose.collect.some((name) => name.value === field.name)),
-  );
-  if (biometric) {
-    report(
-      reader,
-      purpose.dpiaRequired.node,
-      purpose.dpiaRequired.path,
-      'dpia-required',
-      'this purpose uses biometric fields, so it needs a DPIA: set dpiaRequired: true (GOV-2)',
-    );
   }
 }

@@ -13,10 +13,12 @@ import {
   at,
   checkKeys,
   type DictionaryProblem,
+  type Entry,
   isIdentifier,
   mapEntries,
   newReader,
   type Reader,
+  readBoolean,
   readDocument,
   readInteger,
   readString,
@@ -39,7 +41,7 @@ function readDictionary(reader: Reader, root: Node): Dictionary | undefined {
   const entries = mapEntries(reader, root, root, '');
   if (entries === undefined) return undefined;
   const byKey = checkKeys(reader, entries, {
-    known: ['format', 'name', 'version', 'description', 'fieldGroups', 'fields', 'purposes'],
+    known: ['format', 'name', 'version', 'description', 'subjects', 'fieldGroups', 'fields', 'purposes'],
     required: ['format', 'name', 'version', 'fieldGroups', 'fields', 'purposes'],
     anchor: root,
     path: '',
@@ -74,6 +76,7 @@ function readDictionary(reader: Reader, root: Node): Dictionary | undefined {
       : readInteger(reader, versionEntry, { min: 1, max: Number.MAX_SAFE_INTEGER, code: 'version-invalid' });
   const descriptionEntry = byKey.get('description');
   const description = descriptionEntry === undefined ? undefined : readString(reader, descriptionEntry);
+  const vulnerableSubjects = readSubjects(reader, byKey.get('subjects'));
 
   const groupsEntry = byKey.get('fieldGroups');
   const fieldsEntry = byKey.get('fields');
@@ -84,7 +87,29 @@ function readDictionary(reader: Reader, root: Node): Dictionary | undefined {
   crossCheck(reader, groups, fields, purposes);
 
   if (reader.problems.length > 0 || name === undefined || version === undefined) return undefined;
-  return buildDictionary({ name, version, description, source: reader.source }, groups, fields, purposes);
+  return buildDictionary(
+    { name, version, description, vulnerableSubjects, source: reader.source },
+    groups,
+    fields,
+    purposes,
+  );
+}
+
+/** `subjects: { vulnerable: true }` — who the data is about (WP248 criterion 7); vulnerable unless said otherwise. */
+function readSubjects(reader: Reader, entry: Entry | undefined): boolean {
+  if (entry === undefined) return true;
+  const entries = mapEntries(reader, entry.value, entry.keyNode, entry.path);
+  if (entries === undefined) return true;
+  const byKey = checkKeys(reader, entries, {
+    known: ['vulnerable', 'description'],
+    required: ['vulnerable'],
+    anchor: entry.keyNode,
+    path: entry.path,
+  });
+  const vulnerable = byKey.get('vulnerable');
+  const description = byKey.get('description');
+  if (description !== undefined) readString(reader, description);
+  return vulnerable === undefined ? true : (readBoolean(reader, vulnerable) ?? true);
 }
 
 function dictionaryInvalid(reader: Reader): HavenError {

@@ -3,7 +3,7 @@
  * do not depend on a dictionary author: a dictionary that leaves one out gets it from here, and a
  * dictionary that declares one must mark it `prohibited: true`.
  */
-import type { Purpose } from './types.ts';
+import { NO_PROCESSING_TRAITS, type Purpose } from './types.ts';
 
 export const PROHIBITED_PURPOSES: readonly Purpose[] = [
   prohibited(
@@ -42,7 +42,8 @@ function prohibited(name: string, title: string, description: string): Purpose {
     description,
     legalBases: [],
     consentRequired: false,
-    dpiaRequired: false,
+    processing: NO_PROCESSING_TRAITS,
+
     retention: undefined,
     collect: [],
     require: [],

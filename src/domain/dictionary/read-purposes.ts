@@ -7,7 +7,8 @@ import { isScalar, isSeq } from 'yaml';
 import { isProhibitedPurposeName } from './prohibited.ts';
 import { namedEntries, optional, readRetention } from './read-fields.ts';
 import type { RetentionRule } from './retention.ts';
-import { LEGAL_BASES, type LegalBasis } from './types.ts';
+import { LEGAL_BASES, type LegalBasis, NO_PROCESSING_TRAITS, type ProcessingTraits } from './types.ts';
+
 import {
   at,
   checkKeys,
@@ -37,7 +38,7 @@ export interface ParsedPurpose {
   readonly description: string | undefined;
   readonly legalBases: readonly LegalBasis[] | undefined;
   readonly consentRequired: Located<boolean> | undefined;
-  readonly dpiaRequired: Located<boolean> | undefined;
+  readonly processing: ProcessingTraits | undefined;
   readonly retention: RetentionRule | undefined;
   readonly collect: readonly Located<string>[];
   readonly require: readonly ParsedRequirement[];
@@ -49,20 +50,21 @@ const KEYS = [
   'description',
   'legalBases',
   'consentRequired',
-  'dpiaRequired',
+  'processing',
   'retention',
   'collect',
   'require',
   'prohibited',
 ];
-const REQUIRED_KEYS = [
-  'title',
-  'description',
-  'legalBases',
-  'consentRequired',
-  'dpiaRequired',
-  'retention',
-  'collect',
+const REQUIRED_KEYS = ['title', 'description', 'legalBases', 'consentRequired', 'retention', 'collect'];
+const PROCESSING_KEYS = [
+  'scale',
+  'scoring',
+  'automatedDecisions',
+  'monitoring',
+  'matching',
+  'deniesService',
+  'newTechnology',
 ];
 
 export function readPurposes(reader: Reader, section: Entry): ParsedPurpose[] {
@@ -80,7 +82,19 @@ function readPurpose(reader: Reader, entry: Entry, entries: readonly Entry[]): P
   const prohibited = optional(prohibitedEntry, (value) => locatedBoolean(reader, value));
   // A reserved prohibited name without `prohibited: true` gets one clear problem from the cross-check.
   const reserved = prohibited?.value === true || isProhibitedPurposeName(entry.key);
-  const byKey = checkKeys(reader, entries, {
+  // GOV-2: whether a DPIA is required is computed from the criteria, never declared.
+  const declared = entries.find((candidate) => candidate.key === 'dpiaRequired');
+  if (declared) {
+    report(
+      reader,
+      declared.keyNode,
+      declared.path,
+      'dpia-required-computed',
+      'Haven computes whether a DPIA is required (the WP248 criteria): remove dpiaRequired and describe the processing under `processing` (scale, scoring, automatedDecisions, monitoring, matching, deniesService, newTechnology)',
+    );
+  }
+  const kept = entries.filter((candidate) => candidate !== declared);
+  const byKey = checkKeys(reader, kept, {
     known: KEYS,
     required: reserved ? ['title', 'description'] : REQUIRED_KEYS,
     anchor: entry.keyNode,
@@ -97,11 +111,38 @@ function readPurpose(reader: Reader, entry: Entry, entries: readonly Entry[]): P
       readLegalBases(reader, value, prohibited?.value === true),
     ),
     consentRequired: optional(get('consentRequired'), (value) => locatedBoolean(reader, value)),
-    dpiaRequired: optional(get('dpiaRequired'), (value) => locatedBoolean(reader, value)),
+    processing: optional(get('processing'), (value) => readProcessing(reader, value)),
     retention: optional(get('retention'), (value) => readRetention(reader, value)),
     collect: optional(get('collect'), (value) => readNameList(reader, value)) ?? [],
     require: optional(get('require'), (value) => readRequire(reader, value)) ?? [],
     prohibited,
+  };
+}
+
+function readProcessing(reader: Reader, entry: Entry): ProcessingTraits | undefined {
+  const entries = mapEntries(reader, entry.value, entry.keyNode, entry.path);
+  if (entries === undefined) return undefined;
+  const byKey = checkKeys(reader, entries, {
+    known: PROCESSING_KEYS,
+    required: [],
+    anchor: entry.keyNode,
+    path: entry.path,
+  });
+  const flag = (key: keyof Omit<ProcessingTraits, 'scale'>) =>
+    optional(byKey.get(key), (value) => readBoolean(reader, value)) ?? NO_PROCESSING_TRAITS[key];
+  const scaleEntry = byKey.get('scale');
+  const scale = scaleEntry === undefined ? undefined : readString(reader, scaleEntry);
+  if (scaleEntry !== undefined && scale !== undefined && scale !== 'large' && scale !== 'limited') {
+    report(reader, at(scaleEntry), scaleEntry.path, 'scale-invalid', 'must be large or limited');
+  }
+  return {
+    scale: scale === 'large' ? 'large' : 'limited',
+    scoring: flag('scoring'),
+    automatedDecisions: flag('automatedDecisions'),
+    monitoring: flag('monitoring'),
+    matching: flag('matching'),
+    deniesService: flag('deniesService'),
+    newTechnology: flag('newTechnology'),
   };
 }
 

@@ -135,6 +135,38 @@ export interface FieldDefinition {
 /** One `require` entry: at least one of these fields must be given (e.g. date of birth or estimated age). */
 export type Requirement = readonly string[];
 
+/**
+ * What a purpose's processing is like beyond the data it uses: the DPIA criteria of the European guidelines
+ * (WP248) that the data set cannot show (GOV-2). The rest — sensitive data, biometrics, vulnerable people — Haven
+ * reads from the dictionary itself (src/domain/dpia/criteria.ts).
+ */
+export interface ProcessingTraits {
+  /** Large-scale processing (WP248 criterion 5): many people, much data, long, or over a wide area. */
+  readonly scale: 'large' | 'limited';
+  /** Evaluation or scoring, including profiling and predicting (criterion 1). */
+  readonly scoring: boolean;
+  /** Automated decisions with legal or similarly significant effect (criterion 2). */
+  readonly automatedDecisions: boolean;
+  /** Systematic monitoring (criterion 3). */
+  readonly monitoring: boolean;
+  /** Matching or combining data sets (criterion 6). */
+  readonly matching: boolean;
+  /** The processing can keep people from a right, a service or a contract (criterion 9). */
+  readonly deniesService: boolean;
+  /** Innovative technology or organisational solutions (criterion 8), besides biometrics. */
+  readonly newTechnology: boolean;
+}
+
+export const NO_PROCESSING_TRAITS: ProcessingTraits = Object.freeze({
+  scale: 'limited',
+  scoring: false,
+  automatedDecisions: false,
+  monitoring: false,
+  matching: false,
+  deniesService: false,
+  newTechnology: false,
+});
+
 export interface Purpose {
   readonly name: string;
   readonly title: string;
@@ -142,8 +174,9 @@ export interface Purpose {
   readonly legalBases: readonly LegalBasis[];
   /** Consent is the expected basis; any other basis needs a recorded justification (PUR-5). */
   readonly consentRequired: boolean;
-  /** The purpose is usable only while its DPIA is approved and unexpired (PUR-6). */
-  readonly dpiaRequired: boolean;
+  /** For the DPIA criteria (GOV-2); whether a DPIA is required is computed, never declared. */
+  readonly processing: ProcessingTraits;
+
   readonly retention: RetentionRule | undefined;
   /** The minimal data set this purpose may capture (MIN-2). */
   readonly collect: readonly string[];
@@ -164,8 +197,11 @@ export interface Dictionary {
   readonly name: string;
   readonly version: number;
   readonly description: string | undefined;
+  /** The people the dictionary is about are vulnerable (WP248 criterion 7): asylum seekers, refugees, migrants. */
+  readonly vulnerableSubjects: boolean;
   /** The name of the text it was parsed from, for messages. */
   readonly source: string;
+
   readonly groups: readonly FieldGroup[];
   readonly fields: readonly FieldDefinition[];
   readonly purposes: readonly Purpose[];

@@ -25,7 +25,8 @@ const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const Proof = Type.Array(Type.String({ description: 'base64 SHA-256 hash' }));
 
 export function ledgerRoutes(app: HttpApp, haven: Haven): void {
-  const auditors = ['auditor', 'dpo', 'admin'] as const;
+  // Oversight reads the ledger too (GOV-4): it holds who did what under which purpose, never a person's data.
+  const auditors = ['auditor', 'dpo', 'admin', 'oversight'] as const;
 
   app.get(
     '/api/ledger/checkpoint',

@@ -92,6 +92,7 @@ export function demoStaff(people: number): DemoStaffPlan[] {
   staff.push({ role: 'dpo', number: 1, tier: 4 });
   staff.push({ role: 'auditor', number: 1, tier: 1 });
   staff.push({ role: 'admin', number: 1, tier: 1 });
+  staff.push({ role: 'oversight', number: 1, tier: 1 });
   return staff;
 }
 

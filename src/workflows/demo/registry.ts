@@ -1,10 +1,11 @@
 import { HavenError } from '../../domain/errors.ts';
 import type { BasisInput } from '../../gate/basis-input.ts';
-import type { Actor, GateRequest } from '../../gate/context.ts';
+import { type Actor, auditActor, type GateRequest } from '../../gate/context.ts';
 import type { Gate } from '../../gate/service.ts';
 import type { Organisation } from '../../identity/accounts.ts';
 import type { IdentityContext } from '../../identity/context.ts';
 import type { Database } from '../../store/database.ts';
+import { createDemoGovernance, type DemoGovernance } from './governance.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
 import { createDemoStaff, type DemoCredential } from './staff.ts';
 
@@ -15,8 +16,9 @@ import { createDemoStaff, type DemoCredential } from './staff.ts';
  * Households are registered concurrently, each in order: the head, the others linked to the head, then the head's
  * links to them; then caseload assignments, consents for other purposes, and the withdrawals.
  *
- * Protection case management needs an approved DPIA (PUR-6); the demo approves none (the purpose register is
- * shared by every organisation), so caseloads are assigned under the registration purpose.
+ * Nothing is processed without an approved DPIA (PUR-6): before the people, the demo's supervisor writes and its
+ * DPO approves one for each purpose that has none yet, and one is left expired to show the gate stop its purpose
+ * (governance.ts).
  */
 
 export const DEMO_LIMITS = {
@@ -53,6 +55,7 @@ export interface DemoSummary {
 export interface DemoResult {
   organisation: Organisation;
   staff: DemoCredential[];
+  governance: DemoGovernance;
   summary: DemoSummary;
   /** The id Haven gave each planned person, by plan index. */
   personIds: string[];
@@ -112,6 +115,13 @@ export async function createDemoRegistry(
     plan.staff,
   );
   const team = teamOf(staff, organisation.id);
+  const governance = await createDemoGovernance(
+    { db: haven.db, dictionary: haven.gate.dictionary, purposes: haven.gate.purposes },
+    organisation.id,
+    team,
+    auditActor,
+    new Date(),
+  );
   const ids: string[] = new Array(plan.people.length);
   const counts = { gateCalls: 0, consentsGiven: 0, consentsWithdrawn: 0, caseloadAssignments: 0, done: 0 };
   const started = performance.now();
@@ -138,6 +148,7 @@ export async function createDemoRegistry(
   return {
     organisation,
     staff,
+    governance,
     personIds: ids,
     summary: {
       seed: options.seed,

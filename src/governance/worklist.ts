@@ -1,0 +1,189 @@
+import type { Role } from '../domain/roles.ts';
+import type { BreakGlassOverview } from '../gate/break-glass.ts';
+import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
+import { listPolicyVersions } from '../policy/policy-store.ts';
+import type { Database } from '../store/database.ts';
+import { openAlerts } from './alerts.ts';
+import { addToDay, type ConcernReader, listConcerns } from './concerns.ts';
+import { listDpias } from './dpias.ts';
+import { listProcessors } from './processors.ts';
+
+/**
+ * What needs the attention of the DPO, oversight, an administrator or a DPIA author today (GOV-1 – GOV-4,
+ * PUR-6, ACC-2, ACC-8): decisions waiting on them and clocks running out. Built from the registers each time;
+ * nothing to keep in step. Never personal data: items name purposes, processors and ids.
+ */
+export type WorkKind =
+  | 'dpia-to-decide'
+  | 'dpia-returned'
+  | 'dpia-missing'
+  | 'dpia-expiring'
+  | 'dpia-expired'
+  | 'processor-problem'
+  | 'concern-to-acknowledge'
+  | 'concern-to-answer'
+  | 'policy-to-decide'
+  | 'break-glass-to-review'
+  | 'alert';
+
+export interface WorkItem {
+  kind: WorkKind;
+  /** What it is about: a purpose or processor name, a DPIA, concern, policy version or grant id. */
+  subject: string;
+  /** The DPIA, processor or concern id to open, where there is one. */
+  ref: string | null;
+  /** The day it is due (YYYY-MM-DD), when a clock runs. */
+  due: string | null;
+  overdue: boolean;
+  /** Stable codes saying why (a processor's problems, a DPIA's state). */
+  details: string[];
+}
+
+/** A DPIA is flagged this many days before its review date, so it can be renewed before the purpose stops. */
+export const DPIA_WARNING_DAYS = 60;
+
+export interface WorklistSources {
+  db: Database;
+  states: Map<string, PurposeState>;
+  /** Only for the roles that see break-glass (DPO, oversight): the gate's overview. */
+  breakGlass: (() => Promise<BreakGlassOverview>) | null;
+}
+
+export async function worklist(
+  sources: WorklistSources,
+  who: { accountId: string; organisationId: string; role: Role },
+  now: Date,
+): Promise<WorkItem[]> {
+  const today = now.toISOString().slice(0, 10);
+  const items: WorkItem[] = [];
+  const { role } = who;
+  const governs = role === 'dpo' || role === 'oversight';
+
+  if (governs || role === 'supervisor' || role === 'admin') {
+    const dpias = await listDpias(sources.db);
+    for (const { latest } of dpias) {
+      if (role === 'dpo' && latest.status === 'submitted' && latest.author !== who.accountId) {
+        items.push(
+          item('dpia-to-decide', latest.subject, latest.id, null, false, [`version-${latest.version}`]),
+        );
+      }
+      if (latest.status === 'rejected' && latest.author === who.accountId) {
+        items.push(
+          item('dpia-returned', latest.subject, latest.id, null, false, [`version-${latest.version}`]),
+        );
+      }
+    }
+    if (governs) {
+      const idOf = new Map(dpias.map((d) => [d.latest.subject, d.latest.id]));
+      for (const state of sources.states.values()) {
+        if (!state.dpia.required || state.status === 'prohibited') continue;
+        const name = state.definition.name;
+        const dpiaState = dpiaStateOn(state.dpia, today);
+        const reviewDate = state.dpia.inForce?.reviewDate ?? null;
+        if (dpiaState === 'none') {
+          items.push(
+            item('dpia-missing', name, idOf.get(name) ?? null, null, true, [
+              state.dpia.latest?.status ?? 'none',
+            ]),
+          );
+        } else if (dpiaState === 'expired') {
+          items.push(item('dpia-expired', name, state.dpia.inForce!.id, reviewDate, true, []));
+        } else if (reviewDate && reviewDate <= addToDay(today, { days: DPIA_WARNING_DAYS })) {
+          items.push(item('dpia-expiring', name, state.dpia.inForce!.id, reviewDate, false, []));
+        }
+      }
+    }
+  }
+
+  if (governs || role === 'admin') {
+    for (const p of await listProcessors(sources.db, who.organisationId, now)) {
+      if (p.problems.length > 0) items.push(item('processor-problem', p.name, p.id, null, true, p.problems));
+    }
+  }
+
+  if (governs) {
+    const reader: ConcernReader = { role, organisationId: who.organisationId };
+    for (const c of await listConcerns(sources.db, reader)) {
+      if (c.closedOn) continue;
+      if (!c.acknowledgedOn) {
+        items.push(
+          item(
+            'concern-to-acknowledge',
+            c.id,
+            c.id,
+            c.acknowledgeBy,
+            c.acknowledgeBy < today,
+            c.aboutDpo ? ['about-dpo'] : [],
+          ),
+        );
+      } else if (!c.answeredOn) {
+        items.push(
+          item(
+            'concern-to-answer',
+            c.id,
+            c.id,
+            c.answerBy,
+            c.answerBy < today,
+            c.aboutDpo ? ['about-dpo'] : [],
+          ),
+        );
+      }
+    }
+  }
+
+  if (role === 'dpo' || role === 'admin' || role === 'oversight') {
+    for (const v of await listPolicyVersions(sources.db)) {
+      if (v.status !== 'proposed') continue;
+      // Oversight follows pending changes; only a DPO or administrator other than the proposer decides them.
+      if (role !== 'oversight' && v.proposedBy === who.accountId) continue;
+      items.push(
+        item(
+          'policy-to-decide',
+          `version-${v.version}`,
+          String(v.version),
+          null,
+          false,
+          v.rollbackOf ? [`rollback-of-${v.rollbackOf}`] : [],
+        ),
+      );
+    }
+  }
+
+  if (sources.breakGlass && governs) {
+    const overview = await sources.breakGlass();
+    for (const g of overview.grants) {
+      if (g.reviewed) continue;
+      // The DPO reviews every grant; oversight is told of the ones left waiting too long.
+      if (role === 'oversight' && !g.reviewOverdue) continue;
+      items.push(item('break-glass-to-review', g.id, g.id, null, g.reviewOverdue, [g.purpose]));
+    }
+  }
+
+  if (role === 'dpo') {
+    for (const a of await openAlerts(sources.db, who.organisationId)) {
+      items.push(item('alert', a.kind, a.id, null, false, a.subject ? [a.subject] : []));
+    }
+  }
+
+  // Overdue first, then by due day, then as found.
+  return items
+    .map((it, i) => ({ it, i }))
+    .sort(
+      (a, b) =>
+        Number(b.it.overdue) - Number(a.it.overdue) ||
+        (a.it.due ?? '9999').localeCompare(b.it.due ?? '9999') ||
+        a.i - b.i,
+    )
+    .map(({ it }) => it);
+}
+
+function item(
+  kind: WorkKind,
+  subject: string,
+  ref: string | null,
+  due: string | null,
+  overdue: boolean,
+  details: string[],
+): WorkItem {
+  return { kind, subject, ref, due, overdue, details };
+}
