@@ -8,6 +8,9 @@ import {
   randomUUID,
 } from 'node:crypto';
 import { open, seal } from '../crypto/aead.ts';
+import { addToDay } from '../domain/calendar.ts';
+import { groupsOfFour, normaliseCode, randomCode } from '../domain/codes.ts';
+
 import { type ErrorStatus, HavenError } from '../domain/errors.ts';
 import { textFault } from '../domain/text.ts';
 import { type AuditActor, recordAuditEvent } from '../ledger/events.ts';
@@ -40,24 +43,9 @@ export function concernKeys(root: Buffer): ConcernKeys {
   return { text: createSecretKey(derive('text')), codes: derive('codes'), challenges: derive('challenges') };
 }
 
-// Crockford's base32: no I, L, O, U; read aloud and typed back without confusion.
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /** A follow-up code: 100 random bits as 20 characters in groups of four. */
 export function newFollowUpCode(): string {
-  const bytes = randomBytes(13);
-  let bits = 0n;
-  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
-  let out = '';
-  for (let i = 0; i < 20; i++) {
-    out += ALPHABET[Number(bits & 31n)];
-    bits >>= 5n;
-  }
-  return out.match(/.{4}/g)!.join('-');
-}
-
-function normaliseCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+  return groupsOfFour(randomCode(20));
 }
 
 const codeHash = (keys: ConcernKeys, code: string) =>
@@ -242,18 +230,6 @@ interface ConcernRow {
 const CONCERN_COLUMNS = `c.id, o.slug as organisation, c.about_dpo, c.language, to_char(c.received_on, 'YYYY-MM-DD') as received_on,
   to_char(c.acknowledged_on, 'YYYY-MM-DD') as acknowledged_on, to_char(c.answered_on, 'YYYY-MM-DD') as answered_on,
   to_char(c.closed_on, 'YYYY-MM-DD') as closed_on`;
-
-/** Adds days or calendar months to a day (YYYY-MM-DD); month ends are kept (31 Jan + 1 month = 28/29 Feb). */
-export function addToDay(dayText: string, amount: { days?: number; months?: number }): string {
-  const [y, m, d] = dayText.split('-').map(Number) as [number, number, number];
-  if (amount.months) {
-    const target = new Date(Date.UTC(y, m - 1 + amount.months, 1));
-    const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-    target.setUTCDate(Math.min(d, last));
-    return target.toISOString().slice(0, 10);
-  }
-  return new Date(Date.UTC(y, m - 1, d + (amount.days ?? 0))).toISOString().slice(0, 10);
-}
 
 async function messagesOf(sql: Sql, keys: ConcernKeys, id: string): Promise<ConcernMessage[]> {
   const { rows } = await sql.query<{

@@ -1,10 +1,11 @@
+import { addToDay } from '../domain/calendar.ts';
 import type { Role } from '../domain/roles.ts';
 import type { BreakGlassOverview } from '../gate/break-glass.ts';
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
 import { listPolicyVersions } from '../policy/policy-store.ts';
 import type { Database } from '../store/database.ts';
 import { openAlerts } from './alerts.ts';
-import { addToDay, type ConcernReader, listConcerns } from './concerns.ts';
+import { type ConcernReader, listConcerns } from './concerns.ts';
 import { listDpias } from './dpias.ts';
 import { listProcessors } from './processors.ts';
 

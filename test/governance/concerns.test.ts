@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { addToDay, leadingZeroBits, newFollowUpCode } from '../../src/governance/concerns.ts';
+import { addToDay } from '../../src/domain/calendar.ts';
+import { leadingZeroBits, newFollowUpCode } from '../../src/governance/concerns.ts';
 import { Client, type Reply } from '../support/client.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import { textDump } from '../support/fuzz-world.ts';
