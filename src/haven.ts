@@ -24,7 +24,7 @@ import { type CheckpointPublisher, checkpointPublisher, publishTarget } from './
 import { RefusalLedger } from './ledger/refusals.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
-import { PolicyImpacts } from './policy/impact-jobs.ts';
+import { type DictionarySource, PolicyImpacts } from './policy/impact-jobs.ts';
 import { activeEngine } from './policy/policy-store.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
@@ -198,16 +198,22 @@ async function openKeys(config: Config): Promise<KeyRing> {
 
 export const SHIPPED_DICTIONARY = new URL('../dictionaries/refugee-registration.yaml', import.meta.url);
 
-export function loadDictionary(config: Config): Dictionary {
+/** The dictionary's text and file name, as configured. */
+export function dictionarySource(config: Config): DictionarySource {
   const file = config.dictionaryFile ? path.resolve(config.dictionaryFile) : SHIPPED_DICTIONARY;
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return {
+      text: readFileSync(file, 'utf8'),
+      name: path.basename(typeof file === 'string' ? file : file.pathname),
+    };
   } catch {
     throw new ConfigError('HAVEN_DICTIONARY_FILE', `cannot read ${file}`);
   }
+}
+
+export function loadDictionary(config: Config, source = dictionarySource(config)): Dictionary {
   try {
-    return parseDictionary(text, path.basename(typeof file === 'string' ? file : file.pathname));
+    return parseDictionary(source.text, source.name);
   } catch (error) {
     if (error instanceof HavenError) throw new ConfigError('HAVEN_DICTIONARY_FILE', error.message);
     throw error;
@@ -319,11 +325,12 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     }
     await vault.open();
     await sessions.listen(opened.db);
-    dictionary = loadDictionary(config);
+    const source = dictionarySource(config);
+    dictionary = loadDictionary(config, source);
     notices = loadNotices(config, dictionary);
     await syncPurposes(opened.db, dictionary);
     policies = await activeEngine(opened.db);
-    policyImpacts = new PolicyImpacts(opened.db, dictionary);
+    policyImpacts = new PolicyImpacts(opened.db, source);
     gate = {
       db: opened.gateDb,
       vault,

@@ -33,7 +33,8 @@ const Profile = Type.Object({
   dpoContact: Type.Union([Type.String(), Type.Null()]),
   country: Type.Union([Type.String(), Type.Null()]),
 });
-const ContactText = Type.Union([Type.String({ maxLength: 500, ...MULTILINE }), Type.Null()]);
+// Null first: with type coercion on, a null tried against the string first would become "" (and be refused).
+const ContactText = Type.Union([Type.Null(), Type.String({ maxLength: 500, ...MULTILINE })]);
 
 export function oversightRoutes(app: HttpApp, haven: Haven): void {
   app.get(
@@ -130,7 +131,7 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             contact: Type.Optional(ContactText),
             dpoContact: Type.Optional(ContactText),
-            country: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Z]{3}$' }), Type.Null()])),
+            country: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^[A-Z]{3}$' })])),
           },
           { additionalProperties: false },
         ),

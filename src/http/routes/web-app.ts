@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import type { FastifyReply } from 'fastify';
 import type { Haven } from '../../haven.ts';
 import type { HttpApp } from '../http-app.ts';
 
@@ -24,7 +25,22 @@ const APP_PATHS = [
   '/admin/purposes',
   '/admin/ledger',
   '/admin/break-glass',
+  '/admin/organisation',
+  '/governance',
+  '/governance/dpias',
+  '/governance/dpias/:id',
+  '/governance/policies',
+  '/governance/processors',
+  '/governance/concerns',
+  '/governance/concerns/:id',
+  '/transparency',
 ];
+
+/**
+ * Pages that must not learn who opens them: the concern form (GOV-4) is served like the concern API, with no
+ * cookie read, no address kept for rate limiting and no request log line.
+ */
+const ANONYMOUS_PATHS = ['/concern'];
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -43,12 +59,13 @@ export function webAppRoutes(app: HttpApp, _haven: Haven, dir = WEB_APP_DIR): vo
   const indexFile = path.join(dir, 'index.html');
   const page = existsSync(indexFile) ? readFileSync(indexFile) : Buffer.from(NOT_BUILT);
   const publicAccess = { access: { kind: 'public' } } as const;
+  const anonymousAccess = { access: { kind: 'anonymous' }, rateLimit: false } as const;
 
-  for (const url of APP_PATHS) {
-    app.get(url, { config: publicAccess, schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
-    );
-  }
+  const sendPage = async (_request: unknown, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+  for (const url of APP_PATHS) app.get(url, { config: publicAccess, schema: { hide: true } }, sendPage);
+  for (const url of ANONYMOUS_PATHS)
+    app.get(url, { config: anonymousAccess, schema: { hide: true } }, sendPage);
 
   const assetsDir = path.join(dir, 'assets');
   // Brotli and gzip copies come from the build (web/vite.config.ts); compressed here only when missing. On a weak
@@ -67,7 +84,8 @@ export function webAppRoutes(app: HttpApp, _haven: Haven, dir = WEB_APP_DIR): vo
       });
     }
   }
-  app.get('/assets/:name', { config: publicAccess, schema: { hide: true } }, async (request, reply) => {
+  // Scripts and styles need no session either, and the concern page loads them: served anonymously too.
+  app.get('/assets/:name', { config: anonymousAccess, schema: { hide: true } }, async (request, reply) => {
     const { name } = request.params as { name: string };
     const asset = assets.get(name);
     if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');

@@ -1,7 +1,7 @@
 /** The shapes of the API responses the staff app uses (the OpenAPI description is the reference). */
 
-export type Role = 'clerk' | 'caseworker' | 'supervisor' | 'dpo' | 'auditor' | 'admin';
-export const ROLES: Role[] = ['clerk', 'caseworker', 'supervisor', 'dpo', 'auditor', 'admin'];
+export type Role = 'clerk' | 'caseworker' | 'supervisor' | 'dpo' | 'auditor' | 'admin' | 'oversight';
+export const ROLES: Role[] = ['clerk', 'caseworker', 'supervisor', 'dpo', 'auditor', 'admin', 'oversight'];
 
 export interface SessionInfo {
   signedIn: boolean;
@@ -67,18 +67,32 @@ export interface Dictionary {
   fields: DictionaryField[];
 }
 
+/** A WP248 criterion a purpose meets, and why (a stable code such as `category:health` or `declared:scale`). */
+export interface CriterionMet {
+  criterion: string;
+  because: string;
+}
+
 export interface Purpose {
   name: string;
   title: string;
   description: string;
   legalBases: string[];
   consentRequired: boolean;
-  dpiaRequired: boolean;
   retention: string | null;
   collect: string[];
   require: string[][];
   status: string;
-  dpia: { status: string; expiresAt?: string | null };
+  /** PUR-6, GOV-2: whether it needs a DPIA (computed), and the state of its DPIA in the DPIA register. */
+  dpia: {
+    required: boolean;
+    criteria: CriterionMet[];
+    rule: 'criteria' | 'biometrics' | null;
+    /** not-required, approved, none or expired. */
+    state: string;
+    inForce: { id: string; version: number; reviewDate: string } | null;
+    latest: { id: string; version: number; status: string } | null;
+  };
   usable: boolean;
 }
 

@@ -22,15 +22,50 @@ const AccountsPage = lazy(() => import('../pages/admin/AccountsPage.tsx'));
 const PurposesPage = lazy(() => import('../pages/admin/PurposesPage.tsx'));
 const LedgerPage = lazy(() => import('../pages/admin/LedgerPage.tsx'));
 const BreakGlassReviewPage = lazy(() => import('../pages/admin/BreakGlassReviewPage.tsx'));
+const OrganisationPage = lazy(() => import('../pages/admin/OrganisationPage.tsx'));
+const GovernancePage = lazy(() => import('../pages/governance/GovernancePage.tsx'));
+const DpiasPage = lazy(() => import('../pages/governance/DpiasPage.tsx'));
+const DpiaPage = lazy(() => import('../pages/governance/DpiaPage.tsx'));
+const PoliciesPage = lazy(() => import('../pages/governance/PoliciesPage.tsx'));
+const ProcessorsPage = lazy(() => import('../pages/governance/ProcessorsPage.tsx'));
+const ConcernsPage = lazy(() => import('../pages/governance/ConcernsPage.tsx'));
+const ConcernPage = lazy(() => import('../pages/governance/ConcernPage.tsx'));
+// The public pages: no sign-in, no session asked for.
+const TransparencyPage = lazy(() => import('../pages/public/TransparencyPage.tsx'));
+const RaiseConcernPage = lazy(() => import('../pages/public/RaiseConcernPage.tsx'));
+
+/** Pages for anyone, outside the signed-in app: they never ask who is there (GOV-1, GOV-4). */
+const PUBLIC_PAGES: Record<string, () => ReactNode> = {
+  '/transparency': () => <TransparencyPage />,
+  '/concern': () => <RaiseConcernPage />,
+};
 
 export function App() {
   return (
+    <RouterProvider>
+      <Root />
+    </RouterProvider>
+  );
+}
+
+function Root() {
+  const { path } = useRouter();
+  const publicPage = PUBLIC_PAGES[path.replace(/\/+$/, '')];
+  // Decided before the session provider: a public page must not even ask the server whether someone is signed in,
+  // and it keeps nothing in the browser's storage, not even the language.
+  if (publicPage)
+    return (
+      <I18nProvider persist={false}>
+        <Layout publicPage>
+          <Suspense fallback={<Loading />}>{publicPage()}</Suspense>
+        </Layout>
+      </I18nProvider>
+    );
+  return (
     <I18nProvider>
-      <RouterProvider>
-        <SessionProvider>
-          <Shell />
-        </SessionProvider>
-      </RouterProvider>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
     </I18nProvider>
   );
 }
@@ -80,6 +115,10 @@ function Shell() {
 function page(path: string): ReactNode {
   const person = match('/persons/:id', path);
   if (person) return <PersonPage id={person.id!} />;
+  const dpia = match('/governance/dpias/:id', path);
+  if (dpia) return <DpiaPage id={dpia.id!} />;
+  const concern = match('/governance/concerns/:id', path);
+  if (concern) return <ConcernPage id={concern.id!} />;
   switch (path) {
     case '/':
       return <HomePage />;
@@ -99,6 +138,18 @@ function page(path: string): ReactNode {
       return <LedgerPage />;
     case '/admin/break-glass':
       return <BreakGlassReviewPage />;
+    case '/admin/organisation':
+      return <OrganisationPage />;
+    case '/governance':
+      return <GovernancePage />;
+    case '/governance/dpias':
+      return <DpiasPage />;
+    case '/governance/policies':
+      return <PoliciesPage />;
+    case '/governance/processors':
+      return <ProcessorsPage />;
+    case '/governance/concerns':
+      return <ConcernsPage />;
     default:
       return <HomePage />;
   }

@@ -6,8 +6,21 @@ import { NAVIGATION } from './navigation.ts';
 import { Link, useRouter } from './router.tsx';
 import { useSession } from './session.tsx';
 
-export function Layout({ bare, children }: { bare?: boolean; children: ReactNode }) {
+/**
+ * The page frame. `bare`: before sign-in (no menu). `publicPage`: the pages for anyone (record of processing,
+ * concerns), with their own menu and nothing that asks who is there.
+ */
+export function Layout({
+  bare,
+  publicPage,
+  children,
+}: {
+  bare?: boolean;
+  publicPage?: boolean;
+  children: ReactNode;
+}) {
   const { t } = useI18n();
+  const staff = !bare && !publicPage;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -20,16 +33,24 @@ export function Layout({ bare, children }: { bare?: boolean; children: ReactNode
           </span>{' '}
           Haven
         </div>
-        {bare ? null : <MainNavigation />}
+        {staff ? <MainNavigation /> : null}
+        {publicPage ? <PublicNavigation /> : null}
         <div className="top-tools">
           <LanguageSwitch />
-          {bare ? null : <AccountMenu />}
+          {staff ? <AccountMenu /> : null}
         </div>
       </header>
-      {bare ? null : <BreakGlassBanner />}
+      {staff ? <BreakGlassBanner /> : null}
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      {bare ? (
+        // Before sign-in, the pages for anyone are a link away: the record of processing and the concern channel.
+        <footer className="public-links">
+          <Link to="/transparency">{t('nav.transparency')}</Link>
+          <Link to="/concern">{t('nav.raiseConcern')}</Link>
+        </footer>
+      ) : null}
     </>
   );
 }
@@ -50,6 +71,22 @@ function MainNavigation() {
             <Link to={item.path}>{t(item.label)}</Link>
           </li>
         ))}
+      </ul>
+    </nav>
+  );
+}
+
+function PublicNavigation() {
+  const { t } = useI18n();
+  return (
+    <nav aria-label={t('nav.main')}>
+      <ul>
+        <li>
+          <Link to="/transparency">{t('nav.transparency')}</Link>
+        </li>
+        <li>
+          <Link to="/concern">{t('nav.raiseConcern')}</Link>
+        </li>
       </ul>
     </nav>
   );

@@ -2,11 +2,25 @@ import type { Role } from '../api/types.ts';
 
 /** What each role finds in the menu; the server decides what each may actually do (ACC-1). */
 export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
+  { path: '/governance', label: 'nav.governance', roles: ['dpo', 'oversight', 'admin'] },
   { path: '/register', label: 'nav.register', roles: ['clerk', 'caseworker'] },
   { path: '/search', label: 'nav.search', roles: ['clerk', 'caseworker', 'supervisor'] },
   { path: '/corrections', label: 'nav.corrections', roles: ['supervisor', 'clerk', 'caseworker'] },
   { path: '/admin/accounts', label: 'nav.accounts', roles: ['admin'] },
-  { path: '/admin/purposes', label: 'nav.purposes', roles: ['dpo', 'admin', 'auditor'] },
+  { path: '/admin/purposes', label: 'nav.purposes', roles: ['dpo', 'admin', 'auditor', 'oversight'] },
+  {
+    path: '/governance/dpias',
+    label: 'nav.dpias',
+    roles: ['dpo', 'oversight', 'supervisor', 'admin', 'auditor'],
+  },
+  { path: '/governance/policies', label: 'nav.policies', roles: ['dpo', 'admin', 'auditor', 'oversight'] },
+  {
+    path: '/governance/processors',
+    label: 'nav.processors',
+    roles: ['dpo', 'admin', 'auditor', 'oversight'],
+  },
+  { path: '/governance/concerns', label: 'nav.concerns', roles: ['dpo', 'oversight'] },
   { path: '/admin/break-glass', label: 'nav.breakGlassReview', roles: ['dpo'] },
-  { path: '/admin/ledger', label: 'nav.ledger', roles: ['auditor', 'dpo', 'admin'] },
+  { path: '/admin/ledger', label: 'nav.ledger', roles: ['auditor', 'dpo', 'admin', 'oversight'] },
+  { path: '/admin/organisation', label: 'nav.organisation', roles: ['admin', 'dpo', 'oversight'] },
 ];

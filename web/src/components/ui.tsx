@@ -52,6 +52,7 @@ export function TextAreaField({
   maxLength,
   value,
   onChange,
+  dir = 'auto',
 }: {
   label: string;
   hint?: string | null;
@@ -61,6 +62,8 @@ export function TextAreaField({
   maxLength?: number;
   value: string;
   onChange(value: string): void;
+  /** `auto` by default: what a person writes takes the direction of its own script, whatever the page's. */
+  dir?: 'auto' | 'ltr' | 'rtl';
 }) {
   return (
     <FormField label={label} hint={hint} error={error} required={required}>
@@ -72,6 +75,7 @@ export function TextAreaField({
           required={required}
           rows={rows}
           maxLength={maxLength}
+          dir={dir}
           value={value}
           onChange={(e) => onChange(e.target.value)}
         />
@@ -192,7 +196,10 @@ export function useErrorText() {
       const text =
         maybe(`error.${error.code}`) ?? (error.reason ? maybe(`reason.${error.reason}`) : undefined);
       const base = text ?? error.message;
-      return error.requestId ? `${base} ${t('error.requestId', { id: error.requestId })}` : base;
+      // The reference is isolated left to right, so it reads (and is copied) whole in a right-to-left sentence.
+      return error.requestId
+        ? `${base} ${t('error.requestId', { id: `\u2066${error.requestId}\u2069` })}`
+        : base;
     }
     return t('error.unexpected');
   };

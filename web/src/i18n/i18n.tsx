@@ -53,14 +53,22 @@ export interface I18n {
   /** A translation if the catalog has one, else undefined (for labels that fall back to the dictionary). */
   maybe(id: string, values?: Record<string, unknown>): string | undefined;
   formatDate(iso: string | Date, withTime?: boolean): string;
+  /** A calendar day as Haven sends it (YYYY-MM-DD), in the reader's conventions, whatever their time zone. */
+  formatDay(day: string): string;
   formatNumber(value: number): string;
+  /** Items joined as the language joins them (A, B and C; A وB وC). */
+  formatList(items: string[]): string;
   /** A language tag (as recorded with a consent) named in the interface language, e.g. ar → Arabic. */
   languageName(tag: string): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children }: { children: ReactNode }) {
+/**
+ * `persist: false` keeps the choice of language out of the browser's storage: the public concern page leaves
+ * nothing behind on a shared device (GOV-4).
+ */
+export function I18nProvider({ children, persist = true }: { children: ReactNode; persist?: boolean }) {
   const [tag, setTag] = useState(initialLanguage);
   const [messages, setMessages] = useState<Messages>(en as Messages);
   const language = languageOf(tag);
@@ -79,11 +87,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       void load().then((module) => {
         if (current) apply({ ...(en as Messages), ...module.default });
       });
-    globalThis.localStorage?.setItem(STORAGE_KEY, tag);
+    if (persist) globalThis.localStorage?.setItem(STORAGE_KEY, tag);
     return () => {
       current = false;
     };
-  }, [tag, language.dir]);
+  }, [tag, language.dir, persist]);
 
   // Parsed messages are kept per catalog and locale: parsing ICU text on every render would be wasteful.
   const catalog = useMemo(
@@ -108,7 +116,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const dateTime = new Intl.DateTimeFormat(language.intl, { dateStyle: 'medium', timeStyle: 'short' });
     const date = new Intl.DateTimeFormat(language.intl, { dateStyle: 'medium' });
+    const day = new Intl.DateTimeFormat(language.intl, { dateStyle: 'medium', timeZone: 'UTC' });
     const number = new Intl.NumberFormat(language.intl);
+    const list = new Intl.ListFormat(language.intl, { type: 'conjunction' });
     const names = new Intl.DisplayNames([language.intl], { type: 'language', fallback: 'code' });
     return {
       language,
@@ -116,7 +126,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t: (id, values) => maybe(id, values) ?? id,
       maybe,
       formatDate: (iso, withTime = true) => (withTime ? dateTime : date).format(new Date(iso)),
+      formatDay: (text) => {
+        const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : null;
+        return parsed && !Number.isNaN(parsed.getTime()) ? day.format(parsed) : text;
+      },
       formatNumber: (n) => number.format(n),
+      formatList: (items) => list.format(items),
       languageName: (tag) => {
         try {
           return names.of(tag === 'prs' ? 'fa-AF' : tag) ?? tag;

@@ -1,16 +1,22 @@
-/** The purpose register (PUR-1, PUR-6): what each purpose may collect, its bases, status and DPIA. */
+/**
+ * The purpose register (PUR-1, PUR-6): what each purpose may collect, its bases, status and DPIA. Whether a DPIA is
+ * needed is computed (GOV-2); DPIAs are written and approved in the DPIA register, which each purpose links to.
+ */
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Purpose } from '../../api/types.ts';
 import { usePurposes } from '../../app/data.ts';
+import { Link } from '../../app/router.tsx';
 import { useAccount } from '../../app/session.tsx';
 import { Button, ErrorAlert, Loading, Notice, PageHeading } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { useRetention } from '../governance/common.tsx';
 
 export default function PurposesPage() {
-  const { t, maybe } = useI18n();
+  const { t, maybe, formatList } = useI18n();
   const account = useAccount();
   const purposes = usePurposes();
+  const retention = useRetention();
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string | null>(null);
 
@@ -47,19 +53,19 @@ export default function PurposesPage() {
               </div>
               <div>
                 <dt>{t('purposes.bases')}</dt>
-                <dd>{p.legalBases.map((b) => t(`basis.${b}`)).join(', ') || '—'}</dd>
+                <dd>
+                  {p.legalBases.length > 0 ? formatList(p.legalBases.map((b) => t(`basis.${b}`))) : '—'}
+                </dd>
               </div>
               <div>
                 <dt>{t('purposes.dpia')}</dt>
                 <dd>
-                  {p.dpiaRequired
-                    ? (maybe(`purposes.dpia.${p.dpia.status}`) ?? p.dpia.status)
-                    : t('purposes.dpiaNotNeeded')}
+                  <DpiaState purpose={p} />
                 </dd>
               </div>
               <div>
                 <dt>{t('purposes.retention')}</dt>
-                <dd dir="ltr">{p.retention ?? '—'}</dd>
+                <dd>{retention(p.retention)}</dd>
               </div>
               <div>
                 <dt>{t('purposes.collects')}</dt>
@@ -77,21 +83,41 @@ export default function PurposesPage() {
                     {t('purposes.resume')}
                   </Button>
                 )}
-                {p.dpiaRequired && p.dpia.status !== 'approved' ? (
-                  <Button
-                    onClick={() => {
-                      const expiresAt = new Date(Date.now() + 365 * 86_400_000).toISOString();
-                      void change(p, { dpia: { status: 'approved', expiresAt } });
-                    }}
-                  >
-                    {t('purposes.approveDpia')}
-                  </Button>
-                ) : null}
               </div>
             ) : null}
           </li>
         ))}
       </ul>
     </div>
+  );
+}
+
+/** PUR-6: the state of the purpose's DPIA, and a link to it (or to start it) in the DPIA register. */
+function DpiaState({ purpose: p }: { purpose: Purpose }) {
+  const { t, maybe, formatDay } = useI18n();
+  const d = p.dpia;
+  const title = maybe(`purpose.${p.name}`) ?? p.title;
+  if (!d.required) return <>{t('purposes.dpiaNotNeeded')}</>;
+  const state =
+    d.state === 'approved' && d.inForce
+      ? t('purposes.dpiaApprovedUntil', { day: formatDay(d.inForce.reviewDate) })
+      : t(`purposes.dpiaState.${d.state === 'expired' ? 'expired' : 'none'}`);
+  const id = d.latest?.id ?? d.inForce?.id;
+  return (
+    <>
+      {state}
+      {' · '}
+      {id ? (
+        <Link to={`/governance/dpias/${id}`}>
+          {t('purposes.openDpia')}
+          <span className="visually-hidden"> ({title})</span>
+        </Link>
+      ) : (
+        <Link to={`/governance/dpias?purpose=${encodeURIComponent(p.name)}`}>
+          {t('purposes.startDpia')}
+          <span className="visually-hidden"> ({title})</span>
+        </Link>
+      )}
+    </>
   );
 }
