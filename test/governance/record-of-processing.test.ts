@@ -170,6 +170,17 @@ for (const kind of testDatabaseKinds()) {
       const missing: Reply = await visitor().get('/api/public/record-of-processing/org-a/versions/999');
       assert.equal(missing.status, 404);
       assert.equal((await visitor().get('/api/public/record-of-processing/no-such-org')).status, 404);
+      // A contact can be cleared again, with null or an empty field; nothing empty is stored.
+      const blank = await admin.patch('/api/organisation', { contact: '' });
+      assert.equal(blank.status, 200, blank.text);
+      assert.equal(blank.body.contact, null);
+      const spaces = await admin.patch('/api/organisation', { contact: '   ' });
+      assert.equal(spaces.status, 422, spaces.text);
+
+      const cleared = await admin.patch('/api/organisation', { dpoContact: null });
+      assert.equal(cleared.status, 200, cleared.text);
+      assert.equal(cleared.body.dpoContact, null);
+      assert.equal((await record()).record.controller.dpoContact, null);
     });
 
     test('a lapsed contract shows on the record and on the DPO’s work list, by the clock alone', async () => {
