@@ -368,6 +368,32 @@ export function evaluateUnder(sets: readonly EvaluationSet[], request: DecisionR
   return sets.map((compiled) => evaluateEnv(compiled, env));
 }
 
+/**
+ * The decisions of one request under two versions, or null when they cannot differ: `changed` holds, for each
+ * version, only the policies not in the other word for word. Where none of them applies to the request (nor fails
+ * on it) in either version, both versions decide it by the same policies. Most of a small change's matrix is
+ * settled by that check, or by the action alone, without evaluating the full sets.
+ */
+export function decisionsIfChanged(
+  full: readonly [EvaluationSet, EvaluationSet],
+  changed: readonly [EvaluationSet, EvaluationSet],
+  request: DecisionRequest,
+): [Decision, Decision] | null {
+  const touching = [...changed[0].forAction(request.action), ...changed[1].forAction(request.action)];
+  if (touching.length === 0) return null;
+  const env = envOfFacts(request);
+  const touched = touching.some((policy) => {
+    try {
+      return policy.applies(env);
+    } catch (e) {
+      if (!(e instanceof ConditionError)) throw e;
+      return true;
+    }
+  });
+  if (!touched) return null;
+  return [evaluateEnv(full[0], env), evaluateEnv(full[1], env)];
+}
+
 /** The same environment as `toCedarRequest` then `envOf` would give, built straight from the gate's facts. */
 function envOfFacts(request: DecisionRequest): Env {
   const entities: Env['entities'] = new Map();

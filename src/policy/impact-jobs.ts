@@ -28,8 +28,9 @@ interface Job {
 
 /**
  * Computes the impact of proposed policy versions (ACC-2) in the background, one at a time, in a worker thread:
- * each takes about half a minute of one core for the shipped dictionary (1.8 million cells), and on the server's
- * own thread it would hold up every request. One at a time, so that it never takes both cores of a small server.
+ * each takes seconds of one core for the shipped dictionary (1.8 million cells; half a minute for a change that
+ * reaches every cell), and on the server's own thread it would hold up every request. One at a time, so that it
+ * never takes both cores of a small server.
  * The impact is kept (policy_impact) against the version in force it was computed for; when another version
  * comes into force, it is computed again on request.
  */

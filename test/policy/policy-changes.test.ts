@@ -111,6 +111,33 @@ describe('the impact of a policy change (ACC-2)', () => {
     );
   });
 
+  test('a policy edited in place (same id, other text) is recounted the same on every cell', async () => {
+    const proposed = edited('roles.cedar', '"supervisor"', '"auditor"');
+    const impact = await policyImpact(
+      dictionary,
+      { version: 1, files: base },
+      { version: 2, files: proposed },
+    );
+    const sets = [base, proposed].map((files) =>
+      compileForEvaluation(compilePolicies(files, { stored: true })),
+    );
+    let toAllow = 0;
+    let toDeny = 0;
+    let reasonsChanged = 0;
+    for (const cell of authorizationMatrix(dictionary)) {
+      const [b, a] = evaluateUnder(sets, cell.request) as [Decision, Decision];
+      if (b.allowed !== a.allowed) {
+        if (a.allowed) toAllow++;
+        else toDeny++;
+      } else if (!b.allowed && b.reasons.join() !== a.reasons.join()) reasonsChanged++;
+    }
+    assert.ok(toAllow > 0 && toDeny > 0, `${toAllow} / ${toDeny}`);
+    assert.deepEqual(
+      [impact.toAllow, impact.toDeny, impact.reasonsChanged],
+      [toAllow, toDeny, reasonsChanged],
+    );
+  });
+
   test('a comment changes no decision, and the report is the same each time it is computed', async () => {
     const proposed = edited('roles.cedar', '@id(', '// reviewed by the DPO\n@id(');
     const one = await policyImpact(dictionary, { version: 4, files: base }, { version: 5, files: proposed });
