@@ -1,10 +1,9 @@
-import { NO_PROCESSING_TRAITS } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { beginErasure, completeErasure, unfinishedErasures } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
-import type { ResolvedPurpose } from './purposes.ts';
+import { RIGHTS } from './rights-purpose.ts';
 import { ok } from './transaction.ts';
 
 /**
@@ -20,29 +19,6 @@ export const ERASURE_REASONS = [
   'unlawful-processing',
 ] as const;
 export type ErasureReason = (typeof ERASURE_REASONS)[number];
-
-/** Erasure serves the person's rights, not a processing purpose: it is decided under its own fixed purpose. */
-const RIGHTS: ResolvedPurpose = {
-  name: 'rights-request',
-  definition: {
-    name: 'rights-request',
-    title: 'Rights of the person',
-    description: 'Acting on a request of the person: access, correction, erasure, restriction, objection.',
-    legalBases: ['legal-obligation'],
-    consentRequired: false,
-    processing: NO_PROCESSING_TRAITS,
-    retention: undefined,
-    collect: [],
-    require: [],
-    prohibited: false,
-  },
-  prohibited: false,
-  usable: true,
-  // Acting on the person's own request is not processing that needs a DPIA of its own.
-  dpia: 'not-required',
-  dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
-  legalBases: ['legal-obligation'],
-};
 
 export async function erasePerson(
   ctx: GateContext,

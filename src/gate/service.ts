@@ -17,6 +17,7 @@ import { erasePerson } from './erasure.ts';
 import type { PurposeRegister } from './purposes.ts';
 import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
+import { advanceRightsRequest, listRightsRequests, receiveRightsRequest } from './rights-requests.ts';
 import { searchPersons } from './search.ts';
 import { updatePerson } from './update.ts';
 
@@ -60,6 +61,9 @@ export interface Gate {
   reviewBreakGlass: Bound<typeof reviewBreakGlass>;
   breakGlassOverview: Bound<typeof breakGlassOverview>;
   erasePerson: Bound<typeof erasePerson>;
+  receiveRightsRequest: Bound<typeof receiveRightsRequest>;
+  advanceRightsRequest: Bound<typeof advanceRightsRequest>;
+  listRightsRequests: Bound<typeof listRightsRequests>;
   readonly dictionary: Dictionary;
   readonly notices: Notices;
   policies(): PolicyEngine;
@@ -86,6 +90,9 @@ export function gateService(ctx: GateContext): Gate {
     reviewBreakGlass: bind(ctx, reviewBreakGlass),
     breakGlassOverview: bind(ctx, breakGlassOverview),
     erasePerson: bind(ctx, erasePerson),
+    receiveRightsRequest: bind(ctx, receiveRightsRequest),
+    advanceRightsRequest: bind(ctx, advanceRightsRequest),
+    listRightsRequests: bind(ctx, listRightsRequests),
     dictionary: ctx.dictionary,
     notices: ctx.notices,
     policies: () => ctx.policies(),

@@ -27,6 +27,7 @@ import { personRecordRoutes } from './routes/person-records.ts';
 import { personRoutes } from './routes/persons.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { processorRoutes } from './routes/processors.ts';
+import { rightsRoutes } from './routes/rights.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
 import { webAppRoutes } from './routes/web-app.ts';
@@ -182,6 +183,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   ledgerRoutes(app, haven);
   personRoutes(app, haven);
   personRecordRoutes(app, haven);
+  rightsRoutes(app, haven);
   governanceRoutes(app, haven);
   dpiaRoutes(app, haven);
   policyRoutes(app, haven);

@@ -42,6 +42,8 @@ const PERSON_ACTIONS: PolicyAction[] = [
   'view-access-history',
   'erase',
   'request-break-glass',
+  'receive-rights-request',
+  'handle-rights-request',
 ];
 
 type Relation = 'caseload' | 'organisation' | 'other-organisation';

@@ -13,7 +13,9 @@ export type PersonRecordAction =
   | 'assign-caseload'
   | 'view-access-history'
   | 'erase'
-  | 'request-break-glass';
+  | 'request-break-glass'
+  | 'receive-rights-request'
+  | 'handle-rights-request';
 export type PolicyAction =
   | PersonDataAction
   | PersonRecordAction

@@ -65,6 +65,8 @@ const ACTIONS: PolicyAction[] = [
   'view-access-history',
   'erase',
   'request-break-glass',
+  'receive-rights-request',
+  'handle-rights-request',
   'search',
   'propose-correction',
   'approve-correction',

@@ -21,6 +21,7 @@ export const PROTECTED_TABLES = {
   caseload_assignment: 'which caseworker works which person',
   correction: 'proposed corrections, values sealed',
   break_glass: 'emergency access to one person, justification sealed',
+  rights_request: 'what a person asked for (access, erasure…), notes sealed',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
   person_key: 'key vault (own database): each person’s data key, wrapped',
 } as const;

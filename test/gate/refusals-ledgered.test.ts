@@ -459,6 +459,49 @@ for (const kind of testDatabaseKinds()) {
       note('already-reviewed', fromReply(await review()));
     });
 
+    test('rights requests: unknown request, identity too weak, a step out of order, a bad extension or refusal', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[1] });
+      const taken = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'access',
+        channel: 'in-person',
+      });
+      assert.equal(taken.status, 201, taken.text);
+      const step = (path: string, body: object = {}) =>
+        a.caseworker.client.post(`/api/rights-requests/${taken.body.id}/${path}`, body);
+      note(
+        'rights-request-not-found',
+        fromReply(await a.caseworker.client.post(`/api/rights-requests/${randomUUID()}/start`, {})),
+      );
+      note('request-state-invalid', fromReply(await step('answer')));
+      assert.equal((await step('identity-check', { check: 'card' })).status, 200);
+      note('identity-too-weak', fromReply(await step('start')));
+      for (const [code, input] of [
+        ['rights-kind-invalid', { kind: 'complaint', channel: 'oral' }],
+        ['rights-channel-invalid', { kind: 'access', channel: 'pigeon' }],
+      ] as const) {
+        note(
+          code,
+          await fromGate(`test-${code}`, () =>
+            t.haven.gate.receiveRightsRequest(staffRequest(a.clerk, undefined, `test-${code}`), id, input),
+          ),
+        );
+      }
+      note(
+        'refusal-note-required',
+        await fromGate('test-refusal-note', () =>
+          t.haven.gate.advanceRightsRequest(
+            staffRequest(a.supervisor, undefined, 'test-refusal-note'),
+            String(taken.body.id),
+            {
+              step: 'refuse',
+              reason: 'excessive',
+              note: ' ',
+            },
+          ),
+        ),
+      );
+    });
+
     test('each refusal above is a deny event with its request id, and every code and reason was provoked', async () => {
       const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
       const denials = new Map<string, { reason: string; decision: string }[]>();

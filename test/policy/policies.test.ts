@@ -27,6 +27,7 @@ describe('policy files (ACC-2)', () => {
       'maker-checker.cedar',
       'organisations.cedar',
       'purposes.cedar',
+      'rights.cedar',
       'roles.cedar',
       'tiers.cedar',
     ]);

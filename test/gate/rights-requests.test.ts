@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { addToDay } from '../../src/domain/calendar.ts';
+import { testDatabaseKinds } from '../support/database.ts';
+import { ledgerEvents, register, type Team, team } from '../support/gate.ts';
+import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import { KNOWN_PEOPLE } from '../support/records.ts';
+
+const today = () => new Date().toISOString().slice(0, 10);
+const NOTE = 'Came with a man who answered every question for her.';
+
+/** Rights requests through the gate (RIG-1, RIG-2, RIG-5): taken down, checked, worked, extended, closed. */
+for (const kind of testDatabaseKinds()) {
+  describe(`rights requests (${kind})`, () => {
+    let t: TestHaven;
+    let a: Team;
+    let b: Team;
+    let personId = '';
+
+    before(async () => {
+      t = await startTestHaven(kind);
+      a = await team(t, 'org-a');
+      b = await team(t, 'org-b');
+      personId = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+    });
+    after(() => t.close());
+
+    const receive = (kindOf: string, channel = 'in-person') =>
+      a.clerk.client.post(`/api/persons/${personId}/rights-requests`, { kind: kindOf, channel });
+
+    test('taken down by a clerk from any channel, due one calendar month later; the ledger has it', async () => {
+      const taken = await receive('access', 'oral');
+      assert.equal(taken.status, 201, taken.text);
+      assert.equal(taken.body.state, 'received');
+      assert.equal(taken.body.receivedOn, today());
+      assert.equal(taken.body.dueOn, addToDay(today(), { months: 1 }));
+      const events = await ledgerEvents(t, personId);
+      assert.ok(events.some((e) => e.action === 'rights.receive' && e.purpose === 'rights-request'));
+      assert.equal((await receive('anything')).status, 400);
+      const elsewhere = await b.clerk.client.post(`/api/persons/${personId}/rights-requests`, {
+        kind: 'access',
+        channel: 'written',
+      });
+      // Another organisation cannot even learn that the person exists.
+      assert.equal(elsewhere.status, 404, elsewhere.text);
+    });
+
+    test('never worked on before identity is checked, and only with enough of it for the kind', async () => {
+      const id = String((await receive('access')).body.id);
+      const early = await a.caseworker.client.post(`/api/rights-requests/${id}/start`, {});
+      assert.equal(early.status, 409);
+      assert.equal(early.body.code, 'request-state-invalid');
+      const byClerk = await a.clerk.client.post(`/api/rights-requests/${id}/identity-check`, {
+        check: 'card',
+      });
+      assert.equal(byClerk.status, 403, 'clerks take requests down; they do not handle them');
+      const card = await a.caseworker.client.post(`/api/rights-requests/${id}/identity-check`, {
+        check: 'card',
+      });
+      assert.equal(card.status, 200, card.text);
+      assert.deepEqual(card.body.identity, { check: 'card', strength: 1 });
+      const weak = await a.caseworker.client.post(`/api/rights-requests/${id}/start`, {});
+      assert.equal(weak.status, 409);
+      assert.equal(weak.body.code, 'identity-too-weak');
+      // The same caseworker, signed in with a passkey, has seen a document: strong enough to release data.
+      const seen = await receive('access');
+      const checked = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/identity-check`, {
+        check: 'document-seen',
+      });
+      assert.deepEqual(checked.body.identity, { check: 'document-seen', strength: 2 });
+      const started = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/start`, {});
+      assert.equal(started.status, 200, started.text);
+      assert.equal(started.body.assignee, a.caseworker.staff.id);
+      const answered = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      assert.equal(answered.body.state, 'answered');
+      const again = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      assert.equal(again.status, 409);
+    });
+
+    test('extended once, by up to two months from receipt, with a reason the person was told', async () => {
+      const id = String((await receive('correction')).body.id);
+      await a.caseworker.client.post(`/api/rights-requests/${id}/identity-check`, { check: 'card' });
+      await a.caseworker.client.post(`/api/rights-requests/${id}/start`, {});
+      const untold = await a.caseworker.client.post(`/api/rights-requests/${id}/extend`, {
+        months: 2,
+        reason: 'Records are spread over three offices.',
+        personNotified: false,
+      });
+      assert.equal(untold.status, 422);
+      assert.equal(untold.body.code, 'extension-notice-required');
+      const extended = await a.caseworker.client.post(`/api/rights-requests/${id}/extend`, {
+        months: 2,
+        reason: 'Records are spread over three offices.',
+        personNotified: true,
+      });
+      assert.equal(extended.status, 200, extended.text);
+      assert.equal(extended.body.dueOn, addToDay(today(), { months: 3 }));
+      const twice = await a.caseworker.client.post(`/api/rights-requests/${id}/extend`, {
+        months: 1,
+        reason: 'More time.',
+        personNotified: true,
+      });
+      assert.equal(twice.status, 409);
+    });
+
+    test('refused only with a listed reason and words; the words are sealed, the refusal ledgered', async () => {
+      const id = String((await receive('erasure')).body.id);
+      const bare = await a.supervisor.client.post(`/api/rights-requests/${id}/refuse`, {
+        reason: 'because',
+        note: 'x',
+      });
+      assert.equal(bare.status, 400);
+      const refused = await a.supervisor.client.post(`/api/rights-requests/${id}/refuse`, {
+        reason: 'suspected-duress',
+        note: NOTE,
+      });
+      assert.equal(refused.status, 200, refused.text);
+      assert.deepEqual([refused.body.state, refused.body.refusalReason], ['refused', 'suspected-duress']);
+      const { rows } = await t.database.db.query<{ dump: string }>(
+        `select (select string_agg(encode(sealed_note, 'escape'), '') from rights_request) ||
+                (select string_agg(encode(body, 'escape'), '') from audit_event) as dump`,
+      );
+      assert.ok(!rows[0]!.dump.includes('answered every question'), 'the note is not stored in clear');
+      const events = await ledgerEvents(t, personId);
+      assert.ok(events.some((e) => e.action === 'rights.refuse' && e.reason === 'suspected-duress'));
+    });
+
+    test('the list: open ones first by deadline, the overdue marked; another organisation sees none of them', async () => {
+      const late = String((await receive('objection')).body.id);
+      await t.database.db.query(
+        `update rights_request set received_on = current_date - 40, due_on = current_date - 10 where id = $1`,
+        [late],
+      );
+      const listed = await a.dpo.client.get<{ requests: { id: string; overdue: boolean; state: string }[] }>(
+        '/api/rights-requests?open=true',
+      );
+      assert.equal(listed.status, 200, listed.text);
+      assert.equal(listed.body.requests[0]!.id, late);
+      assert.equal(listed.body.requests[0]!.overdue, true);
+      assert.ok(listed.body.requests.every((r) => !['answered', 'refused'].includes(r.state)));
+      const other = await b.dpo.client.get<{ requests: unknown[] }>('/api/rights-requests');
+      assert.deepEqual(other.body.requests, []);
+      const probe = await b.caseworker.client.post(`/api/rights-requests/${late}/identity-check`, {
+        check: 'card',
+      });
+      assert.equal(probe.status, 404);
+      assert.equal((await a.clerk.client.get('/api/rights-requests')).status, 403);
+    });
+  });
+}
