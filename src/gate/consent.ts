@@ -5,6 +5,7 @@ import { openForPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
 import { type BasisInput, checkBasis, checkNoticeVersion } from './basis-input.ts';
 import { appendBasis, checkWitness } from './basis-store.ts';
+import { recordChange } from './change-outbox.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { refusal, refuse } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
@@ -36,7 +37,7 @@ function changeBasis(
   write: (tx: Sql) => Promise<{ basis: string; id: string }>,
 ): Promise<{ id: string }> {
   const event = action === 'give-consent' ? 'consent.give' : 'consent.withdraw';
-  return decidePersonAction(ctx, request, { event, personId, action }, async (tx) => {
+  return decidePersonAction(ctx, request, { event, personId, action }, async (tx, allowed) => {
     const target = await ctx.purposes.resolve(forPurpose, ctx.now(), tx);
     // Consent can only be given for a purpose that is itself allowed to run (PUR-2, PUR-6).
     if (target.prohibited || (action === 'give-consent' && !target.usable)) {
@@ -44,6 +45,14 @@ function changeBasis(
       return refuse(tx, request, event, personId, refusal([reason]));
     }
     const written = await write(tx);
+    if (action === 'withdraw-consent') {
+      await recordChange(tx, {
+        personId,
+        organisationId: allowed.meta.organisationId,
+        change: 'consent-withdrawn',
+        purpose: target.name,
+      });
+    }
     await recordAuditEvents(tx, [
       {
         actor: auditActor(request.actor),

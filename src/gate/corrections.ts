@@ -7,6 +7,7 @@ import { recordAuditEvents } from '../ledger/events.ts';
 import type { StaffFacts } from '../policy/requests.ts';
 import { openForPerson, readGroups, sealForPerson, writeGroups } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
+import { recordChange } from './change-outbox.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import {
   decideGroups,
@@ -267,6 +268,13 @@ async function review(
         merged,
         personTokens(ctx.index, ctx.dictionary, meta.organisationId, merged),
       );
+      await recordChange(tx, {
+        personId: meta.id,
+        organisationId: meta.organisationId,
+        change: 'correction',
+        purpose: purpose.name,
+        fieldGroups: row.field_groups,
+      });
       status = 'approved';
     } else if (decision === 'reject') {
       status = 'rejected';

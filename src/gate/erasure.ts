@@ -1,6 +1,7 @@
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { beginErasure, completeErasure, unfinishedErasures } from '../records/person-records.ts';
+import { recordChange } from './change-outbox.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { RIGHTS } from './rights-purpose.ts';
@@ -43,8 +44,9 @@ export async function erasePerson(
     ctx,
     request,
     { event: 'person.erase', personId, action: 'erase', purpose: RIGHTS, lock: true },
-    async (tx) => {
+    async (tx, allowed) => {
       await beginErasure(tx, personId);
+      await recordChange(tx, { personId, organisationId: allowed.meta.organisationId, change: 'erasure' });
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),

@@ -340,6 +340,9 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
   for (const table of ['processing_basis', 'correction', 'break_glass', 'caseload_assignment']) {
     await tx.query(`delete from ${table} where person_id = $1`, [personId]);
   }
+  // A rights request stays on record (that it was made and answered); its words go.
+  await tx.query('update rights_request set sealed_note = null where person_id = $1', [personId]);
+
   await tx.query(
     `update person set status = 'erased', erased_at = coalesce(erased_at, now()), updated_at = now()
       where id = $1 and status <> 'erased'`,

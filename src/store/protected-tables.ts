@@ -22,6 +22,7 @@ export const PROTECTED_TABLES = {
   correction: 'proposed corrections, values sealed',
   break_glass: 'emergency access to one person, justification sealed',
   rights_request: 'what a person asked for (access, erasure…), notes sealed',
+  change_outbox: 'changes to a person partners must hear of: kinds and ids, no values',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
   person_key: 'key vault (own database): each person’s data key, wrapped',
 } as const;

@@ -5,6 +5,7 @@ import { testDatabaseKinds } from '../support/database.ts';
 import { ledgerEvents, register, type Team, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
+import { reauthenticate } from '../support/staff.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const NOTE = 'Came with a man who answered every question for her.';
@@ -123,6 +124,53 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(!rows[0]!.dump.includes('answered every question'), 'the note is not stored in clear');
       const events = await ledgerEvents(t, personId);
       assert.ok(events.some((e) => e.action === 'rights.refuse' && e.reason === 'suspected-duress'));
+    });
+
+    test('corrections, withdrawn consents and erasures wait in the outbox for partners, without values (RIG-4)', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+      const outbox = async () =>
+        (
+          await t.database.db.query<{ change: string; purpose: string | null; field_groups: string[] }>(
+            'select change, purpose, field_groups from change_outbox where person_id = $1 order by seq',
+            [id],
+          )
+        ).rows.map((r) => [r.change, r.purpose, r.field_groups.join()]);
+      const rejected = await a.clerk.as('registration').post(`/api/persons/${id}/corrections`, {
+        changes: { 'family-name-latin': 'Al-Halaby' },
+        reason: 'spelling',
+      });
+      await a.supervisor.as('registration').post(`/api/corrections/${rejected.body.id}/reject`);
+      assert.deepEqual(await outbox(), [], 'a rejected correction changes nothing');
+      const proposed = await a.clerk.as('registration').post(`/api/persons/${id}/corrections`, {
+        changes: { 'family-name-latin': 'Al-Halaby' },
+        reason: 'spelling',
+      });
+      const approved = await a.supervisor
+        .as('registration')
+        .post(`/api/corrections/${proposed.body.id}/approve`);
+      assert.equal(approved.status, 200, approved.text);
+      const withdrawn = await a.clerk
+        .as('registration')
+        .post(`/api/persons/${id}/consents/withdraw`, { purpose: 'registration' });
+      assert.equal(withdrawn.status, 201, withdrawn.text);
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const erased = await a.dpo.client.request('DELETE', `/api/persons/${id}`, {
+        reason: 'erasure-request',
+      });
+      assert.equal(erased.status, 200, erased.text);
+      assert.deepEqual(await outbox(), [
+        ['correction', 'registration', 'identity'],
+        ['consent-withdrawn', 'registration', ''],
+        ['erasure', null, ''],
+      ]);
+      const { rows } = await t.database.db.query<{ row: string }>(
+        'select row_to_json(o)::text as row from change_outbox o where person_id = $1',
+        [id],
+      );
+      assert.ok(
+        rows.every((r) => !r.row.includes('Halab')),
+        'no value in the outbox',
+      );
     });
 
     test('the list: open ones first by deadline, the overdue marked; another organisation sees none of them', async () => {

@@ -28,3 +28,18 @@ create table rights_request (
 );
 create index rights_request_open on rights_request (organisation_id, due_on) where closed_at is null;
 create index rights_request_person on rights_request (person_id);
+
+-- RIG-4, PUR-4: changes to a person's data or its use that partners holding a copy must hear of — a correction,
+-- an erasure, a withdrawn consent — written in the same transaction as the change, kept until delivered. Rows name
+-- the person and the kind of change, never a value; an erased person keeps their rows (the tombstone stays).
+create table change_outbox (
+  seq bigint generated always as identity primary key,
+  person_id uuid not null references person (id),
+  organisation_id uuid not null references organisation (id),
+  change text not null check (change in ('correction', 'erasure', 'consent-withdrawn')),
+  purpose text,
+  field_groups text[] not null default '{}',
+  created_at timestamptz not null default now(),
+  delivered_at timestamptz
+);
+create index change_outbox_pending on change_outbox (seq) where delivered_at is null;

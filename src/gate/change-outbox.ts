@@ -1,0 +1,31 @@
+import type { Sql } from '../store/database.ts';
+
+/**
+ * The durable outbox of changes (RIG-4, PUR-4): a correction, an erasure or a withdrawn consent is written here in
+ * the transaction that makes it, so that the sharing work can tell every partner holding a copy — even one added
+ * later, and even after a crash. Kinds and ids only, never a value.
+ */
+export type PersonChange = 'correction' | 'erasure' | 'consent-withdrawn';
+
+export async function recordChange(
+  tx: Sql,
+  change: {
+    personId: string;
+    organisationId: string;
+    change: PersonChange;
+    purpose?: string;
+    fieldGroups?: readonly string[];
+  },
+): Promise<void> {
+  await tx.query(
+    `insert into change_outbox (person_id, organisation_id, change, purpose, field_groups)
+     values ($1, $2, $3, $4, $5)`,
+    [
+      change.personId,
+      change.organisationId,
+      change.change,
+      change.purpose ?? null,
+      [...(change.fieldGroups ?? [])],
+    ],
+  );
+}
