@@ -1,16 +1,17 @@
 import type { Dictionary } from '../domain/dictionary/index.ts';
 import { dpiaNeed } from '../domain/dpia/criteria.ts';
 import { ROLES, type Role } from '../domain/roles.ts';
-import type {
-  BasisState,
-  ContextFacts,
-  DecisionRequest,
-  DpiaState,
-  PersonFacts,
-  PolicyAction,
-  PrincipalFacts,
-  ResourceFacts,
-  StaffFacts,
+import {
+  type BasisState,
+  type ContextFacts,
+  type DecisionRequest,
+  type DpiaState,
+  PERSON_RECORD_ACTIONS,
+  type PersonFacts,
+  type PolicyAction,
+  type PrincipalFacts,
+  type ResourceFacts,
+  type StaffFacts,
 } from './requests.ts';
 
 /**
@@ -34,17 +35,7 @@ export interface MatrixCell {
 
 const ORG = 'org-own';
 const OTHER_ORG = 'org-other';
-const PERSON_ACTIONS: PolicyAction[] = [
-  'give-consent',
-  'withdraw-consent',
-  'view-consents',
-  'assign-caseload',
-  'view-access-history',
-  'erase',
-  'request-break-glass',
-  'receive-rights-request',
-  'handle-rights-request',
-];
+const PERSON_ACTIONS: readonly PolicyAction[] = PERSON_RECORD_ACTIONS;
 
 type Relation = 'caseload' | 'organisation' | 'other-organisation';
 const RELATIONS: Relation[] = ['caseload', 'organisation', 'other-organisation'];

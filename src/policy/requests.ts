@@ -6,16 +6,19 @@ import type { Role } from '../domain/roles.ts';
  */
 
 export type PersonDataAction = 'read' | 'write';
-export type PersonRecordAction =
-  | 'give-consent'
-  | 'withdraw-consent'
-  | 'view-consents'
-  | 'assign-caseload'
-  | 'view-access-history'
-  | 'erase'
-  | 'request-break-glass'
-  | 'receive-rights-request'
-  | 'handle-rights-request';
+/** Actions on a person that read none of their field groups (the schema's "person-record" group). */
+export const PERSON_RECORD_ACTIONS = [
+  'give-consent',
+  'withdraw-consent',
+  'view-consents',
+  'assign-caseload',
+  'view-access-history',
+  'erase',
+  'request-break-glass',
+  'receive-rights-request',
+  'handle-rights-request',
+] as const;
+export type PersonRecordAction = (typeof PERSON_RECORD_ACTIONS)[number];
 export type PolicyAction =
   | PersonDataAction
   | PersonRecordAction

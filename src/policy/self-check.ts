@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES } from '../domain/roles.ts';
 import type { PolicyEngine } from './engine.ts';
-import type {
-  BasisState,
-  DecisionRequest,
-  PersonFacts,
-  PolicyAction,
-  PrincipalFacts,
-  ResourceFacts,
-  StaffFacts,
+import {
+  type BasisState,
+  type DecisionRequest,
+  PERSON_RECORD_ACTIONS,
+  type PersonFacts,
+  type PolicyAction,
+  type PrincipalFacts,
+  type ResourceFacts,
+  type StaffFacts,
 } from './requests.ts';
 
 /**
@@ -58,15 +59,7 @@ const STATES: BasisState[] = ['active', 'withdrawn', 'expired', 'none', 'not-app
 const ACTIONS: PolicyAction[] = [
   'read',
   'write',
-  'give-consent',
-  'withdraw-consent',
-  'view-consents',
-  'assign-caseload',
-  'view-access-history',
-  'erase',
-  'request-break-glass',
-  'receive-rights-request',
-  'handle-rights-request',
+  ...PERSON_RECORD_ACTIONS,
   'search',
   'propose-correction',
   'approve-correction',
