@@ -1,11 +1,12 @@
 import type { Sql } from '../store/database.ts';
 
 /**
- * The durable outbox of changes (RIG-4, PUR-4): a correction, an erasure or a withdrawn consent is written here in
+ * The durable outbox of changes (RIG-4, PUR-4): a correction, an erasure, a withdrawn consent or an upheld objection
+ * is written here in
  * the transaction that makes it, so that the sharing work can tell every partner holding a copy — even one added
  * later, and even after a crash. Kinds and ids only, never a value.
  */
-export type PersonChange = 'correction' | 'erasure' | 'consent-withdrawn';
+export type PersonChange = 'correction' | 'erasure' | 'consent-withdrawn' | 'objection';
 
 export async function recordChange(
   tx: Sql,

@@ -20,6 +20,8 @@ import {
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
+import { appendBasis } from './basis-store.ts';
+import { recordChange } from './change-outbox.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { RIGHTS } from './rights-purpose.ts';
@@ -36,6 +38,8 @@ export interface RightsRequestView {
   personId: string;
   kind: RightsKind;
   channel: Channel;
+  /** For an objection: the purpose objected to. */
+  purpose: string | null;
   state: RequestState;
   receivedOn: string;
   dueOn: string;
@@ -52,6 +56,7 @@ interface RequestRow {
   organisation_id: string;
   kind: RightsKind;
   channel: Channel;
+  purpose: string | null;
   state: RequestState;
   received_on: string;
   due_on: string;
@@ -63,7 +68,7 @@ interface RequestRow {
   sealed_note: Buffer | null;
 }
 
-const COLUMNS = `id, person_id, organisation_id, kind, channel, state, to_char(received_on, 'YYYY-MM-DD') as received_on,
+const COLUMNS = `id, person_id, organisation_id, kind, channel, purpose, state, to_char(received_on, 'YYYY-MM-DD') as received_on,
   to_char(due_on, 'YYYY-MM-DD') as due_on, extended, identity_check, identity_strength, assignee, refusal_reason,
   sealed_note`;
 
@@ -72,6 +77,7 @@ const view = (row: RequestRow, today: string): RightsRequestView => ({
   personId: row.person_id,
   kind: row.kind,
   channel: row.channel,
+  purpose: row.purpose,
   state: row.state,
   receivedOn: row.received_on,
   dueOn: row.due_on,
@@ -120,12 +126,13 @@ export function receiveRightsRequest(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
-  input: { kind: unknown; channel: unknown },
+  input: { kind: unknown; channel: unknown; purpose?: unknown },
 ): Promise<RightsRequestView> {
   const action = 'rights.receive';
   return throughGate(ctx, { ...request, purpose: RIGHTS.name }, action, personId, async () => {
     const kind = oneOf(RIGHTS_KINDS, input.kind, 'rights-kind-invalid', 'The kind of request');
     const channel = oneOf(CHANNELS, input.channel, 'rights-channel-invalid', 'How it came in');
+    const objectedTo = kind === 'objection' ? objectionPurpose(ctx, input.purpose) : null;
     return decidePersonAction(
       ctx,
       request,
@@ -134,15 +141,18 @@ export function receiveRightsRequest(
         const today = dayOf(ctx.now());
         const receivedBy = request.actor.kind === 'staff' ? request.actor.accountId : null;
         const { rows } = await tx.query<RequestRow>(
-          `insert into rights_request (id, person_id, organisation_id, kind, channel, received_on, due_on, received_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
+          `insert into rights_request (id, person_id, organisation_id, kind, channel, purpose, received_on, due_on,
+             received_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
           [
             randomUUID(),
             personId,
             allowed.meta.organisationId,
             kind,
             channel,
+            objectedTo,
             today,
+
             dueDate(today),
             receivedBy,
           ],
@@ -152,6 +162,19 @@ export function receiveRightsRequest(
       },
     );
   });
+}
+
+/** GDPR 21: an objection is to a purpose that may rest on legitimate interest. */
+function objectionPurpose(ctx: GateContext, purpose: unknown): string {
+  const definition = typeof purpose === 'string' ? ctx.dictionary.purpose(purpose) : undefined;
+  if (!definition || definition.prohibited || !definition.legalBases.includes('legitimate-interest')) {
+    throw new HavenError(
+      'objection-purpose-invalid',
+      'An objection names a purpose that may process data on legitimate interest.',
+      { status: 422 },
+    );
+  }
+  return definition.name;
 }
 
 type Step =
@@ -215,6 +238,23 @@ export function advanceRightsRequest(
             next.sealed_note,
           ],
         );
+        if (next.state === 'answered' && row.kind === 'objection' && row.purpose) {
+          // Upheld: processing for that purpose on legitimate interest ends at the next access (consent, if any,
+          // still holds), and partners holding copies are to be told.
+          await appendBasis(ctx, tx, {
+            personId,
+            purpose: row.purpose,
+            basis: 'legitimate-interest',
+            action: 'withdraw',
+            recordedBy: request.actor.kind === 'staff' ? request.actor.accountId : null,
+          });
+          await recordChange(tx, {
+            personId,
+            organisationId: row.organisation_id,
+            change: 'objection',
+            purpose: row.purpose,
+          });
+        }
         await event(tx, request, action, personId, next.refusal_reason ?? row.kind);
         return ok(view(updated[0]!, today));
       },

@@ -478,6 +478,7 @@ for (const kind of testDatabaseKinds()) {
       for (const [code, input] of [
         ['rights-kind-invalid', { kind: 'complaint', channel: 'oral' }],
         ['rights-channel-invalid', { kind: 'access', channel: 'pigeon' }],
+        ['objection-purpose-invalid', { kind: 'objection', channel: 'oral', purpose: 'registration' }],
       ] as const) {
         note(
           code,

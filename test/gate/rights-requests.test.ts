@@ -173,8 +173,58 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
+    test('an objection upheld ends processing on legitimate interest for that purpose; consent elsewhere holds', async () => {
+      const PURPOSE = 'assistance-distribution';
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[1] });
+      const basis = await a.clerk.as(PURPOSE).post(`/api/persons/${id}/consents`, {
+        purpose: PURPOSE,
+        basis: {
+          kind: 'legitimate-interest',
+          justification: 'Distribution lists must reach every household.',
+        },
+      });
+      assert.equal(basis.status, 201, basis.text);
+      assert.equal((await a.clerk.as(PURPOSE).get(`/api/persons/${id}`)).status, 200);
+      const vague = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'objection',
+        channel: 'written',
+      });
+      assert.equal(vague.status, 422);
+      assert.equal(vague.body.code, 'objection-purpose-invalid');
+      const objection = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'objection',
+        channel: 'written',
+        purpose: PURPOSE,
+      });
+      assert.equal(objection.status, 201, objection.text);
+      assert.equal(objection.body.purpose, PURPOSE);
+      for (const [path, body] of [
+        ['identity-check', { check: 'card' }],
+        ['start', {}],
+        ['answer', {}],
+      ] as const) {
+        const reply = await a.caseworker.client.post(
+          `/api/rights-requests/${objection.body.id}/${path}`,
+          body,
+        );
+        assert.equal(reply.status, 200, `${path}: ${reply.text}`);
+      }
+      const after = await a.clerk.as(PURPOSE).get(`/api/persons/${id}`);
+      assert.equal(after.status, 403, after.text);
+      // Registration rests on consent, not on the interest objected to: it goes on.
+      assert.equal((await a.clerk.as('registration').get(`/api/persons/${id}`)).status, 200);
+      const { rows } = await t.database.db.query<{ change: string }>(
+        'select change from change_outbox where person_id = $1',
+        [id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.change),
+        ['objection'],
+      );
+    });
+
     test('the list: open ones first by deadline, the overdue marked; another organisation sees none of them', async () => {
-      const late = String((await receive('objection')).body.id);
+      const late = String((await receive('restriction')).body.id);
       await t.database.db.query(
         `update rights_request set received_on = current_date - 40, due_on = current_date - 10 where id = $1`,
         [late],

@@ -17,6 +17,7 @@ const RightsRequest = Type.Object({
   personId: Uuid,
   kind: literals(RIGHTS_KINDS),
   channel: literals(CHANNELS),
+  purpose: Type.Union([Type.Null(), Type.String()]),
   state: Type.String(),
   receivedOn: Day,
   dueOn: Day,
@@ -40,7 +41,16 @@ export function rightsRoutes(app: HttpApp, haven: Haven): void {
         summary: 'Take down a request of the person (RIG-1): its deadline is one calendar month from today',
         params: IdParams,
         body: Type.Object(
-          { kind: literals(RIGHTS_KINDS), channel: literals(CHANNELS) },
+          {
+            kind: literals(RIGHTS_KINDS),
+            channel: literals(CHANNELS),
+            purpose: Type.Optional(
+              Type.String({
+                pattern: '^[a-z][a-z0-9-]{0,62}$',
+                description: 'For an objection: the purpose',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 201: RightsRequest, ...errorResponses },
@@ -53,7 +63,7 @@ export function rightsRoutes(app: HttpApp, haven: Haven): void {
           await gate.receiveRightsRequest(
             gateRequest(request),
             (request.params as { id: string }).id,
-            request.body as { kind: string; channel: string },
+            request.body as { kind: string; channel: string; purpose?: string },
           ),
         ),
   );

@@ -7,6 +7,8 @@ create table rights_request (
   organisation_id uuid not null references organisation (id),
   kind text not null check (kind in ('access', 'portability', 'correction', 'erasure', 'restriction', 'objection')),
   channel text not null check (channel in ('in-person', 'oral', 'written', 'portal', 'representative')),
+  -- An objection is to one purpose's processing under legitimate interest (GDPR 21).
+  purpose text check (purpose ~ '^[a-z][a-z0-9-]{0,62}$'),
   state text not null default 'received'
     check (state in ('received', 'identity-checked', 'in-progress', 'extended', 'answered', 'refused')),
   received_on date not null,
@@ -24,6 +26,7 @@ create table rights_request (
   -- The rules the gate applies, kept by the database too: nothing past received without a check on record.
   check (state in ('received') or state = 'refused' or identity_strength is not null),
   check ((state = 'refused') = (refusal_reason is not null)),
+  check ((kind = 'objection') = (purpose is not null)),
   check ((state in ('answered', 'refused')) = (closed_at is not null))
 );
 create index rights_request_open on rights_request (organisation_id, due_on) where closed_at is null;
@@ -36,7 +39,7 @@ create table change_outbox (
   seq bigint generated always as identity primary key,
   person_id uuid not null references person (id),
   organisation_id uuid not null references organisation (id),
-  change text not null check (change in ('correction', 'erasure', 'consent-withdrawn')),
+  change text not null check (change in ('correction', 'erasure', 'consent-withdrawn', 'objection')),
   purpose text,
   field_groups text[] not null default '{}',
   created_at timestamptz not null default now(),
