@@ -327,7 +327,7 @@ async function note(ctx: GateContext, row: RequestRow, add: Record<string, strin
 
 /**
  * The organisation's requests, open ones first by deadline (RIG-2): ids, kinds and dates, never what the person
- * said. For those who handle requests.
+ * said. For those who handle requests; a caseworker, for their caseload.
  */
 export function listRightsRequests(
   ctx: GateContext,
@@ -345,10 +345,13 @@ export function listRightsRequests(
         },
       );
     }
+    // A caseworker sees the requests of the people in their caseload only, as for everything else (ACC-1).
+    const caseworker = request.actor.role === 'caseworker';
     const { rows } = await ctx.db.query<RequestRow>(
-      `select ${COLUMNS} from rights_request where organisation_id = $1 ${options.open ? 'and closed_at is null' : ''}
+      `select ${COLUMNS} from rights_request r where organisation_id = $1 ${options.open ? 'and closed_at is null' : ''}
+        ${caseworker ? 'and exists (select 1 from caseload_assignment c where c.person_id = r.person_id and c.account_id = $2)' : ''}
         order by closed_at is not null, due_on, received_on limit 1000`,
-      [request.actor.organisationId],
+      caseworker ? [request.actor.organisationId, request.actor.accountId] : [request.actor.organisationId],
     );
     const today = dayOf(ctx.now());
     return rows.map((row) => view(row, today));

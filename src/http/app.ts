@@ -165,7 +165,16 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   registerAccessControl(app, haven);
   registerTextGuard(app);
 
-  await app.register(swagger, { openapi: openApiInfo(config.origin) });
+  await app.register(swagger, {
+    openapi: openApiInfo(config.origin),
+    // Routes that need no session (the checkpoint, the public record, the concern form) say so in the document.
+    transform: ({ schema, url, route }) => {
+      const kind = (route.config as { access?: { kind?: string } } | undefined)?.access?.kind;
+      return kind === 'public' || kind === 'anonymous'
+        ? { schema: { ...schema, security: [] } as typeof schema, url }
+        : { schema, url };
+    },
+  });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,

@@ -40,6 +40,13 @@ export function openApiInfo(origin: string) {
         name: 'ledger',
         description: 'Tamper-evident audit ledger: checkpoints, proofs, export, witnesses (AUD-2 – AUD-4)',
       },
+      { name: 'dpias', description: 'Impact assessments that gate their purposes (GOV-2, PUR-6)' },
+      { name: 'policies', description: 'Access policy versions, their impact, two-person approval (ACC-2)' },
+      { name: 'processors', description: 'Processors and sub-processors with contract status (GOV-3)' },
+      { name: 'concerns', description: 'Anonymous concerns to the DPO and oversight (GOV-4)' },
+      { name: 'oversight', description: 'Work lists, break-glass overview, organisation profile' },
+      { name: 'transparency', description: 'The public record of processing (GOV-1), no sign-in' },
+      { name: 'rights', description: 'Rights requests of the person, with their deadlines (RIG-1 – RIG-5)' },
     ],
   };
 }

@@ -467,10 +467,10 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.equal(taken.status, 201, taken.text);
       const step = (path: string, body: object = {}) =>
-        a.caseworker.client.post(`/api/rights-requests/${taken.body.id}/${path}`, body);
+        a.supervisor.client.post(`/api/rights-requests/${taken.body.id}/${path}`, body);
       note(
         'rights-request-not-found',
-        fromReply(await a.caseworker.client.post(`/api/rights-requests/${randomUUID()}/start`, {})),
+        fromReply(await a.supervisor.client.post(`/api/rights-requests/${randomUUID()}/start`, {})),
       );
       note('request-state-invalid', fromReply(await step('answer')));
       assert.equal((await step('identity-check', { check: 'card' })).status, 200);

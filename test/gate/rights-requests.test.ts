@@ -48,55 +48,55 @@ for (const kind of testDatabaseKinds()) {
 
     test('never worked on before identity is checked, and only with enough of it for the kind', async () => {
       const id = String((await receive('access')).body.id);
-      const early = await a.caseworker.client.post(`/api/rights-requests/${id}/start`, {});
+      const early = await a.supervisor.client.post(`/api/rights-requests/${id}/start`, {});
       assert.equal(early.status, 409);
       assert.equal(early.body.code, 'request-state-invalid');
       const byClerk = await a.clerk.client.post(`/api/rights-requests/${id}/identity-check`, {
         check: 'card',
       });
       assert.equal(byClerk.status, 403, 'clerks take requests down; they do not handle them');
-      const card = await a.caseworker.client.post(`/api/rights-requests/${id}/identity-check`, {
+      const card = await a.supervisor.client.post(`/api/rights-requests/${id}/identity-check`, {
         check: 'card',
       });
       assert.equal(card.status, 200, card.text);
       assert.deepEqual(card.body.identity, { check: 'card', strength: 1 });
-      const weak = await a.caseworker.client.post(`/api/rights-requests/${id}/start`, {});
+      const weak = await a.supervisor.client.post(`/api/rights-requests/${id}/start`, {});
       assert.equal(weak.status, 409);
       assert.equal(weak.body.code, 'identity-too-weak');
-      // The same caseworker, signed in with a passkey, has seen a document: strong enough to release data.
+      // The same supervisor, signed in with a passkey, has seen a document: strong enough to release data.
       const seen = await receive('access');
-      const checked = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/identity-check`, {
+      const checked = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/identity-check`, {
         check: 'document-seen',
       });
       assert.deepEqual(checked.body.identity, { check: 'document-seen', strength: 2 });
-      const started = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/start`, {});
+      const started = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/start`, {});
       assert.equal(started.status, 200, started.text);
-      assert.equal(started.body.assignee, a.caseworker.staff.id);
-      const answered = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      assert.equal(started.body.assignee, a.supervisor.staff.id);
+      const answered = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
       assert.equal(answered.body.state, 'answered');
-      const again = await a.caseworker.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      const again = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
       assert.equal(again.status, 409);
     });
 
     test('extended once, by up to two months from receipt, with a reason the person was told', async () => {
       const id = String((await receive('correction')).body.id);
-      await a.caseworker.client.post(`/api/rights-requests/${id}/identity-check`, { check: 'card' });
-      await a.caseworker.client.post(`/api/rights-requests/${id}/start`, {});
-      const untold = await a.caseworker.client.post(`/api/rights-requests/${id}/extend`, {
+      await a.supervisor.client.post(`/api/rights-requests/${id}/identity-check`, { check: 'card' });
+      await a.supervisor.client.post(`/api/rights-requests/${id}/start`, {});
+      const untold = await a.supervisor.client.post(`/api/rights-requests/${id}/extend`, {
         months: 2,
         reason: 'Records are spread over three offices.',
         personNotified: false,
       });
       assert.equal(untold.status, 422);
       assert.equal(untold.body.code, 'extension-notice-required');
-      const extended = await a.caseworker.client.post(`/api/rights-requests/${id}/extend`, {
+      const extended = await a.supervisor.client.post(`/api/rights-requests/${id}/extend`, {
         months: 2,
         reason: 'Records are spread over three offices.',
         personNotified: true,
       });
       assert.equal(extended.status, 200, extended.text);
       assert.equal(extended.body.dueOn, addToDay(today(), { months: 3 }));
-      const twice = await a.caseworker.client.post(`/api/rights-requests/${id}/extend`, {
+      const twice = await a.supervisor.client.post(`/api/rights-requests/${id}/extend`, {
         months: 1,
         reason: 'More time.',
         personNotified: true,
@@ -203,7 +203,7 @@ for (const kind of testDatabaseKinds()) {
         ['start', {}],
         ['answer', {}],
       ] as const) {
-        const reply = await a.caseworker.client.post(
+        const reply = await a.supervisor.client.post(
           `/api/rights-requests/${objection.body.id}/${path}`,
           body,
         );
@@ -238,6 +238,26 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(listed.body.requests.every((r) => !['answered', 'refused'].includes(r.state)));
       const other = await b.dpo.client.get<{ requests: unknown[] }>('/api/rights-requests');
       assert.deepEqual(other.body.requests, []);
+      // A caseworker handles and lists the requests of their caseload only (ACC-1).
+      const outside = await a.caseworker.client.post(`/api/rights-requests/${late}/identity-check`, {
+        check: 'card',
+      });
+      assert.equal(outside.status, 403, outside.text);
+      assert.equal(outside.body.reason, 'not-in-caseload');
+      const mine = async () =>
+        (
+          await a.caseworker.client.get<{ requests: { id: string }[] }>('/api/rights-requests')
+        ).body.requests.map((r) => r.id);
+      assert.deepEqual(await mine(), []);
+      const assigned = await a.supervisor
+        .as('protection-case-management')
+        .put(`/api/persons/${personId}/caseload/${a.caseworker.staff.id}`);
+      assert.equal(assigned.status, 200, assigned.text);
+      assert.ok((await mine()).includes(late));
+      const inside = await a.caseworker.client.post(`/api/rights-requests/${late}/identity-check`, {
+        check: 'card',
+      });
+      assert.equal(inside.status, 200, inside.text);
       const probe = await b.caseworker.client.post(`/api/rights-requests/${late}/identity-check`, {
         check: 'card',
       });

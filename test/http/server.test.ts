@@ -148,6 +148,10 @@ describe('HTTP server', () => {
       if (!path.startsWith('/api/')) continue;
       for (const method of Object.keys(methods)) {
         const key = `${method.toUpperCase()} ${path}`;
+        const documentedOpen =
+          ((methods[method] as { security?: unknown[] }).security ?? ['session']).length === 0;
+        // The document says which routes need no session, and only those (the public record, the concern API…).
+        assert.equal(documentedOpen, publicRoutes.has(key), key);
         if (publicRoutes.has(key)) continue;
         const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
         const reply = await t.app.inject({
