@@ -177,6 +177,20 @@ function objectionPurpose(ctx: GateContext, purpose: unknown): string {
   return definition.name;
 }
 
+/** The person a request of the actor's organisation is about; another organisation's is not found (404). */
+export async function personOf(ctx: GateContext, request: GateRequest, requestId: string): Promise<string> {
+  const found = ID.test(requestId)
+    ? (
+        await ctx.db.query<{ person_id: string }>(
+          'select person_id from rights_request where id = $1 and organisation_id = $2',
+          [requestId, request.actor.organisationId],
+        )
+      ).rows[0]
+    : undefined;
+  if (!found) throw new HavenError('rights-request-not-found', 'No such request.', { status: 404 });
+  return found.person_id;
+}
+
 type Step =
   | { step: 'identity'; check: unknown }
   | { step: 'start' }
@@ -197,16 +211,7 @@ export function advanceRightsRequest(
   const action = `rights.${step.step}`;
   const scoped = { ...request, purpose: RIGHTS.name };
   return throughGate(ctx, scoped, action, undefined, async () => {
-    const found = ID.test(requestId)
-      ? (
-          await ctx.db.query<{ person_id: string }>(
-            'select person_id from rights_request where id = $1 and organisation_id = $2',
-            [requestId, request.actor.organisationId],
-          )
-        ).rows[0]
-      : undefined;
-    if (!found) throw new HavenError('rights-request-not-found', 'No such request.', { status: 404 });
-    const personId = found.person_id;
+    const personId = await personOf(ctx, request, requestId);
     return decidePersonAction(
       ctx,
       request,
@@ -355,5 +360,32 @@ export function listRightsRequests(
     );
     const today = dayOf(ctx.now());
     return rows.map((row) => view(row, today));
+  });
+}
+
+/**
+ * One request, for whoever may handle it for that person (a caseworker: in their caseload, ACC-1): ids, kinds,
+ * dates and state, never the sealed words. Opening it is ledgered like any other look at the person's affairs.
+ */
+export function showRightsRequest(
+  ctx: GateContext,
+  request: GateRequest,
+  requestId: string,
+): Promise<RightsRequestView> {
+  const action = 'rights.view';
+  return throughGate(ctx, { ...request, purpose: RIGHTS.name }, action, undefined, async () => {
+    const personId = await personOf(ctx, request, requestId);
+    return decidePersonAction(
+      ctx,
+      request,
+      { event: action, personId, action: 'handle-rights-request', purpose: RIGHTS },
+      async (tx) => {
+        const { rows } = await tx.query<RequestRow>(`select ${COLUMNS} from rights_request where id = $1`, [
+          requestId,
+        ]);
+        await event(tx, request, action, personId, rows[0]!.kind);
+        return ok(view(rows[0]!, dayOf(ctx.now())));
+      },
+    );
   });
 }

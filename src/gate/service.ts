@@ -17,7 +17,13 @@ import { erasePerson } from './erasure.ts';
 import type { PurposeRegister } from './purposes.ts';
 import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
-import { advanceRightsRequest, listRightsRequests, receiveRightsRequest } from './rights-requests.ts';
+import { rightsFigures } from './rights-figures.ts';
+import {
+  advanceRightsRequest,
+  listRightsRequests,
+  receiveRightsRequest,
+  showRightsRequest,
+} from './rights-requests.ts';
 import { searchPersons } from './search.ts';
 import { updatePerson } from './update.ts';
 
@@ -64,6 +70,8 @@ export interface Gate {
   receiveRightsRequest: Bound<typeof receiveRightsRequest>;
   advanceRightsRequest: Bound<typeof advanceRightsRequest>;
   listRightsRequests: Bound<typeof listRightsRequests>;
+  showRightsRequest: Bound<typeof showRightsRequest>;
+  rightsFigures: Bound<typeof rightsFigures>;
   readonly dictionary: Dictionary;
   readonly notices: Notices;
   policies(): PolicyEngine;
@@ -93,6 +101,8 @@ export function gateService(ctx: GateContext): Gate {
     receiveRightsRequest: bind(ctx, receiveRightsRequest),
     advanceRightsRequest: bind(ctx, advanceRightsRequest),
     listRightsRequests: bind(ctx, listRightsRequests),
+    showRightsRequest: bind(ctx, showRightsRequest),
+    rightsFigures: bind(ctx, rightsFigures),
     dictionary: ctx.dictionary,
     notices: ctx.notices,
     policies: () => ctx.policies(),

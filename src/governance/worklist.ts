@@ -3,6 +3,7 @@ import type { Role } from '../domain/roles.ts';
 import type { BreakGlassOverview } from '../gate/break-glass.ts';
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
 import { listPolicyVersions } from '../policy/policy-store.ts';
+import type { RightsWorkItem } from '../rights/worklist.ts';
 import type { Database } from '../store/database.ts';
 import { openAlerts } from './alerts.ts';
 import { type ConcernReader, listConcerns } from './concerns.ts';
@@ -12,7 +13,8 @@ import { listProcessors } from './processors.ts';
 /**
  * What needs the attention of the DPO, oversight, an administrator or a DPIA author today (GOV-1 – GOV-4,
  * PUR-6, ACC-2, ACC-8): decisions waiting on them and clocks running out. Built from the registers each time;
- * nothing to keep in step. Never personal data: items name purposes, processors and ids.
+ * nothing to keep in step. Never personal data: items name purposes, processors and ids. Staff who handle rights
+ * requests and corrections find those here too (src/rights/worklist.ts), so every role starts from one list.
  */
 export type WorkKind =
   | 'dpia-to-decide'
@@ -25,7 +27,8 @@ export type WorkKind =
   | 'concern-to-answer'
   | 'policy-to-decide'
   | 'break-glass-to-review'
-  | 'alert';
+  | 'alert'
+  | RightsWorkItem['kind'];
 
 export interface WorkItem {
   kind: WorkKind;
@@ -48,6 +51,8 @@ export interface WorklistSources {
   states: Map<string, PurposeState>;
   /** Only for the roles that see break-glass (DPO, oversight): the gate's overview. */
   breakGlass: (() => Promise<BreakGlassOverview>) | null;
+  /** Rights requests and corrections, read through the gate as the staff member (src/rights/worklist.ts). */
+  rights: (() => Promise<RightsWorkItem[]>) | null;
 }
 
 export async function worklist(
@@ -165,6 +170,8 @@ export async function worklist(
       items.push(item('alert', a.kind, a.id, null, false, a.subject ? [a.subject] : []));
     }
   }
+
+  if (sources.rights) items.push(...(await sources.rights()));
 
   // Overdue first, then by due day, then as found.
   return items

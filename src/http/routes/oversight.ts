@@ -7,15 +7,17 @@ import {
 } from '../../governance/organisation-profile.ts';
 import { worklist } from '../../governance/worklist.ts';
 import type { Haven } from '../../haven.ts';
+import { rightsWorkItems } from '../../rights/worklist.ts';
 import { sessionOf, staffActor } from '../access.ts';
 import { gateRequest } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
 import { errorResponses, MULTILINE } from '../schemas.ts';
 
 /**
- * What governance staff start their day with: the work list (DPIAs, processors, concerns, policy changes,
- * break-glass reviews and alerts that need them), the break-glass overview oversight reads without personal
- * data, the DPO's alerts, and the organisation's profile as the record of processing names it.
+ * What staff start their day with: the work list (rights requests by deadline, corrections to approve, DPIAs,
+ * processors, concerns, policy changes, break-glass reviews and alerts that need them), the break-glass overview
+ * oversight reads without personal data, the DPO's alerts, and the organisation's profile as the record of
+ * processing names it.
  */
 const WorkItem = Type.Object({
   kind: Type.String(),
@@ -54,6 +56,7 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
           db: haven.db,
           states: await haven.gate.purposes.states(),
           breakGlass: governs ? () => haven.gate.breakGlassOverview(gateRequest(request)) : null,
+          rights: () => rightsWorkItems(haven.gate, gateRequest(request)),
         },
         { accountId: account.id, organisationId: account.organisationId, role: account.role },
         haven.clock.now(),

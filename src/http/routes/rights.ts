@@ -28,6 +28,19 @@ const RightsRequest = Type.Object({
   refusalReason: Type.Union([Type.Null(), Type.String()]),
 });
 const IdParams = Type.Object({ id: Uuid });
+const Counts = Type.Record(Type.String(), Type.Integer());
+const Figures = Type.Object({
+  month: Type.String(),
+  received: Type.Object({ total: Type.Integer(), byKind: Counts, byChannel: Counts }),
+  extended: Type.Integer(),
+  answered: Type.Object({
+    total: Type.Integer(),
+    late: Type.Integer(),
+    medianDays: Type.Union([Type.Null(), Type.Number()]),
+  }),
+  refused: Type.Object({ total: Type.Integer(), byReason: Counts }),
+  now: Type.Object({ on: Day, open: Type.Integer(), overdue: Type.Integer() }),
+});
 const Empty = Type.Object({}, { additionalProperties: false });
 
 export function rightsRoutes(app: HttpApp, haven: Haven): void {
@@ -83,6 +96,37 @@ export function rightsRoutes(app: HttpApp, haven: Haven): void {
         open: (request.query as { open?: boolean }).open ?? false,
       }),
     }),
+  );
+
+  app.get(
+    '/api/rights-requests/figures',
+    {
+      config: { access: { kind: 'staff', roles: ['dpo', 'oversight'] } },
+      schema: {
+        tags: ['rights'],
+        summary:
+          'A month of rights requests in counts, for the DPO and oversight: received by kind and channel, extended, answered (late, median days), refused by reason; open and overdue today',
+        querystring: Type.Object(
+          { month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Figures, ...errorResponses },
+      },
+    },
+    async (request) => gate.rightsFigures(gateRequest(request), (request.query as { month: string }).month),
+  );
+
+  app.get(
+    '/api/rights-requests/:id',
+    {
+      schema: {
+        tags: ['rights'],
+        summary: 'One rights request, for staff who may handle it (a caseworker: in their caseload)',
+        params: IdParams,
+        response: { 200: RightsRequest, ...errorResponses },
+      },
+    },
+    async (request) => gate.showRightsRequest(gateRequest(request), (request.params as { id: string }).id),
   );
 
   const steps = {
