@@ -14,6 +14,7 @@ import {
   witnessKeygen,
 } from './commands/ledger.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { rightsList, rightsShow } from './commands/rights.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
 import { EXIT, fail } from './output.ts';
@@ -160,6 +161,23 @@ witness
   .description('Make a witness key pair; prints the verifier key to register with the log')
   .requiredOption('--out <file>', 'where to write the private signer key')
   .action(witnessKeygen);
+
+const rights = program
+  .command('rights')
+  .description('Rights requests of the person (RIG-1, RIG-2), through the gate as a staff account');
+rights
+  .command('list')
+  .description('List the requests the account may handle, open ones first by deadline, the overdue marked')
+  .requiredOption('--as <email>', 'the staff account the gate decides for (its role, organisation, caseload)')
+  .option('--open', 'only the requests not yet answered or refused')
+  .option('--json', 'print as JSON')
+  .action(rightsList);
+rights
+  .command('show <id>')
+  .description('Show one request: kind, channel, state, deadline, identity check (never the sealed words)')
+  .requiredOption('--as <email>', 'the staff account the gate decides for (its role, organisation, caseload)')
+  .option('--json', 'print as JSON')
+  .action(rightsShow);
 
 const orgs = program.command('orgs').description('Organisations');
 orgs
