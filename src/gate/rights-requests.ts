@@ -310,8 +310,18 @@ async function apply(
       const sealed = await note(ctx, row, { extension: reason.trim() });
       return { ...row, state: 'extended', due_on: due, extended: true, sealed_note: sealed };
     }
-    case 'answer':
-      return { ...row, state: move(row.state, 'answered') };
+    case 'answer': {
+      const state = move(row.state, 'answered');
+      // GDPR 17: an erasure request is answered by the erasure itself (its receipt), never by a bare "done".
+      if (row.kind === 'erasure') {
+        throw new HavenError(
+          'erasure-not-done',
+          'Erase the person: the erasure answers this request and gives its receipt (or refuse it with a reason).',
+          { status: 409 },
+        );
+      }
+      return { ...row, state };
+    }
     case 'refuse': {
       move(row.state, 'refused');
       const refusal = checkRefusal(step.reason, step.note);

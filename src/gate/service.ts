@@ -14,6 +14,8 @@ import { basisHistory, giveBasis, withdrawConsent } from './consent.ts';
 import type { GateContext, GateRequest } from './context.ts';
 import { listCorrections, proposeCorrection, reviewCorrection } from './corrections.ts';
 import { erasePerson } from './erasure.ts';
+import { erasureReceipt, previewErasure } from './erasure-account.ts';
+import { advanceLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.ts';
 import type { PurposeRegister } from './purposes.ts';
 import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
@@ -67,6 +69,11 @@ export interface Gate {
   reviewBreakGlass: Bound<typeof reviewBreakGlass>;
   breakGlassOverview: Bound<typeof breakGlassOverview>;
   erasePerson: Bound<typeof erasePerson>;
+  previewErasure: Bound<typeof previewErasure>;
+  erasureReceipt: Bound<typeof erasureReceipt>;
+  placeLegalHold: Bound<typeof placeLegalHold>;
+  advanceLegalHold: Bound<typeof advanceLegalHold>;
+  listLegalHolds: Bound<typeof listLegalHolds>;
   receiveRightsRequest: Bound<typeof receiveRightsRequest>;
   advanceRightsRequest: Bound<typeof advanceRightsRequest>;
   listRightsRequests: Bound<typeof listRightsRequests>;
@@ -98,6 +105,11 @@ export function gateService(ctx: GateContext): Gate {
     reviewBreakGlass: bind(ctx, reviewBreakGlass),
     breakGlassOverview: bind(ctx, breakGlassOverview),
     erasePerson: bind(ctx, erasePerson),
+    previewErasure: bind(ctx, previewErasure),
+    erasureReceipt: bind(ctx, erasureReceipt),
+    placeLegalHold: bind(ctx, placeLegalHold),
+    advanceLegalHold: bind(ctx, advanceLegalHold),
+    listLegalHolds: bind(ctx, listLegalHolds),
     receiveRightsRequest: bind(ctx, receiveRightsRequest),
     advanceRightsRequest: bind(ctx, advanceRightsRequest),
     listRightsRequests: bind(ctx, listRightsRequests),

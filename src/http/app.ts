@@ -20,6 +20,7 @@ import { concernRoutes } from './routes/concerns.ts';
 import { dpiaRoutes } from './routes/dpias.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { healthRoutes } from './routes/health.ts';
+import { legalHoldRoutes } from './routes/legal-holds.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { oversightRoutes } from './routes/oversight.ts';
@@ -193,6 +194,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   personRoutes(app, haven);
   personRecordRoutes(app, haven);
   rightsRoutes(app, haven);
+  legalHoldRoutes(app, haven);
   governanceRoutes(app, haven);
   dpiaRoutes(app, haven);
   policyRoutes(app, haven);

@@ -47,6 +47,10 @@ export function openApiInfo(origin: string) {
       { name: 'oversight', description: 'Work lists, break-glass overview, organisation profile' },
       { name: 'transparency', description: 'The public record of processing (GOV-1), no sign-in' },
       { name: 'rights', description: 'Rights requests of the person, with their deadlines (RIG-1 – RIG-5)' },
+      {
+        name: 'retention',
+        description: 'Legal holds that suspend erasure, approved by a second person (RET-1)',
+      },
     ],
   };
 }

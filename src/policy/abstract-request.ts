@@ -71,6 +71,11 @@ export function abstractRequest(request: DecisionRequest): DecisionRequest {
     case 'PolicyChange':
       resource = { type: 'PolicyChange', id: rename('c', r.id), proposer: staff(r.proposer) };
       break;
+    case 'LegalHold': {
+      const placer = staff(r.placer);
+      resource = { type: 'LegalHold', id: rename('c', r.id), placer, person: person(r.person) };
+      break;
+    }
   }
   const c = request.context;
   return {
@@ -138,6 +143,9 @@ export function decisionKey(request: DecisionRequest): string {
       break;
     case 'PolicyChange':
       key += `|X${staff(r.proposer)}`;
+      break;
+    case 'LegalHold':
+      key += `|H${staff(r.placer)}|${person(r.person)}`;
       break;
   }
   const c = request.context;

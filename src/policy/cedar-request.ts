@@ -77,6 +77,16 @@ export function toCedarRequest(request: DecisionRequest): CedarRequest {
       if (resource.proposer.id !== principal.id) entities.push(staffEntity(resource.proposer));
       organisations.add(resource.person.organisation).add(resource.proposer.organisation);
       break;
+    case 'LegalHold':
+      resourceUid = uid('LegalHold', resource.id);
+      entities.push(personEntity(resource.person), {
+        uid: resourceUid,
+        attrs: { person: ref('Person', resource.person.id), placer: ref('Staff', resource.placer.id) },
+        parents: [],
+      });
+      if (resource.placer.id !== principal.id) entities.push(staffEntity(resource.placer));
+      organisations.add(resource.person.organisation).add(resource.placer.organisation);
+      break;
     case 'PolicyChange':
       resourceUid = uid('PolicyChange', resource.id);
       entities.push({

@@ -454,6 +454,11 @@ function envOfFacts(request: DecisionRequest): Env {
       if (r.proposer.id !== p.id) staff(r.proposer);
       add(resource, { person: person(r.person), proposer: ref('Staff', r.proposer.id) });
       break;
+    case 'LegalHold':
+      resource = ref('LegalHold', r.id);
+      if (r.placer.id !== p.id) staff(r.placer);
+      add(resource, { person: person(r.person), placer: ref('Staff', r.placer.id) });
+      break;
     case 'PolicyChange':
       resource = ref('PolicyChange', r.id);
       if (r.proposer.id !== p.id) staff(r.proposer);

@@ -27,7 +27,7 @@ export interface MatrixCell {
   who: string;
   action: PolicyAction;
   purpose: string;
-  /** What: a field group, or the kind of record (`person`, `organisation`, `correction`, `policy-change`). */
+  /** What: a field group, or the kind of record (`person`, `organisation`, `correction`, `legal-hold`, `policy-change`). */
   what: string;
   /** The rest of the situation, as short codes joined by ` · `. */
   situation: string;
@@ -196,6 +196,19 @@ export function* authorizationMatrix(dictionary: Dictionary): Generator<MatrixCe
                 `${relation} · ${code}`,
               );
             }
+          }
+        }
+        for (const relation of RELATIONS) {
+          for (const [placer, code] of [
+            [me, 'own hold'],
+            [colleague('supervisor'), 'colleague’s hold'],
+          ] as const) {
+            yield cell(
+              'approve-legal-hold',
+              { type: 'LegalHold', id: 'hold', person: person(relation, principal.id), placer },
+              'legal-hold',
+              `${relation} · ${code}`,
+            );
           }
         }
         for (const [proposer, code] of [

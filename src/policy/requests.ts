@@ -17,6 +17,8 @@ export const PERSON_RECORD_ACTIONS = [
   'request-break-glass',
   'receive-rights-request',
   'handle-rights-request',
+  'place-legal-hold',
+  'release-legal-hold',
 ] as const;
 export type PersonRecordAction = (typeof PERSON_RECORD_ACTIONS)[number];
 export type PolicyAction =
@@ -25,6 +27,7 @@ export type PolicyAction =
   | 'search'
   | 'propose-correction'
   | 'approve-correction'
+  | 'approve-legal-hold'
   | 'approve-policy-change';
 
 export interface StaffFacts {
@@ -55,7 +58,8 @@ export type ResourceFacts =
   | { type: 'Person'; person: PersonFacts }
   | { type: 'Organisation'; id: string }
   | { type: 'Correction'; id: string; person: PersonFacts; proposer: StaffFacts }
-  | { type: 'PolicyChange'; id: string; proposer: StaffFacts };
+  | { type: 'PolicyChange'; id: string; proposer: StaffFacts }
+  | { type: 'LegalHold'; id: string; person: PersonFacts; placer: StaffFacts };
 
 export type BasisState = 'active' | 'withdrawn' | 'expired' | 'none' | 'not-applicable';
 

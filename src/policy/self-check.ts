@@ -63,6 +63,7 @@ const ACTIONS: PolicyAction[] = [
   'search',
   'propose-correction',
   'approve-correction',
+  'approve-legal-hold',
   'approve-policy-change',
 ];
 
@@ -100,6 +101,8 @@ export function sampleRequest(random: Random): DecisionRequest {
     resource = { type: 'Organisation', id: random() < 0.8 ? orgs[0]! : pick(orgs) };
   } else if (action === 'propose-correction' || action === 'approve-correction') {
     resource = { type: 'Correction', id: randomUUID(), person: person(), proposer: pick(staffPool) };
+  } else if (action === 'approve-legal-hold') {
+    resource = { type: 'LegalHold', id: randomUUID(), person: person(), placer: pick(staffPool) };
   } else if (action === 'approve-policy-change') {
     resource = { type: 'PolicyChange', id: randomUUID(), proposer: pick(staffPool) };
   } else {

@@ -23,6 +23,8 @@ export const PROTECTED_TABLES = {
   break_glass: 'emergency access to one person, justification sealed',
   rights_request: 'what a person asked for (access, erasure…), notes sealed',
   change_outbox: 'changes to a person partners must hear of: kinds and ids, no values',
+  legal_hold: 'a hold on a person’s data (that they are party to proceedings), words sealed',
+  erasure_receipt: 'what an erasure took and kept, for the tombstone: categories and counts, no values',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
   person_key: 'key vault (own database): each person’s data key, wrapped',
 } as const;

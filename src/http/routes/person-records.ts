@@ -6,6 +6,7 @@ import type { Haven } from '../../haven.ts';
 import { gateRequest, purposeHeaderSchema } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
 import { errorResponses, MULTILINE, Role, Uuid } from '../schemas.ts';
+import { ErasureReceipt } from './legal-holds.ts';
 
 /** Consent, caseloads, corrections, break-glass, access history and erasure — each through the gate. */
 const IdParams = Type.Object({ id: Uuid });
@@ -370,7 +371,7 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
       schema: {
         tags: ['persons'],
         summary:
-          'Erase a person (DPO): their data key is destroyed, so no copy, backups included, can be read (ENC-4)',
+          'Erase a person (DPO): their data key is destroyed, so no copy, backups included, can be read (ENC-4); refused while a legal hold is in force; answers with the receipt',
         params: IdParams,
         body: Type.Object(
           {
@@ -381,7 +382,11 @@ export function personRecordRoutes(app: HttpApp, haven: Haven): void {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ id: Uuid, erasedAt: Type.String({ format: 'date-time' }) }),
+          200: Type.Object({
+            id: Uuid,
+            erasedAt: Type.String({ format: 'date-time' }),
+            receipt: ErasureReceipt,
+          }),
           ...errorResponses,
         },
       },
