@@ -44,6 +44,7 @@ function gateRefusalCodes(): Set<string> {
     ...globSync('src/gate/*.ts', { cwd: root }),
     'src/domain/dictionary/capture.ts',
     'src/crypto/blind-index/person-tokens.ts',
+    'src/domain/retention/legal-holds.ts',
   ];
   const codes = new Set<string>();
   for (const file of files) {
@@ -501,6 +502,63 @@ for (const kind of testDatabaseKinds()) {
           ),
         ),
       );
+    });
+
+    test('legal holds and erasure: a hold in force, unknown or closed, bad input; an erasure request answered bare; an unknown receipt', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[2] });
+      const placed = await a.supervisor.client.post(`/api/persons/${id}/legal-holds`, {
+        reason: 'litigation',
+      });
+      assert.equal(placed.status, 201, placed.text);
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      note(
+        'legal-hold-active',
+        fromReply(await a.dpo.client.request('DELETE', `/api/persons/${id}`, { reason: 'erasure-request' })),
+      );
+      const hold = (step: string, body: object = {}) =>
+        a.dpo.client.post(`/api/legal-holds/${placed.body.id}/${step}`, body);
+      assert.equal((await hold('release', { reason: 'placed-in-error' })).status, 200);
+      note('legal-hold-state-invalid', fromReply(await hold('approve')));
+      note(
+        'legal-hold-not-found',
+        fromReply(await a.dpo.client.post(`/api/legal-holds/${randomUUID()}/approve`, {})),
+      );
+      note(
+        'erasure-receipt-not-found',
+        fromReply(await a.dpo.client.get(`/api/erasure-receipts/${randomUUID()}`)),
+      );
+      for (const [code, input] of [
+        ['legal-hold-reason-invalid', { reason: 'because' }],
+        ['legal-hold-note-required', { reason: 'other' }],
+        ['legal-hold-note-invalid', { reason: 'litigation', note: 'x'.repeat(2001) }],
+        ['legal-hold-until-invalid', { reason: 'litigation', until: '2001-01-01' }],
+      ] as const) {
+        note(
+          code,
+          await fromGate(`test-${code}`, () =>
+            t.haven.gate.placeLegalHold(staffRequest(a.dpo, undefined, `test-${code}`), id, input),
+          ),
+        );
+      }
+      note(
+        'legal-hold-release-reason-invalid',
+        await fromGate('test-release-reason', () =>
+          t.haven.gate.advanceLegalHold(
+            staffRequest(a.dpo, undefined, 'test-release-reason'),
+            String(placed.body.id),
+            { step: 'release', reason: 'bored' },
+          ),
+        ),
+      );
+      const taken = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'erasure',
+        channel: 'in-person',
+      });
+      const step = (path: string, body: object = {}) =>
+        a.dpo.client.post(`/api/rights-requests/${taken.body.id}/${path}`, body);
+      assert.equal((await step('identity-check', { check: 'card-and-pin' })).status, 200);
+      assert.equal((await step('start')).status, 200);
+      note('erasure-not-done', fromReply(await step('answer')));
     });
 
     test('each refusal above is a deny event with its request id, and every code and reason was provoked', async () => {
