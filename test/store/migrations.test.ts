@@ -30,7 +30,7 @@ for (const kind of testDatabaseKinds()) {
       try {
         const results = await Promise.all([migrate(t.db), migrate(t.db)]);
         assert.deepEqual(
-          results.flat().sort(),
+          results.flat().sort((x, y) => x - y),
           bundledMigrations().map((m) => m.version),
         );
       } finally {
