@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addToDay } from '../../src/domain/calendar.ts';
-import { median } from '../../src/gate/rights-figures.ts';
+import { median, type RightsFigures } from '../../src/gate/rights-figures.ts';
 import type { Client } from '../support/client.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import { ledgerEvents, register, type Team, team } from '../support/gate.ts';
@@ -209,7 +209,7 @@ for (const kind of testDatabaseKinds()) {
 
       const figures = await c.dpo.client.get('/api/rights-requests/figures?month=2025-03');
       assert.equal(figures.status, 200, figures.text);
-      const f = figures.body as Record<string, never>;
+      const f = figures.body as unknown as RightsFigures;
       assert.equal(f.month, '2025-03');
       assert.deepEqual(f.received, {
         total: 3,
@@ -218,8 +218,8 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.equal(f.extended, 1);
       assert.deepEqual(f.answered, { total: 2, late: 1, medianDays: 19.5 });
-      assert.equal((f.refused as { total: number }).total, 1);
-      assert.equal((f.refused as { byReason: Record<string, number> }).byReason['suspected-duress'], 1);
+      assert.equal(f.refused.total, 1);
+      assert.equal(f.refused.byReason['suspected-duress'], 1);
       assert.deepEqual(f.now, { on: today(), open: 1, overdue: 1 });
       const text = JSON.stringify(f);
       for (const id of [onTime, late, refused, open, someone]) assert.ok(!text.includes(id), 'counts only');

@@ -22,7 +22,7 @@ async function asStaff<T>(
   try {
     const id = await accountIdByEmail(haven.db, normaliseEmail(email));
     const account = id ? await getAccount(haven.db, id) : undefined;
-    if (!account || account.status !== 'active') {
+    if (account?.status !== 'active') {
       throw new HavenError('account-not-found', `No active staff account ${email}.`, { status: 404 });
     }
     return await work(haven, {

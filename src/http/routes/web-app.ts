@@ -20,6 +20,8 @@ const APP_PATHS = [
   '/search',
   '/persons/:id',
   '/corrections',
+  '/rights',
+  '/rights/:id',
   '/account',
   '/admin/accounts',
   '/admin/purposes',

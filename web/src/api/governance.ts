@@ -12,9 +12,14 @@ export type WorkKind =
   | 'concern-to-answer'
   | 'policy-to-decide'
   | 'break-glass-to-review'
-  | 'alert';
+  | 'alert'
+  | 'rights-request-due'
+  | 'correction-to-approve';
 
+/** In the order the work list shows them: the person's rights, with their legal clocks, first. */
 export const WORK_KINDS: WorkKind[] = [
+  'rights-request-due',
+  'correction-to-approve',
   'dpia-to-decide',
   'dpia-returned',
   'dpia-expired',
@@ -30,7 +35,7 @@ export const WORK_KINDS: WorkKind[] = [
 
 export interface WorkItem {
   kind: WorkKind;
-  /** A purpose or processor name, a concern, policy version or grant id. */
+  /** A purpose or processor name, a concern, policy version or grant id, a rights request's kind. */
   subject: string;
   /** The DPIA, processor, concern or grant to open, where there is one. */
   ref: string | null;

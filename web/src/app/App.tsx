@@ -17,6 +17,8 @@ const RegisterPage = lazy(() => import('../pages/RegisterPage.tsx'));
 const SearchPage = lazy(() => import('../pages/SearchPage.tsx'));
 const PersonPage = lazy(() => import('../pages/PersonPage.tsx'));
 const CorrectionsPage = lazy(() => import('../pages/CorrectionsPage.tsx'));
+const RightsRequestsPage = lazy(() => import('../pages/rights/RightsRequestsPage.tsx'));
+const RightsRequestPage = lazy(() => import('../pages/rights/RightsRequestPage.tsx'));
 const AccountPage = lazy(() => import('../pages/AccountPage.tsx'));
 const AccountsPage = lazy(() => import('../pages/admin/AccountsPage.tsx'));
 const PurposesPage = lazy(() => import('../pages/admin/PurposesPage.tsx'));
@@ -115,6 +117,8 @@ function Shell() {
 function page(path: string): ReactNode {
   const person = match('/persons/:id', path);
   if (person) return <PersonPage id={person.id!} />;
+  const rightsRequest = match('/rights/:id', path);
+  if (rightsRequest) return <RightsRequestPage id={rightsRequest.id!} />;
   const dpia = match('/governance/dpias/:id', path);
   if (dpia) return <DpiaPage id={dpia.id!} />;
   const concern = match('/governance/concerns/:id', path);
@@ -128,6 +132,8 @@ function page(path: string): ReactNode {
       return <SearchPage />;
     case '/corrections':
       return <CorrectionsPage />;
+    case '/rights':
+      return <RightsRequestsPage />;
     case '/account':
       return <AccountPage />;
     case '/admin/accounts':

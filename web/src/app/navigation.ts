@@ -5,6 +5,7 @@ export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
   { path: '/governance', label: 'nav.governance', roles: ['dpo', 'oversight', 'admin'] },
   { path: '/register', label: 'nav.register', roles: ['clerk', 'caseworker'] },
   { path: '/search', label: 'nav.search', roles: ['clerk', 'caseworker', 'supervisor'] },
+  { path: '/rights', label: 'nav.rights', roles: ['caseworker', 'supervisor', 'dpo'] },
   { path: '/corrections', label: 'nav.corrections', roles: ['supervisor', 'clerk', 'caseworker'] },
   { path: '/admin/accounts', label: 'nav.accounts', roles: ['admin'] },
   { path: '/admin/purposes', label: 'nav.purposes', roles: ['dpo', 'admin', 'auditor', 'oversight'] },

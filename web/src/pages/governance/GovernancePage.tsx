@@ -1,143 +1,124 @@
 /**
  * The governance work list (GOV-1 – GOV-4, PUR-6, ACC-2, ACC-8): what waits on the DPO, oversight or an
  * administrator today — DPIAs to decide or renew, processors with lapsed contracts, concerns whose clocks run,
- * policy changes to approve, emergency access to review — grouped by kind, each with a link to where it is handled.
+ * policy changes to approve, emergency access to review, rights requests by deadline — each with a link to where
+ * it is handled; for the DPO and oversight, the month's rights requests in figures and break-glass use.
  */
+import { useState } from 'react';
 import { api } from '../../api/client.ts';
-import { type BreakGlassOverview, WORK_KINDS, type WorkItem } from '../../api/governance.ts';
-import type { Role } from '../../api/types.ts';
+import type { BreakGlassOverview } from '../../api/governance.ts';
+import { CHANNELS, REFUSAL_REASONS, RIGHTS_KINDS, type RightsFigures } from '../../api/rights-requests.ts';
 import { useLoad } from '../../app/data.ts';
-import { Link } from '../../app/router.tsx';
 import { useAccount } from '../../app/session.tsx';
-import { ErrorAlert, Loading, PageHeading } from '../../components/ui.tsx';
+import { ErrorAlert, Loading, PageHeading, TextField } from '../../components/ui.tsx';
+import { WorkList } from '../../components/WorkList.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { Tag, usePurposeTitle } from './common.tsx';
+import { Tag, today, usePurposeTitle } from './common.tsx';
 
 export default function GovernancePage() {
   const { t } = useI18n();
   const account = useAccount();
-  const worklist = useLoad(() => api.get<{ items: WorkItem[] }>('/api/worklist').then((r) => r.items), []);
-  const items = worklist.data ?? [];
-  const groups = WORK_KINDS.map((kind) => ({ kind, items: items.filter((i) => i.kind === kind) })).filter(
-    (g) => g.items.length > 0,
-  );
-  const overdue = items.filter((i) => i.overdue).length;
-
   return (
     <div>
       <PageHeading>{t('governance.title')}</PageHeading>
       <p>{t('governance.explain')}</p>
-      <ErrorAlert error={worklist.error} />
-      {worklist.loading ? <Loading /> : null}
-      {worklist.data ? (
-        <p className="summary" role="status">
-          {items.length === 0
-            ? t('governance.nothing')
-            : t('governance.count', { count: items.length, overdue })}
-        </p>
-      ) : null}
-      {groups.map((group) => (
-        <section key={group.kind} aria-labelledby={`work-${group.kind}`} className="work-group">
-          <h2 id={`work-${group.kind}`}>
-            {t(`work.kind.${group.kind}`)} <span className="count">({group.items.length})</span>
-          </h2>
-          <ul className="cards">
-            {group.items.map((item) => (
-              <WorkCard key={`${item.kind}-${item.subject}-${item.ref}`} item={item} role={account.role} />
-            ))}
-          </ul>
-        </section>
-      ))}
+      <WorkList />
+      {account.role === 'dpo' || account.role === 'oversight' ? <RightsFiguresSection /> : null}
       {account.role === 'dpo' || account.role === 'oversight' ? <BreakGlassSummary /> : null}
     </div>
   );
 }
 
-function WorkCard({ item, role }: { item: WorkItem; role: Role }) {
-  const { t, formatDay } = useI18n();
-  const subject = useSubject();
-  const details = useDetails();
-  const to = linkOf(item, role);
-  const label = subject(item);
-  return (
-    <li className={item.overdue ? 'card work-item work-overdue' : 'card work-item'}>
-      <h3>
-        {to ? <Link to={to}>{label}</Link> : label}
-        {item.overdue ? <Tag kind="bad">{t('governance.overdue')}</Tag> : null}
-      </h3>
-      {item.due ? <p>{t('governance.due', { day: formatDay(item.due) })}</p> : null}
-      {item.details.length > 0 ? <p className="details">{details(item).join(' · ')}</p> : null}
-    </li>
+/** RIG-1, RIG-2, RIG-5: a month of rights requests in counts, as the annual report will give them. */
+function RightsFiguresSection() {
+  const { t, formatNumber } = useI18n();
+  const [month, setMonth] = useState(today().slice(0, 7));
+  const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+  const figures = useLoad(
+    () =>
+      valid
+        ? api.get<RightsFigures>(`/api/rights-requests/figures?month=${month}`)
+        : Promise.resolve(undefined),
+    [month],
   );
-}
-
-function useSubject() {
-  const { t } = useI18n();
-  const purposeTitle = usePurposeTitle();
-  return (item: WorkItem): string => {
-    switch (item.kind) {
-      case 'dpia-to-decide':
-      case 'dpia-returned':
-      case 'dpia-missing':
-      case 'dpia-expiring':
-      case 'dpia-expired':
-        return t('governance.dpiaOf', { purpose: purposeTitle(item.subject) });
-      case 'processor-problem':
-        return item.subject;
-      case 'concern-to-acknowledge':
-      case 'concern-to-answer':
-        return t('governance.concern', { ref: item.subject.slice(0, 8) });
-      case 'policy-to-decide':
-        return t('governance.policyVersion', { version: item.ref ?? item.subject });
-      case 'break-glass-to-review':
-        return t('governance.breakGlass', { purpose: purposeTitle(item.details[0] ?? '') });
-      case 'alert':
-        return t(`governance.alert.${item.subject === 'break-glass' ? 'break-glass' : 'other'}`);
-    }
-  };
-}
-
-function useDetails() {
-  const { t, maybe } = useI18n();
-  const purposeTitle = usePurposeTitle();
-  return (item: WorkItem): string[] =>
-    item.details.map((code) => {
-      const version = /^version-(\d+)$/.exec(code)?.[1];
-      if (version) return t('governance.version', { version });
-      const rollback = /^rollback-of-(\d+)$/.exec(code)?.[1];
-      if (rollback) return t('governance.rollbackOf', { version: rollback });
-      if (code === 'about-dpo') return t('concerns.aboutDpo');
-      if (item.kind === 'processor-problem') return maybe(`processors.problem.${code}`) ?? code;
-      if (item.kind === 'dpia-missing') return maybe(`dpia.status.${code}`) ?? t('governance.noDpia');
-      if (item.kind === 'break-glass-to-review') return purposeTitle(code);
-      return code;
-    });
-}
-
-/** Where each kind of item is handled; emergency access is reviewed by the DPO only. */
-function linkOf(item: WorkItem, role: Role): string | null {
-  switch (item.kind) {
-    case 'dpia-to-decide':
-    case 'dpia-returned':
-    case 'dpia-missing':
-    case 'dpia-expiring':
-    case 'dpia-expired':
-      return item.ref
-        ? `/governance/dpias/${item.ref}`
-        : `/governance/dpias?purpose=${encodeURIComponent(item.subject)}`;
-    case 'processor-problem':
-      return `/governance/processors${item.ref ? `?edit=${item.ref}` : ''}`;
-    case 'concern-to-acknowledge':
-    case 'concern-to-answer':
-      return `/governance/concerns/${item.ref ?? item.subject}`;
-    case 'policy-to-decide':
-      return `/governance/policies?version=${item.ref ?? ''}`;
-    case 'break-glass-to-review':
-    case 'alert':
-      return role === 'dpo' ? '/admin/break-glass' : null;
-  }
-  const never: never = item.kind;
-  return never;
+  const f = figures.data;
+  const n = (value: number) => formatNumber(value);
+  const counts = (caption: string, prefix: string, keys: string[], values: Record<string, number>) => (
+    <table className="figures">
+      <caption>{caption}</caption>
+      <tbody>
+        {keys.map((key) => (
+          <tr key={key}>
+            <th scope="row">{t(`${prefix}.${key}`)}</th>
+            <td>{n(values[key] ?? 0)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return (
+    <section aria-labelledby="rights-figures">
+      <h2 id="rights-figures">{t('rights.figures.title')}</h2>
+      <TextField
+        label={t('rights.figures.month')}
+        hint={t('rights.figures.monthHint')}
+        value={month}
+        onChange={setMonth}
+        dir="ltr"
+        maxLength={7}
+        pattern="\d{4}-\d{2}"
+        error={valid ? undefined : t('rights.figures.monthInvalid')}
+      />
+      <ErrorAlert error={figures.error} />
+      {figures.loading ? <Loading /> : null}
+      {f ? (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>{t('rights.figures.received')}</dt>
+              <dd>{n(f.received.total)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.answered')}</dt>
+              <dd>{n(f.answered.total)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.answeredLate')}</dt>
+              <dd>{n(f.answered.late)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.medianDays')}</dt>
+              <dd>{f.answered.medianDays === null ? '—' : n(f.answered.medianDays)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.extended')}</dt>
+              <dd>{n(f.extended)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.refused')}</dt>
+              <dd>{n(f.refused.total)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.openNow')}</dt>
+              <dd>{n(f.now.open)}</dd>
+            </div>
+            <div>
+              <dt>{t('rights.figures.overdueNow')}</dt>
+              <dd>
+                {n(f.now.overdue)}
+                {f.now.overdue > 0 ? <Tag kind="bad">{t('governance.overdue')}</Tag> : null}
+              </dd>
+            </div>
+          </dl>
+          <div className="figure-tables">
+            {counts(t('rights.figures.byKind'), 'rights.kind', RIGHTS_KINDS, f.received.byKind)}
+            {counts(t('rights.figures.byChannel'), 'rights.channel', CHANNELS, f.received.byChannel)}
+            {counts(t('rights.figures.byReason'), 'rights.refusal', REFUSAL_REASONS, f.refused.byReason)}
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
 }
 
 /** ACC-8 for oversight: how emergency access is used and reviewed, without whose record or why. */
