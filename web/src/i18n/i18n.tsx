@@ -66,20 +66,32 @@ const I18nContext = createContext<I18n | null>(null);
 
 /**
  * `persist: false` keeps the choice of language out of the browser's storage: the public concern page leaves
- * nothing behind on a shared device (GOV-4).
+ * nothing behind on a shared device (GOV-4). `fixed`: a part of the page in a language of its own (a document
+ * printed for a person, LNG-2); the page's own language, direction and storage are left alone.
  */
-export function I18nProvider({ children, persist = true }: { children: ReactNode; persist?: boolean }) {
-  const [tag, setTag] = useState(initialLanguage);
-  const [messages, setMessages] = useState<Messages>(en as Messages);
-  const language = languageOf(tag);
+export function I18nProvider({
+  children,
+  persist = true,
+  fixed,
+}: {
+  children: ReactNode;
+  persist?: boolean;
+  fixed?: string;
+}) {
+  const [chosen, setTag] = useState(initialLanguage);
+  const tag = fixed ?? chosen;
+  const [{ messages, shown }, setMessages] = useState({ messages: en as Messages, shown: 'en' });
+  // A fixed part takes its language once its messages are here: never Arabic direction on English words.
+  const language = languageOf(fixed ? shown : tag);
 
   useEffect(() => {
     let current = true;
     // Direction and language change with the messages, not before: no mirrored page still in English.
     const apply = (loaded: Messages) => {
-      setMessages(loaded);
+      setMessages({ messages: loaded, shown: tag });
+      if (fixed) return;
       document.documentElement.lang = tag === 'prs' ? 'fa-AF' : tag;
-      document.documentElement.dir = language.dir;
+      document.documentElement.dir = languageOf(tag).dir;
     };
     const load = catalogs[`./messages/${tag}.json`];
     if (!load) apply(en as Messages);
@@ -87,11 +99,11 @@ export function I18nProvider({ children, persist = true }: { children: ReactNode
       void load().then((module) => {
         if (current) apply({ ...(en as Messages), ...module.default });
       });
-    if (persist) globalThis.localStorage?.setItem(STORAGE_KEY, tag);
+    if (persist && !fixed) globalThis.localStorage?.setItem(STORAGE_KEY, tag);
     return () => {
       current = false;
     };
-  }, [tag, language.dir, persist]);
+  }, [tag, fixed, persist]);
 
   // Parsed messages are kept per catalog and locale: parsing ICU text on every render would be wasteful.
   const catalog = useMemo(
