@@ -50,7 +50,8 @@ export function actor(staff: StaffMember, client: Client): Actor {
 export async function signedInWithPasskey(t: TestHaven, staff: StaffMember): Promise<Client> {
   const client = await signedIn(t, staff);
   await reauthenticate(t, client, staff);
-  const device = new SoftAuthenticator('http://localhost:8080');
+  // The origin the Haven under test answers on (a browser test listens on a port of its own).
+  const device = new SoftAuthenticator(t.haven.config.origin);
   const options = await client.post<{ challenge: string }>('/api/account/passkeys/options');
   const registered = await client.post('/api/account/passkeys', { response: device.register(options.body) });
   if (registered.status !== 201) throw new Error(`passkey registration failed: ${registered.text}`);
