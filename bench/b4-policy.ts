@@ -75,6 +75,7 @@ function workload(count: number): DecisionRequest[] {
           id: randomUUID(),
           organisation: org,
           assignees: i % 3 === 0 ? [principal.id] : [staff[(i + 1) % staff.length]!.id],
+          restricted: false,
         },
         group: g.group,
         tier: g.tier,

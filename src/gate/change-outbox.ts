@@ -6,7 +6,14 @@ import type { Sql } from '../store/database.ts';
  * the transaction that makes it, so that the sharing work can tell every partner holding a copy — even one added
  * later, and even after a crash. Kinds and ids only, never a value.
  */
-export type PersonChange = 'correction' | 'erasure' | 'consent-withdrawn' | 'objection';
+export type PersonChange =
+  | 'correction'
+  | 'erasure'
+  | 'consent-withdrawn'
+  | 'objection'
+  // GDPR 18, 19: a restriction imposed, and its lifting.
+  | 'restriction'
+  | 'restriction-lifted';
 
 export async function recordChange(
   tx: Sql,

@@ -13,6 +13,8 @@ const MESSAGES: Record<string, string> = {
   'tier-too-low': 'This information is above your clearance tier.',
   'passkey-required': 'This information needs a sign-in with a passkey.',
   'not-in-caseload': 'This person is not in your caseload.',
+  'person-restricted':
+    'The person asked for processing of their data to be restricted (GDPR 18): until the restriction is lifted, their data is only kept, and used only to act on their rights or on legal claims.',
   'not-in-purpose-data-set': 'This information is not needed for the purpose you declared.',
   'no-consent-or-legal-basis': 'There is no consent or other legal basis on record for this purpose.',
   'consent-withdrawn': 'The person withdrew their consent for this purpose.',
@@ -38,7 +40,8 @@ const PRIORITY = [
   'dpia-not-approved',
   'purpose-not-usable',
   'other-organisation',
-
+  // After other-organisation: another organisation must not learn that a person it cannot see is restricted.
+  'person-restricted',
   'consent-withdrawn',
   'consent-expired',
   'no-consent-or-legal-basis',

@@ -69,6 +69,11 @@ export async function loadPerson(
   if (unavailable || !meta) return refused(unavailable!);
   return ok({
     meta,
-    facts: { id: meta.id, organisation: meta.organisationId, assignees: await caseloadOf(tx, meta.id) },
+    facts: {
+      id: meta.id,
+      organisation: meta.organisationId,
+      assignees: await caseloadOf(tx, meta.id),
+      restricted: meta.restricted,
+    },
   });
 }

@@ -24,6 +24,11 @@ export interface PersonView {
   withheld: Withheld[];
   /** True when a break-glass grant opened some of the data (ACC-8). */
   breakGlass: boolean;
+  /**
+   * Processing is restricted (GDPR 18): seen only by those the restriction lets read — for the person's rights,
+   * legal claims, or under break-glass — who must then do no more with the data than that.
+   */
+  restricted: boolean;
 }
 
 export async function readPerson(
@@ -52,7 +57,12 @@ async function read(
   const { meta } = snapshot;
   const wanted = options.groups ? meta.groups.filter((g) => options.groups!.includes(g)) : meta.groups;
   const glass = new Set(actor.kind === 'staff' ? snapshot.breakGlass : []);
-  const facts = { id: meta.id, organisation: meta.organisationId, assignees: snapshot.assignees };
+  const facts = {
+    id: meta.id,
+    organisation: meta.organisationId,
+    assignees: snapshot.assignees,
+    restricted: meta.restricted,
+  };
   const decisions = decideGroups(
     ctx,
     actor,
@@ -105,5 +115,6 @@ async function read(
     data,
     withheld,
     breakGlass: decisions.some((d) => d.allowed && glass.has(d.group)),
+    restricted: meta.restricted,
   };
 }

@@ -73,7 +73,8 @@ async function register(ctx: GateContext, request: GateRequest, input: Registrat
     actor,
     'write',
     purpose,
-    { id, organisation: organisationId, assignees },
+    // Nobody new is restricted: a restriction is imposed by answering the person's request.
+    { id, organisation: organisationId, assignees, restricted: false },
     groups,
     { state: 'active', kind: basis.kind },
   );

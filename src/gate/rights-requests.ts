@@ -24,6 +24,7 @@ import { appendBasis } from './basis-store.ts';
 import { recordChange } from './change-outbox.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
+import { imposeRestriction } from './restriction.ts';
 import { RIGHTS } from './rights-purpose.ts';
 import { ok } from './transaction.ts';
 
@@ -258,6 +259,14 @@ export function advanceRightsRequest(
             organisationId: row.organisation_id,
             change: 'objection',
             purpose: row.purpose,
+          });
+        }
+        if (next.state === 'answered' && row.kind === 'restriction') {
+          // GDPR 18: from the next decision on, only the rights purpose and legal claims reach the person's data.
+          await imposeRestriction(tx, request, {
+            personId,
+            organisationId: row.organisation_id,
+            requestId: row.id,
           });
         }
         await event(tx, request, action, personId, next.refusal_reason ?? row.kind);

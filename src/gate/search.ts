@@ -83,15 +83,24 @@ async function search(
     ]) {
       const meta = await personMeta(tx, id);
       if (meta?.status !== 'active') continue;
-      const facts = { id, organisation: meta.organisationId, assignees: await caseloadOf(tx, id) };
+      const facts = {
+        id,
+        organisation: meta.organisationId,
+        assignees: await caseloadOf(tx, id),
+        restricted: meta.restricted,
+      };
       const basis = await basisFor(tx, id, purpose.name);
       const glass =
         actor.kind === 'staff'
           ? await breakGlassGroups(tx, actor.accountId, id, purpose.name)
           : new Set<string>();
-      const groups = DISPLAY_GROUPS.filter((g) => meta.groups.includes(g));
+      // A restricted person is decided on even without display data, so that the restriction can hide them.
+      const groups = DISPLAY_GROUPS.filter((g) => meta.groups.includes(g) || meta.restricted);
       const decisions = decideGroups(ctx, actor, 'read', purpose, facts, groups, basis, glass);
       await recordGroupDecisions(tx, request, 'person.search-result', id, decisions);
+      // RIG-1 (GDPR 18): a restricted person is not found for a processing purpose — being found is processing
+      // too. The refusal is in the ledger above; the caller is not told the person exists.
+      if (decisions.some((d) => d.reasons.includes('person-restricted'))) continue;
       const allowed = decisions.filter((d) => d.allowed).map((d) => d.group);
       const values = await readGroups(ctx.vault, tx, meta, allowed);
       const data: SearchMatch['data'] = {};

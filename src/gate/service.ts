@@ -19,6 +19,7 @@ import { advanceLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.
 import type { PurposeRegister } from './purposes.ts';
 import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
+import { liftRestriction } from './restriction.ts';
 import { rightsFigures } from './rights-figures.ts';
 import {
   advanceRightsRequest,
@@ -77,6 +78,7 @@ export interface Gate {
   receiveRightsRequest: Bound<typeof receiveRightsRequest>;
   advanceRightsRequest: Bound<typeof advanceRightsRequest>;
   listRightsRequests: Bound<typeof listRightsRequests>;
+  liftRestriction: Bound<typeof liftRestriction>;
   showRightsRequest: Bound<typeof showRightsRequest>;
   rightsFigures: Bound<typeof rightsFigures>;
   readonly dictionary: Dictionary;
@@ -113,6 +115,7 @@ export function gateService(ctx: GateContext): Gate {
     receiveRightsRequest: bind(ctx, receiveRightsRequest),
     advanceRightsRequest: bind(ctx, advanceRightsRequest),
     listRightsRequests: bind(ctx, listRightsRequests),
+    liftRestriction: bind(ctx, liftRestriction),
     showRightsRequest: bind(ctx, showRightsRequest),
     rightsFigures: bind(ctx, rightsFigures),
     dictionary: ctx.dictionary,

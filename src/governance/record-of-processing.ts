@@ -123,7 +123,7 @@ export function recipientRoles(
           action: 'read',
           resource: {
             type: 'PersonGroup',
-            person: { id: 'p', organisation, assignees: ['me'] },
+            person: { id: 'p', organisation, assignees: ['me'], restricted: false },
             group: g.name,
             tier: g.tier,
             purposes: [...new Set(dictionary.fieldsOfGroup(g.name).flatMap((f) => f.purposes))],

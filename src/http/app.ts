@@ -28,6 +28,7 @@ import { personRecordRoutes } from './routes/person-records.ts';
 import { personRoutes } from './routes/persons.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { processorRoutes } from './routes/processors.ts';
+import { restrictionRoutes } from './routes/restriction.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
@@ -194,6 +195,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   personRoutes(app, haven);
   personRecordRoutes(app, haven);
   rightsRoutes(app, haven);
+  restrictionRoutes(app, haven);
   legalHoldRoutes(app, haven);
   governanceRoutes(app, haven);
   dpiaRoutes(app, haven);

@@ -43,7 +43,7 @@ export function abstractRequest(request: DecisionRequest): DecisionRequest {
       .filter((a) => !names.has(`s\0${a}`))
       .sort()
       .map((a) => rename('s', a));
-    return { id, organisation, assignees: [...known.sort(), ...others] };
+    return { id, organisation, assignees: [...known.sort(), ...others], restricted: p.restricted };
   };
   const r = request.resource;
   let resource: DecisionRequest['resource'];
@@ -125,7 +125,8 @@ export function decisionKey(request: DecisionRequest): string {
       if (at >= 0) named += `,${at}`;
       else others++;
     }
-    return `o${organisation}[${named}+${others}]`;
+    // Restriction (GDPR 18) changes decisions: it is in the key, or a cached allow would outlive it.
+    return `o${organisation}[${named}+${others}]${x.restricted ? 'r' : ''}`;
   };
   const r = request.resource;
   switch (r.type) {

@@ -30,6 +30,7 @@ function personEntity(person: PersonFacts): EntityJson {
     attrs: {
       organisation: ref('Organisation', person.organisation),
       assignees: person.assignees.map((id) => ref('Staff', id)),
+      restricted: person.restricted,
     },
     parents: [],
   };

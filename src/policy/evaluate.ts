@@ -426,6 +426,7 @@ function envOfFacts(request: DecisionRequest): Env {
     add(r, {
       organisation: organisation(p.organisation),
       assignees: p.assignees.map((a) => ref('Staff', a)),
+      restricted: p.restricted,
     });
     return r;
   };

@@ -40,13 +40,20 @@ const PERSON_ACTIONS: readonly PolicyAction[] = PERSON_RECORD_ACTIONS;
 type Relation = 'caseload' | 'organisation' | 'other-organisation';
 const RELATIONS: Relation[] = ['caseload', 'organisation', 'other-organisation'];
 
-function person(relation: Relation, principalId: string): PersonFacts {
+function person(relation: Relation, principalId: string, restricted = false): PersonFacts {
   return {
     id: 'person',
     organisation: relation === 'other-organisation' ? OTHER_ORG : ORG,
     assignees: relation === 'caseload' ? [principalId] : ['colleague'],
+    restricted,
   };
 }
+
+/**
+ * A restricted person (GDPR 18) is a variant only where a policy change can still decide: break-glass reads, a
+ * legal-claims purpose and actions on the person. Elsewhere the built-in layer refuses in every version.
+ */
+const restrictedVariants = (open: boolean): boolean[] => (open ? [false, true] : [false]);
 
 function principals(): { principal: PrincipalFacts; who: string }[] {
   const out: { principal: PrincipalFacts; who: string }[] = [
@@ -127,25 +134,35 @@ export function* authorizationMatrix(dictionary: Dictionary): Generator<MatrixCe
             for (const relation of RELATIONS) {
               for (const { basis, code } of bases(definition.legalBases)) {
                 for (const breakGlass of staff ? [false, true] : [false]) {
-                  yield {
-                    request: {
-                      principal,
-                      action,
-                      resource: {
-                        type: 'PersonGroup',
-                        person: person(relation, principal.id),
-                        group: group.name,
-                        tier: group.tier,
-                        purposes: group.purposes,
+                  for (const restricted of restrictedVariants(
+                    breakGlass || definition.name === 'legal-claims',
+                  )) {
+                    yield {
+                      request: {
+                        principal,
+                        action,
+                        resource: {
+                          type: 'PersonGroup',
+                          person: person(relation, principal.id, restricted),
+                          group: group.name,
+                          tier: group.tier,
+                          purposes: group.purposes,
+                        },
+                        context: { purpose: purposeFacts, basis, assurance, breakGlass },
                       },
-                      context: { purpose: purposeFacts, basis, assurance, breakGlass },
-                    },
-                    who,
-                    action,
-                    purpose,
-                    what: group.name,
-                    situation: [relation, code, base, ...(breakGlass ? ['break-glass'] : [])].join(' · '),
-                  };
+                      who,
+                      action,
+                      purpose,
+                      what: group.name,
+                      situation: [
+                        relation,
+                        ...(restricted ? ['restricted'] : []),
+                        code,
+                        base,
+                        ...(breakGlass ? ['break-glass'] : []),
+                      ].join(' · '),
+                    };
+                  }
                 }
               }
             }
@@ -169,12 +186,14 @@ export function* authorizationMatrix(dictionary: Dictionary): Generator<MatrixCe
         });
         for (const action of PERSON_ACTIONS) {
           for (const relation of RELATIONS) {
-            yield cell(
-              action,
-              { type: 'Person', person: person(relation, principal.id) },
-              'person',
-              relation,
-            );
+            for (const restricted of restrictedVariants(true)) {
+              yield cell(
+                action,
+                { type: 'Person', person: person(relation, principal.id, restricted) },
+                'person',
+                restricted ? `${relation} · restricted` : relation,
+              );
+            }
           }
         }
         for (const [id, relation] of [

@@ -19,6 +19,7 @@ export const PERSON_RECORD_ACTIONS = [
   'handle-rights-request',
   'place-legal-hold',
   'release-legal-hold',
+  'lift-restriction',
 ] as const;
 export type PersonRecordAction = (typeof PERSON_RECORD_ACTIONS)[number];
 export type PolicyAction =
@@ -51,6 +52,8 @@ export interface PersonFacts {
   organisation: string;
   /** Staff account ids holding the person in their caseload. */
   assignees: readonly string[];
+  /** Processing is restricted (GDPR 18): only the rights purpose and legal claims go on until it is lifted. */
+  restricted: boolean;
 }
 
 export type ResourceFacts =

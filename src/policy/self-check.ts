@@ -53,6 +53,9 @@ const PURPOSES = [
   'statistics',
   'law-enforcement',
   'immigration-enforcement',
+  // Purposes a restriction of processing (GDPR 18) lets through.
+  'rights-request',
+  'legal-claims',
 ];
 const BASES = ['consent', 'vital-interest', 'public-interest', 'legitimate-interest', 'legal-obligation'];
 const STATES: BasisState[] = ['active', 'withdrawn', 'expired', 'none', 'not-applicable'];
@@ -87,6 +90,7 @@ export function sampleRequest(random: Random): DecisionRequest {
     id: randomUUID(),
     organisation: random() < 0.75 ? orgs[0]! : pick(orgs),
     assignees: subset(staffPool).map((s) => s.id),
+    restricted: random() < 0.3,
   });
   let resource: ResourceFacts;
   if (action === 'read' || action === 'write') {

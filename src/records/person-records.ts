@@ -26,6 +26,8 @@ export interface PersonMeta {
   erasedAt: Date | null;
   /** Field groups that hold data (names only). */
   groups: string[];
+  /** A restriction of processing is in force (GDPR 18): the policies refuse all but rights and legal claims. */
+  restricted: boolean;
 }
 
 /** Blind-index tokens per field group. */
@@ -189,6 +191,7 @@ interface PersonRow {
   updated_at: Date;
   erased_at: Date | null;
   groups: string[] | null;
+  restricted: boolean;
 }
 
 function toMeta(row: PersonRow): PersonMeta {
@@ -203,8 +206,12 @@ function toMeta(row: PersonRow): PersonMeta {
     updatedAt: row.updated_at,
     erasedAt: row.erased_at,
     groups: row.groups ?? [],
+    restricted: row.restricted,
   };
 }
+
+/** Whether a restriction of processing is in force for person `p` (one probe of a partial unique index). */
+const RESTRICTED = 'exists (select 1 from restriction r where r.person_id = p.id and r.lifted_at is null)';
 
 /** What the gate needs to decide before anything is decrypted: organisation, status, which groups exist. */
 export async function personMeta(
@@ -216,7 +223,8 @@ export async function personMeta(
   const { rows } = await sql.query<PersonRow>(
     `select p.id, p.organisation_id, p.status, p.version, p.dictionary, p.dictionary_version, p.created_at,
             p.updated_at, p.erased_at,
-            array(select g.field_group from person_group g where g.person_id = p.id order by 1) as groups
+            array(select g.field_group from person_group g where g.person_id = p.id order by 1) as groups,
+            ${RESTRICTED} as restricted
        from person p where p.id = $1 ${options.lock ? 'for update' : ''}`,
     [personId],
   );
@@ -337,7 +345,13 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
   await tx.query('delete from person_group where person_id = $1', [personId]);
   await tx.query('delete from person_token where person_id = $1', [personId]);
   // What else held sealed parts of the person: unreadable now, and no longer needed.
-  for (const table of ['processing_basis', 'correction', 'break_glass', 'caseload_assignment']) {
+  for (const table of [
+    'processing_basis',
+    'correction',
+    'break_glass',
+    'caseload_assignment',
+    'restriction',
+  ]) {
     await tx.query(`delete from ${table} where person_id = $1`, [personId]);
   }
   // A rights request stays on record (that it was made and answered); its words go.
@@ -431,7 +445,7 @@ export async function readSnapshot(
     }
   >(
     `select p.id, p.organisation_id, p.status, p.version, p.dictionary, p.dictionary_version, p.created_at,
-            p.updated_at, p.erased_at,
+            p.updated_at, p.erased_at, ${RESTRICTED} as restricted,
             (select json_agg(json_build_object('g', g.field_group, 'v', g.version, 'c', encode(g.ciphertext, 'base64')))
                from person_group g where g.person_id = p.id) as sealed,
             (select json_agg(c.account_id) from caseload_assignment c where c.person_id = p.id) as assignees,

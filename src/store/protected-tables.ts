@@ -25,6 +25,7 @@ export const PROTECTED_TABLES = {
   change_outbox: 'changes to a person partners must hear of: kinds and ids, no values',
   legal_hold: 'a hold on a person’s data (that they are party to proceedings), words sealed',
   erasure_receipt: 'what an erasure took and kept, for the tombstone: categories and counts, no values',
+  restriction: 'restriction of processing of a person (GDPR 18): when, by whom, why; words sealed',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
   person_key: 'key vault (own database): each person’s data key, wrapped',
 } as const;

@@ -504,6 +504,29 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
+    test('restriction: a restricted person’s data, a lift without notice, a lift of nothing', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+      const lift = (body: object) => a.supervisor.client.post(`/api/persons/${id}/restriction/lift`, body);
+      note('person-not-restricted', fromReply(await lift({ reason: 'person-asked', personNotified: true })));
+      const taken = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'restriction',
+        channel: 'oral',
+      });
+      for (const [path, body] of [
+        ['identity-check', { check: 'card' }],
+        ['start', {}],
+        ['answer', {}],
+      ] as const) {
+        const reply = await a.supervisor.client.post(`/api/rights-requests/${taken.body.id}/${path}`, body);
+        assert.equal(reply.status, 200, reply.text);
+      }
+      note('person-restricted', fromReply(await a.clerk.as('registration').get(`/api/persons/${id}`)));
+      note(
+        'restriction-lift-invalid',
+        fromReply(await lift({ reason: 'person-asked', personNotified: false })),
+      );
+    });
+
     test('legal holds and erasure: a hold in force, unknown or closed, bad input; an erasure request answered bare; an unknown receipt', async () => {
       const id = await register(a.clerk, { ...KNOWN_PEOPLE[2] });
       const placed = await a.supervisor.client.post(`/api/persons/${id}/legal-holds`, {

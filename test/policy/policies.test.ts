@@ -170,6 +170,7 @@ function requestFor(c: Case): DecisionRequest {
         id: randomUUID(),
         organisation: c.sameOrganisation ? ours : randomUUID(),
         assignees: c.inCaseload ? [me, randomUUID()] : [randomUUID()],
+        restricted: false,
       },
       group: c.group,
       tier: GROUPS[c.group].tier,
@@ -287,7 +288,7 @@ describe('authorization matrix (ACC-1)', () => {
       assurance: 2,
       breakGlass: false,
     };
-    const person = { id: randomUUID(), organisation: org, assignees: [] };
+    const person = { id: randomUUID(), organisation: org, assignees: [], restricted: false };
     const own = engine.decide({
       principal: supervisor,
       action: 'approve-correction',
@@ -359,5 +360,80 @@ describe('the fast path (B4)', () => {
     };
     for (let i = 0; i < 100; i++) assert.equal(fresh.decide(requestFor(c)).allowed, true);
     assert.equal(fresh.stats.cedarCalls, 1);
+  });
+});
+
+describe('restriction of processing (RIG-1, GDPR 18)', () => {
+  const me = randomUUID();
+  const org = randomUUID();
+  const staffOf = (role: Role) => ({ type: 'Staff' as const, id: me, organisation: org, role, tier: 4 });
+  const person = (restricted: boolean) => ({
+    id: randomUUID(),
+    organisation: org,
+    assignees: [me],
+    restricted,
+  });
+  const context = (purpose: string, breakGlass = false) => ({
+    purpose: {
+      name: purpose,
+      prohibited: false,
+      usable: true,
+      dpia: 'approved' as const,
+      legalBases: ['consent'],
+    },
+    basis: { state: 'active' as const, kind: 'consent' },
+    assurance: 3,
+    breakGlass,
+  });
+  const read = (
+    purpose: string,
+    restricted: boolean,
+    options: { breakGlass?: boolean; write?: boolean } = {},
+  ) =>
+    engine.decide({
+      principal: staffOf('caseworker'),
+      action: options.write ? 'write' : 'read',
+      resource: {
+        type: 'PersonGroup',
+        person: person(restricted),
+        group: 'identity',
+        tier: 2,
+        purposes: [purpose],
+      },
+      context: context(purpose, options.breakGlass),
+    });
+  const onPerson = (role: Role, action: DecisionRequest['action'], purpose: string) =>
+    engine.decide({
+      principal: staffOf(role),
+      action,
+      resource: { type: 'Person', person: person(true) },
+      context: { ...context(purpose), basis: { state: 'not-applicable', kind: 'none' } },
+    });
+
+  test('refuses every purpose but the rights purpose and legal claims', () => {
+    assert.equal(read('registration', false).allowed, true);
+    assert.deepEqual(read('registration', true), { allowed: false, reasons: ['person-restricted'] });
+    assert.deepEqual(read('registration', true, { write: true }), {
+      allowed: false,
+      reasons: ['person-restricted'],
+    });
+    assert.equal(read('legal-claims', true).allowed, true);
+    assert.equal(read('rights-request', true).allowed, true);
+    assert.deepEqual(onPerson('caseworker', 'give-consent', 'registration').reasons, ['person-restricted']);
+    assert.deepEqual(onPerson('caseworker', 'view-consents', 'registration').reasons, ['person-restricted']);
+  });
+
+  test('break-glass reads, withdrawals, the access history and rights stay open; a lift is for supervisor or DPO', () => {
+    assert.equal(read('registration', true, { breakGlass: true }).allowed, true);
+    assert.deepEqual(read('registration', true, { breakGlass: true, write: true }).reasons, [
+      'person-restricted',
+    ]);
+    assert.equal(onPerson('clerk', 'withdraw-consent', 'registration').allowed, true);
+    assert.equal(onPerson('dpo', 'view-access-history', 'registration').allowed, true);
+    assert.equal(onPerson('supervisor', 'handle-rights-request', 'rights-request').allowed, true);
+    for (const role of ['supervisor', 'dpo'] as const)
+      assert.equal(onPerson(role, 'lift-restriction', 'rights-request').allowed, true);
+    for (const role of ['clerk', 'caseworker', 'admin', 'auditor'] as const)
+      assert.deepEqual(onPerson(role, 'lift-restriction', 'rights-request').reasons, ['not-permitted']);
   });
 });

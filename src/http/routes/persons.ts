@@ -125,6 +125,10 @@ export function personRoutes(app: HttpApp, haven: Haven): void {
             data: GroupData,
             withheld: WithheldList,
             breakGlass: Type.Boolean(),
+            restricted: Type.Boolean({
+              description:
+                'Processing is restricted (GDPR 18): use the data only for the person’s rights or legal claims',
+            }),
           }),
           ...errorResponses,
         },

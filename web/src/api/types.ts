@@ -129,6 +129,8 @@ export interface PersonView {
   data: Record<string, Values>;
   withheld: Withheld[];
   breakGlass: boolean;
+  /** Processing is restricted (GDPR 18): read only for the person's rights, legal claims or under break-glass. */
+  restricted: boolean;
 }
 
 export interface SearchMatch {
