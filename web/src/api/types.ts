@@ -207,3 +207,61 @@ export interface Witness {
   lastCosignedSize: number | null;
   lastCosignedAt: string | null;
 }
+
+/** The answer to an access or portability request (RIG-3), as src/rights/access-answer.ts composes it. */
+export type RedactionReason = 'third-party' | 'protection-risk' | 'legal-privilege';
+export const REDACTION_REASONS: RedactionReason[] = ['third-party', 'protection-risk', 'legal-privilege'];
+
+export interface Redaction {
+  /** `group.field`, e.g. `contact.phone`. */
+  path: string;
+  reason: RedactionReason;
+}
+
+export interface AccessAnswer {
+  format: string;
+  request: { id: string; kind: 'access' | 'portability'; receivedOn: string };
+  composedOn: string;
+  person: { id: string; registeredOn: string; organisation: string };
+  data: {
+    group: string;
+    label: string;
+    /** `value` is null and `redacted` set where a reviewer withheld it. */
+    values: { field: string; label: string; category: string; value: unknown; redacted?: RedactionReason }[];
+    sources: { on: string; action: string; organisation: string | null; role: string | null }[];
+  }[];
+  purposes: {
+    name: string;
+    title: string;
+    description: string;
+    legalBases: string[];
+    history: {
+      on: string;
+      basis: string;
+      action: 'grant' | 'withdraw';
+      noticeVersion: string | null;
+      language: string | null;
+      method: string | null;
+    }[];
+    retention: string | null;
+    automatedDecisions: boolean;
+  }[];
+  recipients: { organisation: string; roles: string[]; purposes: string[] }[];
+  partners: { name: string; purposes: string[] }[];
+  retention: { group: string; label: string; rules: string[] }[];
+  automatedDecisions: { purpose: string | null; logic: string }[];
+  redactions: Redaction[];
+}
+
+export interface AccessAnswerView {
+  requestId: string;
+  state: 'composed' | 'reviewed' | 'released';
+  composedBy: string;
+  composedAt: string;
+  reviewedBy: string | null;
+  /** Before release, the whole package with the reviewer's redactions listed; after, as the person received it. */
+  answer: AccessAnswer;
+  redactions: Redaction[];
+  /** SHA-256 of the released answer, as the ledger keeps it. */
+  digest: string | null;
+}
