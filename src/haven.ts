@@ -348,6 +348,10 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       importSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/import-keys/v1', 32),
       ),
+      cardSecret: Buffer.from(
+        hkdfSync('sha256', keyRing.secret('accounts'), Buffer.alloc(0), 'haven/person-cards/v1', 32),
+      ),
+
       now: () => clock.now(),
     };
     const finished = await completeUnfinishedErasures(gate);

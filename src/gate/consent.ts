@@ -140,35 +140,7 @@ export function basisHistory(
     request,
     { event: 'consent.history', personId, action: 'view-consents' },
     async (tx, { purpose }) => {
-      const { rows } = await tx.query<{
-        id: string;
-        purpose: string;
-        basis: string;
-        action: 'grant' | 'withdraw';
-        details: Buffer | null;
-        recorded_by: string | null;
-        recorded_at: Date;
-        expires_at: Date | null;
-      }>(
-        `select id, purpose, basis, action, details, recorded_by, recorded_at, expires_at
-         from processing_basis where person_id = $1 order by recorded_at desc, id`,
-        [personId],
-      );
-      const entries: BasisEntry[] = [];
-      for (const row of rows) {
-        entries.push({
-          id: row.id,
-          purpose: row.purpose,
-          basis: row.basis,
-          action: row.action,
-          recordedAt: row.recorded_at.toISOString(),
-          recordedBy: row.recorded_by,
-          expiresAt: row.expires_at?.toISOString() ?? null,
-          details: row.details
-            ? await openForPerson(ctx.vault, personId, `basis:${row.id}`, row.details)
-            : null,
-        });
-      }
+      const entries = await readBasisEntries(ctx, tx, personId);
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),
@@ -185,4 +157,36 @@ export function basisHistory(
       return ok(entries);
     },
   );
+}
+
+/** A person's bases, newest first, details unsealed; for a caller that has already been allowed to see them. */
+export async function readBasisEntries(ctx: GateContext, tx: Sql, personId: string): Promise<BasisEntry[]> {
+  const { rows } = await tx.query<{
+    id: string;
+    purpose: string;
+    basis: string;
+    action: 'grant' | 'withdraw';
+    details: Buffer | null;
+    recorded_by: string | null;
+    recorded_at: Date;
+    expires_at: Date | null;
+  }>(
+    `select id, purpose, basis, action, details, recorded_by, recorded_at, expires_at
+         from processing_basis where person_id = $1 order by recorded_at desc, id`,
+    [personId],
+  );
+  const entries: BasisEntry[] = [];
+  for (const row of rows) {
+    entries.push({
+      id: row.id,
+      purpose: row.purpose,
+      basis: row.basis,
+      action: row.action,
+      recordedAt: row.recorded_at.toISOString(),
+      recordedBy: row.recorded_by,
+      expiresAt: row.expires_at?.toISOString() ?? null,
+      details: row.details ? await openForPerson(ctx.vault, personId, `basis:${row.id}`, row.details) : null,
+    });
+  }
+  return entries;
 }

@@ -31,6 +31,9 @@ export interface GateContext {
   registrations: GroupCommit<PreparedRegistration, undefined>;
   /** Secret for keyed hashes of import references. */
   importSecret: Buffer;
+  /** Secret for keyed hashes of the codes on persons' cards (the portal looks a card up by it). */
+  cardSecret: Buffer;
+
   now(): Date;
 }
 

@@ -20,7 +20,9 @@ import {
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
+import { releaseAccessAnswer } from './access-answer.ts';
 import { appendBasis } from './basis-store.ts';
+
 import { recordChange } from './change-outbox.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
@@ -106,6 +108,7 @@ async function event(
   action: string,
   personId: string,
   reason: string,
+  digest?: string,
 ): Promise<void> {
   await recordAuditEvents(tx, [
     {
@@ -117,6 +120,7 @@ async function event(
       subjectType: 'person',
       decision: 'allow',
       reason,
+      ...(digest ? { digest } : {}),
       ...(request.requestId ? { requestId: request.requestId } : {}),
     },
   ]);
@@ -166,7 +170,7 @@ export function receiveRightsRequest(
 }
 
 /** GDPR 21: an objection is to a purpose that may rest on legitimate interest. */
-function objectionPurpose(ctx: GateContext, purpose: unknown): string {
+export function objectionPurpose(ctx: GateContext, purpose: unknown): string {
   const definition = typeof purpose === 'string' ? ctx.dictionary.purpose(purpose) : undefined;
   if (!definition || definition.prohibited || !definition.legalBases.includes('legitimate-interest')) {
     throw new HavenError(
@@ -269,7 +273,12 @@ export function advanceRightsRequest(
             requestId: row.id,
           });
         }
-        await event(tx, request, action, personId, next.refusal_reason ?? row.kind);
+        // RIG-3: data is given only as a reviewed package; the ledger keeps the digest of what was given.
+        const digest =
+          next.state === 'answered' && (row.kind === 'access' || row.kind === 'portability')
+            ? await releaseAccessAnswer(ctx, tx, row.id)
+            : undefined;
+        await event(tx, request, action, personId, next.refusal_reason ?? row.kind, digest);
         return ok(view(updated[0]!, today));
       },
     );

@@ -1,6 +1,7 @@
 import type { Dictionary } from '../domain/dictionary/index.ts';
 import type { Notices } from '../domain/notices/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
+import { composeAccessAnswer, reviewAccessAnswer, viewAccessAnswer } from './access-answer.ts';
 import { viewAccessHistory } from './access-history.ts';
 import {
   breakGlassOverview,
@@ -16,6 +17,15 @@ import { listCorrections, proposeCorrection, reviewCorrection } from './correcti
 import { erasePerson } from './erasure.ts';
 import { erasureReceipt, previewErasure } from './erasure-account.ts';
 import { advanceLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.ts';
+import { issueCard, portalSession, portalSignIn, portalSignOut } from './person-cards.ts';
+import {
+  portalAccessHistory,
+  portalAnswer,
+  portalHistoryEntry,
+  portalOverview,
+  portalRequest,
+  portalWithdrawConsent,
+} from './portal.ts';
 import type { PurposeRegister } from './purposes.ts';
 import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
@@ -79,12 +89,37 @@ export interface Gate {
   advanceRightsRequest: Bound<typeof advanceRightsRequest>;
   listRightsRequests: Bound<typeof listRightsRequests>;
   liftRestriction: Bound<typeof liftRestriction>;
+  composeAccessAnswer: Bound<typeof composeAccessAnswer>;
+  viewAccessAnswer: Bound<typeof viewAccessAnswer>;
+  reviewAccessAnswer: Bound<typeof reviewAccessAnswer>;
+  issueCard: Bound<typeof issueCard>;
+  /** The person's own portal: signed in with card and PIN, about that person only. */
+  readonly portal: PortalGate;
   showRightsRequest: Bound<typeof showRightsRequest>;
   rightsFigures: Bound<typeof rightsFigures>;
   readonly dictionary: Dictionary;
   readonly notices: Notices;
   policies(): PolicyEngine;
   readonly purposes: PurposeRegister;
+}
+
+/** A portal operation with its context bound: the caller passes the person's session and its arguments. */
+type WithContext<F> = F extends (ctx: GateContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+const withContext = <F extends (ctx: GateContext, ...args: never[]) => unknown>(
+  ctx: GateContext,
+  f: F,
+): WithContext<F> => ((...args: never[]) => f(ctx, ...args)) as WithContext<F>;
+
+export interface PortalGate {
+  signIn: WithContext<typeof portalSignIn>;
+  session: WithContext<typeof portalSession>;
+  signOut: WithContext<typeof portalSignOut>;
+  overview: WithContext<typeof portalOverview>;
+  withdrawConsent: WithContext<typeof portalWithdrawConsent>;
+  accessHistory: WithContext<typeof portalAccessHistory>;
+  historyEntry: WithContext<typeof portalHistoryEntry>;
+  request: WithContext<typeof portalRequest>;
+  answer: WithContext<typeof portalAnswer>;
 }
 
 export function gateService(ctx: GateContext): Gate {
@@ -116,6 +151,22 @@ export function gateService(ctx: GateContext): Gate {
     advanceRightsRequest: bind(ctx, advanceRightsRequest),
     listRightsRequests: bind(ctx, listRightsRequests),
     liftRestriction: bind(ctx, liftRestriction),
+    composeAccessAnswer: bind(ctx, composeAccessAnswer),
+    viewAccessAnswer: bind(ctx, viewAccessAnswer),
+    reviewAccessAnswer: bind(ctx, reviewAccessAnswer),
+    issueCard: bind(ctx, issueCard),
+    portal: {
+      signIn: withContext(ctx, portalSignIn),
+      session: withContext(ctx, portalSession),
+      signOut: withContext(ctx, portalSignOut),
+      overview: withContext(ctx, portalOverview),
+      withdrawConsent: withContext(ctx, portalWithdrawConsent),
+      accessHistory: withContext(ctx, portalAccessHistory),
+      historyEntry: withContext(ctx, portalHistoryEntry),
+      request: withContext(ctx, portalRequest),
+      answer: withContext(ctx, portalAnswer),
+    },
+
     showRightsRequest: bind(ctx, showRightsRequest),
     rightsFigures: bind(ctx, rightsFigures),
     dictionary: ctx.dictionary,

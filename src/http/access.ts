@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
+import type { PersonSession } from '../gate/person-cards.ts';
 import type { Haven } from '../haven.ts';
 import {
   csrfTokenMatches,
@@ -29,7 +31,9 @@ export type Access =
   | { kind: 'pending' }
   | { kind: 'staff'; roles?: readonly Role[]; reauth?: boolean; passkey?: boolean }
   /** A registered ledger witness (bearer token), or staff of these roles. */
-  | { kind: 'witness'; roles: readonly Role[] };
+  | { kind: 'witness'; roles: readonly Role[] }
+  /** A registered person in their own portal, signed in with card and PIN; never a staff session. */
+  | { kind: 'person' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,11 +41,16 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     session: Session | null;
+    personSession: PersonSession | null;
     witness: { name: string; verifierKey: string } | null;
   }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function portalCookieName(haven: Haven): string {
+  return haven.config.secureCookies ? '__Host-haven_me' : 'haven_me';
+}
 
 export function sessionCookieName(haven: Haven): string {
   // The __Host- prefix pins the cookie to this host and path, and only works over https.
@@ -93,6 +102,7 @@ async function currentSession(haven: Haven, token: string): Promise<Session> {
 
 export function registerAccessControl(app: HttpApp, haven: Haven): void {
   app.decorateRequest('session', null);
+  app.decorateRequest('personSession', null);
   app.decorateRequest('witness', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     try {
@@ -120,6 +130,24 @@ async function checkAccess(haven: Haven, request: FastifyRequest, reply: Fastify
   }
   // A staff member raising a concern from their own browser stays unknown: their cookie is not even looked at.
   if (access.kind === 'anonymous') return;
+  // The portal reads its own cookie only: a staff session on the same browser counts for nothing there.
+  if (access.kind === 'person') {
+    const token = request.cookies[portalCookieName(haven)];
+    const session = token ? await haven.gate.portal.session(token) : undefined;
+    if (!session)
+      throw refuse('portal-not-signed-in', 'authentication', 'Sign in with your card and PIN.', 401);
+    const presented = request.headers['x-csrf-token'];
+    if (
+      unsafe &&
+      (typeof presented !== 'string' ||
+        presented.length !== session.csrfToken.length ||
+        !timingSafeEqual(Buffer.from(presented), Buffer.from(session.csrfToken)))
+    ) {
+      throw refuse('csrf-token-invalid', 'csrf', 'This request must carry the x-csrf-token of your session.');
+    }
+    request.personSession = session;
+    return;
+  }
   const token = request.cookies[sessionCookieName(haven)];
   if (token) {
     try {

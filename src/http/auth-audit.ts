@@ -29,7 +29,10 @@ const FLOW_ACTIONS: Record<string, string> = {
   '/api/account/passkeys': 'auth.factor-enrol',
   '/api/account/recovery-codes': 'auth.factor-change',
   '/api/setup': 'setup.complete',
+  '/api/me/sign-in': 'portal.sign-in',
 };
+/** Refusals the gate itself has written to the ledger (a card's failed sign-in, with its person as subject). */
+const RECORDED_BY_GATE = new Set(['card-sign-in-failed']);
 const FLOW_PREFIXES = ['/api/auth/', '/api/account/', '/api/setup'];
 
 export function flowAction(route: string | undefined): string | undefined {
@@ -96,7 +99,8 @@ export function registerFlowRefusalAudit(app: HttpApp, haven: Haven): void {
     if (haven.refusals.hasRecorded(request.id)) return;
     const action = flowAction(request.routeOptions.url);
     const code = refusalCode(error);
-    if (action === undefined || code === undefined) return;
+    if (action === undefined || code === undefined || RECORDED_BY_GATE.has(code)) return;
+
     await ledger(haven, request, action, code, request.session?.account);
   });
   app.addHook('onResponse', async (request) => {

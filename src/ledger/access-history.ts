@@ -7,7 +7,11 @@ import type { AuditEvent } from './events.ts';
  * at or changed their record, when, for which purpose, and what was decided. Read from the audit events.
  */
 export interface AccessRecord {
+  /** The ledger entry (its index), so that one entry can be pointed at: "I don't recognise this". */
+  entry: number;
   time: string;
+  /** Who acted: staff, the person themselves in their portal, Haven's own jobs, … (AuditActor kinds). */
+  actorKind: string;
   organisation: { id: string; name: string } | null;
   role: Role | null;
   action: string;
@@ -22,13 +26,16 @@ export async function accessHistory(
   personId: string,
   options: { limit?: number; before?: number } = {},
 ): Promise<AccessRecord[]> {
-  const { rows } = await sql.query<{ body: Buffer }>(
-    `select e.body from audit_event e
+  const { rows } = await sql.query<{ seq: string; body: Buffer }>(
+    `select e.seq, e.body from audit_event e
       where e.person_id = $1 and ($2::bigint is null or e.seq < $2)
       order by e.seq desc limit $3`,
     [personId, options.before ?? null, options.limit ?? 200],
   );
-  const events = rows.map((r) => JSON.parse(r.body.toString('utf8')) as AuditEvent);
+  const events = rows.map((r) => ({
+    entry: Number(r.seq),
+    ...(JSON.parse(r.body.toString('utf8')) as AuditEvent),
+  }));
   const organisationIds = [
     ...new Set(events.map((e) => e.actor.organisation).filter((id): id is string => !!id)),
   ];
@@ -38,7 +45,9 @@ export async function accessHistory(
   );
   const names = new Map(organisations.map((o) => [o.id, o.name]));
   return events.map((event) => ({
+    entry: event.entry,
     time: event.time,
+    actorKind: event.actor.kind,
     organisation: event.actor.organisation
       ? { id: event.actor.organisation, name: names.get(event.actor.organisation) ?? '' }
       : null,

@@ -13,8 +13,11 @@ export interface AuditActor {
   account?: string;
   organisation?: string;
   role?: Role;
-  /** 'system' for Haven's own jobs, 'cli' for the haven command, 'staff' for a signed-in person, 'anonymous' otherwise. */
-  kind: 'staff' | 'system' | 'cli' | 'anonymous' | 'witness' | 'partner';
+  /**
+   * 'system' for Haven's own jobs, 'cli' for the haven command, 'staff' for a signed-in staff member, 'person' for
+   * a registered person in their portal (no id: the event's subject is that person), 'anonymous' otherwise.
+   */
+  kind: 'staff' | 'system' | 'cli' | 'anonymous' | 'witness' | 'partner' | 'person';
 }
 
 export interface AuditEvent {
@@ -51,6 +54,11 @@ export interface AuditEvent {
    * stands for, which were not written one by one. Absent on every other event, which stands for one.
    */
   count?: number;
+  /**
+   * SHA-256 (hex) of a document the event is about but must not hold, e.g. the answer released to a person
+   * (RIG-3): the document given can later be proven, and the ledger still holds no value.
+   */
+  digest?: string;
 }
 
 export type NewAuditEvent = Omit<AuditEvent, 'v' | 'time'> & { time?: Date };
@@ -83,6 +91,7 @@ export function auditEvent(input: NewAuditEvent): AuditEvent {
   if (input.requestId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(input.requestId)) bad('requestId');
   if (input.count !== undefined && !(Number.isSafeInteger(input.count) && input.count >= 1)) bad('count');
   if (input.policy !== undefined && !(Number.isSafeInteger(input.policy) && input.policy >= 1)) bad('policy');
+  if (input.digest !== undefined && !/^[0-9a-f]{64}$/.test(input.digest)) bad('digest');
   const { time, ...rest } = input;
   return { v: 1, time: (time ?? new Date()).toISOString(), ...rest };
 }
@@ -114,6 +123,8 @@ function prefixedEventBytes(event: AuditEvent): Buffer {
   text += `${actorParts.join(',')}}`;
   if (event.count !== undefined) text += `,"count":${event.count}`;
   text += `,"decision":${s(event.decision)}`;
+  if (event.digest !== undefined) text += `,"digest":${s(event.digest)}`;
+
   if (event.fieldGroups !== undefined)
     text += `,"fieldGroups":[${event.fieldGroups.map((g) => s(g)).join(',')}]`;
   if (event.policy !== undefined) text += `,"policy":${event.policy}`;

@@ -23,6 +23,10 @@ export const PROTECTED_TABLES = {
   break_glass: 'emergency access to one person, justification sealed',
   rights_request: 'what a person asked for (access, erasure…), notes sealed',
   change_outbox: 'changes to a person partners must hear of: kinds and ids, no values',
+  access_answer: 'the answer to an access request: every value, sealed; redactions sealed',
+  person_card: 'the person’s portal card: keyed hash of its code, PIN hash, failures',
+  person_session: 'the person’s portal sessions',
+
   legal_hold: 'a hold on a person’s data (that they are party to proceedings), words sealed',
   erasure_receipt: 'what an erasure took and kept, for the tombstone: categories and counts, no values',
   restriction: 'restriction of processing of a person (GDPR 18): when, by whom, why; words sealed',

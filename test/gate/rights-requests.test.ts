@@ -72,9 +72,16 @@ for (const kind of testDatabaseKinds()) {
       const started = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/start`, {});
       assert.equal(started.status, 200, started.text);
       assert.equal(started.body.assignee, a.supervisor.staff.id);
-      const answered = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      // Data is given only as a composed and reviewed package (test/rights/access-answer.test.ts).
+      const bare = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      assert.equal(bare.status, 409);
+      assert.equal(bare.body.code, 'access-answer-not-reviewed');
+      const correction = String((await receive('correction')).body.id);
+      await a.supervisor.client.post(`/api/rights-requests/${correction}/identity-check`, { check: 'card' });
+      await a.supervisor.client.post(`/api/rights-requests/${correction}/start`, {});
+      const answered = await a.supervisor.client.post(`/api/rights-requests/${correction}/answer`, {});
       assert.equal(answered.body.state, 'answered');
-      const again = await a.supervisor.client.post(`/api/rights-requests/${seen.body.id}/answer`, {});
+      const again = await a.supervisor.client.post(`/api/rights-requests/${correction}/answer`, {});
       assert.equal(again.status, 409);
     });
 

@@ -42,7 +42,7 @@ export class Client {
       maxAge?: number;
       expires?: Date;
     }[]) {
-      if (!cookie.name.endsWith('haven_session')) continue;
+      if (!cookie.name.endsWith('haven_session') && !cookie.name.endsWith('haven_me')) continue;
       const cleared =
         cookie.value === '' ||
         cookie.maxAge === 0 ||

@@ -1,0 +1,314 @@
+import { dayOf } from '../domain/calendar.ts';
+import { HavenError } from '../domain/errors.ts';
+import { accessHistory } from '../ledger/access-history.ts';
+import { recordAuditEvents } from '../ledger/events.ts';
+import { openForPerson, type PersonMeta, readGroups, sealForPerson } from '../records/person-records.ts';
+import {
+  type AccessAnswer,
+  answerDigest,
+  applyRedactions,
+  checkRedactions,
+  composeAccessAnswer as compose,
+  type Redaction,
+} from '../rights/access-answer.ts';
+import type { Sql } from '../store/database.ts';
+import { readBasisEntries } from './consent.ts';
+import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
+import { decidePersonAction, throughGate } from './entry.ts';
+import { RIGHTS } from './rights-purpose.ts';
+import { personOf } from './rights-requests.ts';
+import { ok } from './transaction.ts';
+
+/**
+ * The answer to an access or portability request (RIG-3), through the gate: composed by the request's assignee
+ * alone, while the request is open, under the rights purpose — reading every field group of the person, which no
+ * processing purpose may do; reviewed by a second staff member who may redact what would endanger someone else
+ * (GDPR 15(4)); released when the request is answered, its SHA-256 in the ledger. The package rests sealed under
+ * the person's data key, so erasing the person erases it.
+ */
+export type AnswerState = 'composed' | 'reviewed' | 'released';
+
+export interface AccessAnswerView {
+  requestId: string;
+  state: AnswerState;
+  composedBy: string;
+  composedAt: string;
+  reviewedBy: string | null;
+  /** Before release, the whole package (the reviewer's redactions listed); after, the package as released. */
+  answer: AccessAnswer;
+  redactions: Redaction[];
+  digest: string | null;
+}
+
+interface AnswerRow {
+  request_id: string;
+  person_id: string;
+  sealed_package: Buffer;
+  composed_by: string;
+  composed_at: Date;
+  sealed_redactions: Buffer | null;
+  reviewed_by: string | null;
+  released_hash: Buffer | null;
+  released_at: Date | null;
+}
+
+interface RequestFacts {
+  id: string;
+  kind: string;
+  state: string;
+  assignee: string | null;
+  received_on: string;
+}
+
+const ANSWERED_KINDS = new Set(['access', 'portability']);
+
+const context = (requestId: string) => `access-answer:${requestId}`;
+const redactionContext = (requestId: string) => `access-answer-redactions:${requestId}`;
+
+function conflict(code: string, message: string): HavenError {
+  return new HavenError(code, message, { status: 409 });
+}
+
+async function event(
+  tx: Sql,
+  request: GateRequest,
+  action: string,
+  personId: string,
+  extra: { fieldGroups?: string[]; digest?: string } = {},
+): Promise<void> {
+  await recordAuditEvents(tx, [
+    {
+      actor: auditActor(request.actor),
+      ...policyOf(request),
+      action,
+      purpose: RIGHTS.name,
+      subject: personId,
+      subjectType: 'person',
+      decision: 'allow',
+      reason: 'ok',
+      ...extra,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+  ]);
+}
+
+/** Runs `work` for a request's person once the staff member may handle it (ACC-1), the request row locked. */
+function onRequest<T>(
+  ctx: GateContext,
+  request: GateRequest,
+  requestId: string,
+  action: string,
+  work: (tx: Sql, facts: RequestFacts, meta: PersonMeta) => Promise<T>,
+): Promise<T> {
+  return throughGate(ctx, { ...request, purpose: RIGHTS.name }, action, undefined, async () => {
+    const personId = await personOf(ctx, request, requestId);
+    return decidePersonAction(
+      ctx,
+      request,
+      { event: action, personId, action: 'handle-rights-request', purpose: RIGHTS, lock: true },
+      async (tx, allowed) => {
+        const { rows } = await tx.query<RequestFacts>(
+          `select id, kind, state, assignee, to_char(received_on, 'YYYY-MM-DD') as received_on
+             from rights_request where id = $1 for update`,
+          [requestId],
+        );
+        const facts = rows[0]!;
+        if (!ANSWERED_KINDS.has(facts.kind)) {
+          throw conflict(
+            'not-an-access-request',
+            'Only access and portability requests are answered with data.',
+          );
+        }
+        return ok(await work(tx, facts, allowed.meta));
+      },
+    );
+  });
+}
+
+async function answerRow(tx: Sql, requestId: string): Promise<AnswerRow | undefined> {
+  const { rows } = await tx.query<AnswerRow>(
+    `select request_id, person_id, sealed_package, composed_by, composed_at, sealed_redactions, reviewed_by,
+            released_hash, released_at
+       from access_answer where request_id = $1`,
+    [requestId],
+  );
+  return rows[0];
+}
+
+async function unseal(
+  ctx: GateContext,
+  row: AnswerRow,
+): Promise<{ answer: AccessAnswer; redactions: Redaction[] }> {
+  const answer = await openForPerson<AccessAnswer>(
+    ctx.vault,
+    row.person_id,
+    context(row.request_id),
+    row.sealed_package,
+  );
+  const redactions = row.sealed_redactions
+    ? await openForPerson<Redaction[]>(
+        ctx.vault,
+        row.person_id,
+        redactionContext(row.request_id),
+        row.sealed_redactions,
+      )
+    : [];
+  return { answer, redactions };
+}
+
+function viewOf(row: AnswerRow, answer: AccessAnswer, redactions: Redaction[]): AccessAnswerView {
+  const released = row.released_at !== null;
+  return {
+    requestId: row.request_id,
+    state: released ? 'released' : row.reviewed_by ? 'reviewed' : 'composed',
+    composedBy: row.composed_by,
+    composedAt: row.composed_at.toISOString(),
+    reviewedBy: row.reviewed_by,
+    answer: released ? applyRedactions(answer, redactions) : { ...answer, redactions },
+    redactions,
+    digest: row.released_hash?.toString('hex') ?? null,
+  };
+}
+
+/**
+ * Composes (or composes again, which clears an earlier review) the answer from everything held on the person.
+ * Only the request's assignee, only while it is being worked on.
+ */
+export function composeAccessAnswer(
+  ctx: GateContext,
+  request: GateRequest,
+  requestId: string,
+): Promise<AccessAnswerView> {
+  const action = 'rights.answer-compose';
+  return onRequest(ctx, request, requestId, action, async (tx, facts, meta) => {
+    const personId = meta.id;
+    if (facts.state !== 'in-progress' && facts.state !== 'extended') {
+      throw conflict('request-state-invalid', 'An answer is composed while the request is being worked on.');
+    }
+    const staffId = request.actor.kind === 'staff' ? request.actor.accountId : null;
+    if (!staffId || staffId !== facts.assignee) {
+      throw new HavenError(
+        'not-assignee',
+        'Only the staff member the request is assigned to reads the person’s data to answer it.',
+        { status: 403 },
+      );
+    }
+    const existing = await answerRow(tx, requestId);
+    if (existing?.released_at) throw conflict('access-answer-released', 'This answer was already released.');
+    const organisation = (
+      await tx.query<{ name: string }>('select name from organisation where id = $1', [meta.organisationId])
+    ).rows[0]!.name;
+    // Every group the person has: the answer is all that is held (RIG-3), whatever any purpose may use.
+    const values = await readGroups(ctx.vault, tx, meta, meta.groups);
+    const answer = compose(ctx.dictionary, {
+      request: { id: facts.id, kind: facts.kind as 'access' | 'portability', receivedOn: facts.received_on },
+      person: { id: personId, createdAt: meta.createdAt, organisation },
+      values,
+      bases: await readBasisEntries(ctx, tx, personId),
+      history: await accessHistory(tx, personId, { limit: 100_000 }),
+      today: dayOf(ctx.now()),
+    });
+    const sealed = await sealForPerson(ctx.vault, personId, context(requestId), answer);
+    const { rows } = await tx.query<AnswerRow>(
+      `insert into access_answer (request_id, person_id, sealed_package, composed_by)
+       values ($1, $2, $3, $4)
+       on conflict (request_id) do update set sealed_package = excluded.sealed_package,
+         composed_by = excluded.composed_by, composed_at = now(), sealed_redactions = null, redaction_count = 0,
+         reviewed_by = null, reviewed_at = null
+       returning request_id, person_id, sealed_package, composed_by, composed_at, sealed_redactions, reviewed_by,
+         released_hash, released_at`,
+      [requestId, personId, sealed, staffId],
+    );
+    await event(tx, request, action, personId, { fieldGroups: meta.groups });
+    return viewOf(rows[0]!, answer, []);
+  });
+}
+
+/** The answer as it stands, for those who handle the request: the composer, the reviewer, the DPO. */
+export function viewAccessAnswer(
+  ctx: GateContext,
+  request: GateRequest,
+  requestId: string,
+): Promise<AccessAnswerView> {
+  const action = 'rights.answer-view';
+  return onRequest(ctx, request, requestId, action, async (tx, _facts, { id: personId }) => {
+    const row = await answerRow(tx, requestId);
+    if (!row)
+      throw new HavenError('access-answer-not-found', 'No answer has been composed yet.', { status: 404 });
+    const { answer, redactions } = await unseal(ctx, row);
+    await event(tx, request, action, personId, { fieldGroups: answer.data.map((g) => g.group) });
+    return viewOf(row, answer, redactions);
+  });
+}
+
+/**
+ * The second pair of eyes (GDPR 15(4), ACC-6): someone other than the composer reads the package and withholds
+ * what would harm another person, each redaction with its reason. Reviewing again replaces the redactions.
+ */
+export function reviewAccessAnswer(
+  ctx: GateContext,
+  request: GateRequest,
+  requestId: string,
+  input: { redactions: unknown },
+): Promise<AccessAnswerView> {
+  const action = 'rights.answer-review';
+  return onRequest(ctx, request, requestId, action, async (tx, facts, { id: personId }) => {
+    if (facts.state !== 'in-progress' && facts.state !== 'extended') {
+      throw conflict('request-state-invalid', 'An answer is reviewed while the request is being worked on.');
+    }
+    const row = await answerRow(tx, requestId);
+    if (!row)
+      throw new HavenError('access-answer-not-found', 'No answer has been composed yet.', { status: 404 });
+    if (row.released_at) throw conflict('access-answer-released', 'This answer was already released.');
+    const staffId = request.actor.kind === 'staff' ? request.actor.accountId : null;
+    if (staffId === row.composed_by) {
+      throw conflict('reviewer-is-composer', 'The answer is reviewed by someone other than who composed it.');
+    }
+    const { answer } = await unseal(ctx, row);
+    const redactions = checkRedactions(answer, input.redactions);
+    const sealed = await sealForPerson(ctx.vault, personId, redactionContext(requestId), redactions);
+    const { rows } = await tx.query<AnswerRow>(
+      `update access_answer set sealed_redactions = $2, redaction_count = $3, reviewed_by = $4, reviewed_at = now()
+        where request_id = $1
+       returning request_id, person_id, sealed_package, composed_by, composed_at, sealed_redactions, reviewed_by,
+         released_hash, released_at`,
+      [requestId, sealed, redactions.length, staffId],
+    );
+    await event(tx, request, action, personId);
+    return viewOf(rows[0]!, answer, redactions);
+  });
+}
+
+/**
+ * Releases the reviewed answer as the request is answered, in the same transaction: the person may now have it,
+ * and the ledger gets its digest. An access request is never answered without a reviewed package.
+ */
+export async function releaseAccessAnswer(ctx: GateContext, tx: Sql, requestId: string): Promise<string> {
+  const row = await answerRow(tx, requestId);
+  if (!row?.reviewed_by) {
+    throw conflict(
+      'access-answer-not-reviewed',
+      'Compose the answer and have a second staff member review it before answering the request.',
+    );
+  }
+  const { answer, redactions } = await unseal(ctx, row);
+  const digest = answerDigest(applyRedactions(answer, redactions));
+  await tx.query('update access_answer set released_hash = $2, released_at = now() where request_id = $1', [
+    requestId,
+    digest,
+  ]);
+  return digest.toString('hex');
+}
+
+/** The released answer of one of the person's own requests (the portal's download), or undefined. */
+export async function releasedAnswer(
+  ctx: GateContext,
+  tx: Sql,
+  personId: string,
+  requestId: string,
+): Promise<AccessAnswer | undefined> {
+  const row = await answerRow(tx, requestId);
+  if (!row || row.person_id !== personId || !row.released_at) return undefined;
+  const { answer, redactions } = await unseal(ctx, row);
+  return applyRedactions(answer, redactions);
+}
