@@ -35,6 +35,7 @@ const APP_PATHS = [
   '/governance/processors',
   '/governance/concerns',
   '/governance/concerns/:id',
+  '/rights/:id/answer',
   '/transparency',
 ];
 

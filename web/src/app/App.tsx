@@ -32,6 +32,7 @@ const PoliciesPage = lazy(() => import('../pages/governance/PoliciesPage.tsx'));
 const ProcessorsPage = lazy(() => import('../pages/governance/ProcessorsPage.tsx'));
 const ConcernsPage = lazy(() => import('../pages/governance/ConcernsPage.tsx'));
 const ConcernPage = lazy(() => import('../pages/governance/ConcernPage.tsx'));
+const AccessAnswerPage = lazy(() => import('../pages/rights/AccessAnswerPage.tsx'));
 // The public pages: no sign-in, no session asked for.
 const TransparencyPage = lazy(() => import('../pages/public/TransparencyPage.tsx'));
 const RaiseConcernPage = lazy(() => import('../pages/public/RaiseConcernPage.tsx'));
@@ -123,6 +124,8 @@ function page(path: string): ReactNode {
   if (dpia) return <DpiaPage id={dpia.id!} />;
   const concern = match('/governance/concerns/:id', path);
   if (concern) return <ConcernPage id={concern.id!} />;
+  const answer = match('/rights/:id/answer', path);
+  if (answer) return <AccessAnswerPage id={answer.id!} />;
   switch (path) {
     case '/':
       return <HomePage />;
