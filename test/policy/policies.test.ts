@@ -24,6 +24,7 @@ describe('policy files (ACC-2)', () => {
       'break-glass.cedar',
       'caseload.cedar',
       'consent.cedar',
+      'legal-holds.cedar',
       'maker-checker.cedar',
       'organisations.cedar',
       'purposes.cedar',
