@@ -99,7 +99,11 @@ describe('the printable answer to an access request', { skip: missing ?? false }
   test('the DPO reviews the answer, withholding the phone number because it is about another person', async () => {
     const { page, errors } = await openPage(browser, base);
     await signIn(page, a.dpo.staff);
-    await page.goto(`/rights/${requestId}/answer`);
+    // From the request's own page, one link away.
+    await page.goto(`/rights/${requestId}`);
+    await page
+      .getByRole('link', { name: 'The answer with the person’s data: prepare, review and print' })
+      .click();
     await page.getByRole('heading', { name: 'Answer to an access request', level: 1 }).waitFor();
     await page.getByText('Waiting for review').waitFor();
     await page.getByRole('checkbox', { name: 'Withhold Phone number' }).check();

@@ -4,7 +4,7 @@
  * Once released it shows the digest the ledger keeps. The JSON the API returns is the portable copy.
  */
 import { useState } from 'react';
-import { api } from '../../api/client.ts';
+import { ApiError, api } from '../../api/client.ts';
 import {
   type AccessAnswerView,
   type Dictionary,
@@ -36,12 +36,27 @@ export default function AccessAnswerPage({ id }: { id: string }) {
   const data = view.data;
   const language = chosen ?? (data ? noticeLanguage(data) : 'en');
   const reviewing = data && data.state !== 'released' && data.composedBy !== account.id;
+  const notComposed = view.error instanceof ApiError && view.error.code === 'access-answer-not-found';
+  const compose = useFormAction(async () => {
+    await api.post(`/api/rights-requests/${encodeURIComponent(id)}/access-answer`, {});
+    view.reload();
+  });
 
   return (
     <div>
       <PageHeading>{t('accessAnswer.title')}</PageHeading>
-      <ErrorAlert error={view.error ?? dictionary.error} />
-      {(view.loading && !data) || !dictionary.data ? <Loading /> : null}
+      {notComposed ? (
+        <>
+          <Notice>{t('accessAnswer.none')}</Notice>
+          <ErrorAlert error={compose.error} />
+          <Button busy={compose.busy} onClick={() => void compose.submit()}>
+            {t('accessAnswer.compose')}
+          </Button>
+        </>
+      ) : (
+        <ErrorAlert error={view.error ?? dictionary.error} />
+      )}
+      {(view.loading && !data) || (!dictionary.data && !dictionary.error) ? <Loading /> : null}
       {data && dictionary.data ? (
         <>
           <div className="no-print">

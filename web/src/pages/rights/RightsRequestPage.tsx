@@ -60,6 +60,11 @@ export default function RightsRequestPage({ id }: { id: string }) {
           <p>
             <Link to={`/persons/${r.personId}`}>{t('rights.openPerson')}</Link>
           </p>
+          {r.kind === 'access' || r.kind === 'portability' ? (
+            <p>
+              <Link to={`/rights/${r.id}/answer`}>{t('accessAnswer.open')}</Link>
+            </p>
+          ) : null}
           <NextSteps request={r} onDone={done} />
         </>
       ) : null}
