@@ -80,13 +80,14 @@ export async function erasePerson(
           ...(request.requestId ? { requestId: request.requestId } : {}),
         },
       ]);
-      return ok(
-        await writeReceipt(ctx, tx, request, {
-          personId,
-          organisationId: allowed.meta.organisationId,
-          reason,
-        }),
-      );
+      const receipt = await writeReceipt(ctx, tx, request, {
+        personId,
+        organisationId: allowed.meta.organisationId,
+        reason,
+      });
+      // A released or expired hold stays on record (accountability); its words, like a request's, go.
+      await tx.query('update legal_hold set sealed_note = null where person_id = $1', [personId]);
+      return ok(receipt);
     },
   );
   await ctx.db.transaction((tx) => completeErasure(ctx.vault, tx, personId));

@@ -140,6 +140,15 @@ for (const kind of testDatabaseKinds()) {
       );
       for (const value of ['Mohammed', 'Al-Halabi', 'N7Q31K8842', '1987-03-14', 'district court'])
         assert.ok(!rows[0]!.dump.includes(value), `${value} is not in the receipt`);
+      const { rows: kept } = await t.database.db.query<{ reason: string; note: Buffer | null }>(
+        'select reason, sealed_note as note from legal_hold where id = $1',
+        [holdId],
+      );
+      assert.deepEqual(
+        kept,
+        [{ reason: 'litigation', note: null }],
+        'the hold stays on record, its words go',
+      );
 
       const events = await ledgerEvents(t, personId);
       const trail = events.map((e) => `${e.action}:${e.decision}:${e.reason}`);
