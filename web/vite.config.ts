@@ -24,10 +24,30 @@ function precompress(): Plugin {
   };
 }
 
+/** The person portal's messages (web/src/portal): one small module per language with only the keys it shows. */
+const PORTAL_KEYS = /^(me\.|role\.|action\.|rights\.kind\.|rights\.state\.|purpose\.[a-z0-9-]+$)/;
+function portalMessages(): Plugin {
+  const prefix = 'virtual:portal-messages/';
+  return {
+    name: 'haven-portal-messages',
+    resolveId: (id) => (id.startsWith(prefix) ? `\0${id}` : undefined),
+    load(id) {
+      if (!id.startsWith(`\0${prefix}`)) return undefined;
+      const tag = id.slice(prefix.length + 1);
+      if (!/^[a-z]{2,3}$/.test(tag)) throw new Error(`no portal messages for ${tag}`);
+      const file = fileURLToPath(new URL(`src/i18n/messages/${tag}.json`, import.meta.url));
+      this.addWatchFile(file);
+      const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+      const kept = Object.fromEntries(Object.entries(all).filter(([key]) => PORTAL_KEYS.test(key)));
+      return `export default ${JSON.stringify(kept)};`;
+    },
+  };
+}
+
 // The staff app is built into dist/web and served by Haven itself (src/http/routes/web-app.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react(), precompress()],
+  plugins: [react(), portalMessages(), precompress()],
   build: {
     outDir,
     emptyOutDir: true,
@@ -36,5 +56,22 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    // The manifest lets test/web/portal-size.test.ts follow what /me loads first (its 100 kB budget).
+    manifest: true,
+    rollupOptions: {
+      // Two pages: the staff app and the person portal (/me), which shares nothing heavy with it.
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        me: fileURLToPath(new URL('me.html', import.meta.url)),
+      },
+      output: {
+        // React and Vite's preload helper in chunks of their own: the only code both pages share.
+        manualChunks(id) {
+          if (/node_modules\/(react|react-dom|scheduler)\//.test(id)) return 'react';
+          if (id.includes('vite/preload-helper')) return 'preload-helper';
+          return undefined;
+        },
+      },
+    },
   },
 });

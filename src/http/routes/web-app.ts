@@ -45,6 +45,9 @@ const APP_PATHS = [
  */
 const ANONYMOUS_PATHS = ['/concern'];
 
+/** The person portal (issue 16 item 4): a page of its own (web/me.html), its views shown within it. */
+const PORTAL_PATHS = ['/me'];
+
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -61,6 +64,8 @@ for you), then reload this page. The API is running: see <a href="/api/docs">/ap
 export function webAppRoutes(app: HttpApp, _haven: Haven, dir = WEB_APP_DIR): void {
   const indexFile = path.join(dir, 'index.html');
   const page = existsSync(indexFile) ? readFileSync(indexFile) : Buffer.from(NOT_BUILT);
+  const portalFile = path.join(dir, 'me.html');
+  const portalPage = existsSync(portalFile) ? readFileSync(portalFile) : Buffer.from(NOT_BUILT);
   const publicAccess = { access: { kind: 'public' } } as const;
   const anonymousAccess = { access: { kind: 'anonymous' }, rateLimit: false } as const;
 
@@ -69,6 +74,10 @@ export function webAppRoutes(app: HttpApp, _haven: Haven, dir = WEB_APP_DIR): vo
   for (const url of APP_PATHS) app.get(url, { config: publicAccess, schema: { hide: true } }, sendPage);
   for (const url of ANONYMOUS_PATHS)
     app.get(url, { config: anonymousAccess, schema: { hide: true } }, sendPage);
+  for (const url of PORTAL_PATHS)
+    app.get(url, { config: publicAccess, schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(portalPage),
+    );
 
   const assetsDir = path.join(dir, 'assets');
   // Brotli and gzip copies come from the build (web/vite.config.ts); compressed here only when missing. On a weak
