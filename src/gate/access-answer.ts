@@ -65,10 +65,6 @@ const ANSWERED_KINDS = new Set(['access', 'portability']);
 const context = (requestId: string) => `access-answer:${requestId}`;
 const redactionContext = (requestId: string) => `access-answer-redactions:${requestId}`;
 
-function conflict(code: string, message: string): HavenError {
-  return new HavenError(code, message, { status: 409 });
-}
-
 async function event(
   tx: Sql,
   request: GateRequest,
@@ -114,9 +110,10 @@ function onRequest<T>(
         );
         const facts = rows[0]!;
         if (!ANSWERED_KINDS.has(facts.kind)) {
-          throw conflict(
+          throw new HavenError(
             'not-an-access-request',
             'Only access and portability requests are answered with data.',
+            { status: 409 },
           );
         }
         return ok(await work(tx, facts, allowed.meta));
@@ -183,7 +180,11 @@ export function composeAccessAnswer(
   return onRequest(ctx, request, requestId, action, async (tx, facts, meta) => {
     const personId = meta.id;
     if (facts.state !== 'in-progress' && facts.state !== 'extended') {
-      throw conflict('request-state-invalid', 'An answer is composed while the request is being worked on.');
+      throw new HavenError(
+        'request-state-invalid',
+        'An answer is composed while the request is being worked on.',
+        { status: 409 },
+      );
     }
     const staffId = request.actor.kind === 'staff' ? request.actor.accountId : null;
     if (!staffId || staffId !== facts.assignee) {
@@ -194,7 +195,8 @@ export function composeAccessAnswer(
       );
     }
     const existing = await answerRow(tx, requestId);
-    if (existing?.released_at) throw conflict('access-answer-released', 'This answer was already released.');
+    if (existing?.released_at)
+      throw new HavenError('access-answer-released', 'This answer was already released.', { status: 409 });
     const organisation = (
       await tx.query<{ name: string }>('select name from organisation where id = $1', [meta.organisationId])
     ).rows[0]!.name;
@@ -254,15 +256,24 @@ export function reviewAccessAnswer(
   const action = 'rights.answer-review';
   return onRequest(ctx, request, requestId, action, async (tx, facts, { id: personId }) => {
     if (facts.state !== 'in-progress' && facts.state !== 'extended') {
-      throw conflict('request-state-invalid', 'An answer is reviewed while the request is being worked on.');
+      throw new HavenError(
+        'request-state-invalid',
+        'An answer is reviewed while the request is being worked on.',
+        { status: 409 },
+      );
     }
     const row = await answerRow(tx, requestId);
     if (!row)
       throw new HavenError('access-answer-not-found', 'No answer has been composed yet.', { status: 404 });
-    if (row.released_at) throw conflict('access-answer-released', 'This answer was already released.');
+    if (row.released_at)
+      throw new HavenError('access-answer-released', 'This answer was already released.', { status: 409 });
     const staffId = request.actor.kind === 'staff' ? request.actor.accountId : null;
     if (staffId === row.composed_by) {
-      throw conflict('reviewer-is-composer', 'The answer is reviewed by someone other than who composed it.');
+      throw new HavenError(
+        'reviewer-is-composer',
+        'The answer is reviewed by someone other than who composed it.',
+        { status: 409 },
+      );
     }
     const { answer } = await unseal(ctx, row);
     const redactions = checkRedactions(answer, input.redactions);
@@ -286,9 +297,10 @@ export function reviewAccessAnswer(
 export async function releaseAccessAnswer(ctx: GateContext, tx: Sql, requestId: string): Promise<string> {
   const row = await answerRow(tx, requestId);
   if (!row?.reviewed_by) {
-    throw conflict(
+    throw new HavenError(
       'access-answer-not-reviewed',
       'Compose the answer and have a second staff member review it before answering the request.',
+      { status: 409 },
     );
   }
   const { answer, redactions } = await unseal(ctx, row);

@@ -100,6 +100,8 @@ export interface PersonSession {
   organisationId: string;
   csrfToken: string;
   tokenHash: Buffer;
+  /** The HTTP request this session arrived with, named in its ledger events. */
+  requestId?: string;
 }
 
 export const personActor = (session: { organisationId: string }): AuditActor => ({

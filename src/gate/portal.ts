@@ -63,9 +63,27 @@ async function ledger(
       subjectType: 'person',
       decision: 'allow',
       reason: 'ok',
+      ...(session.requestId ? { requestId: session.requestId } : {}),
       ...extra,
     },
   ]);
+}
+
+/** AUD-1 in the portal too: a refused step is a deny event, with the person as actor and subject. */
+async function asPerson<T>(
+  ctx: GateContext,
+  session: PersonSession,
+  action: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HavenError && error.status < 500) {
+      await ledger(ctx.db, session, action, { decision: 'deny', reason: error.code });
+    }
+    throw error;
+  }
 }
 
 async function requestsOf(tx: Sql, personId: string): Promise<PortalRequest[]> {
@@ -157,34 +175,36 @@ export function portalWithdrawConsent(
   session: PersonSession,
   purpose: unknown,
 ): Promise<{ purpose: string; withdrawnOn: string }> {
-  return ctx.db.transaction(async (tx) => {
-    const name = typeof purpose === 'string' ? purpose : '';
-    const { rows } = await tx.query<{ action: string }>(
-      `select action from processing_basis where person_id = $1 and purpose = $2 and basis = 'consent'
+  return asPerson(ctx, session, 'consent.withdraw', () =>
+    ctx.db.transaction(async (tx) => {
+      const name = typeof purpose === 'string' ? purpose : '';
+      const { rows } = await tx.query<{ action: string }>(
+        `select action from processing_basis where person_id = $1 and purpose = $2 and basis = 'consent'
         order by recorded_at desc, id limit 1`,
-      [session.personId, name],
-    );
-    if (rows[0]?.action !== 'grant') {
-      throw new HavenError('consent-not-given', 'There is no consent to withdraw for this purpose.', {
-        status: 409,
+        [session.personId, name],
+      );
+      if (rows[0]?.action !== 'grant') {
+        throw new HavenError('consent-not-given', 'There is no consent to withdraw for this purpose.', {
+          status: 409,
+        });
+      }
+      await appendBasis(ctx, tx, {
+        personId: session.personId,
+        purpose: name,
+        basis: 'consent',
+        action: 'withdraw',
+        recordedBy: null,
       });
-    }
-    await appendBasis(ctx, tx, {
-      personId: session.personId,
-      purpose: name,
-      basis: 'consent',
-      action: 'withdraw',
-      recordedBy: null,
-    });
-    await recordChange(tx, {
-      personId: session.personId,
-      organisationId: session.organisationId,
-      change: 'consent-withdrawn',
-      purpose: name,
-    });
-    await ledger(tx, session, 'consent.withdraw', { purpose: name, reason: 'consent' });
-    return { purpose: name, withdrawnOn: dayOf(ctx.now()) };
-  });
+      await recordChange(tx, {
+        personId: session.personId,
+        organisationId: session.organisationId,
+        change: 'consent-withdrawn',
+        purpose: name,
+      });
+      await ledger(tx, session, 'consent.withdraw', { purpose: name, reason: 'consent' });
+      return { purpose: name, withdrawnOn: dayOf(ctx.now()) };
+    }),
+  );
 }
 
 /** AUD-5: who looked — organisation, role, purpose, date; never a staff member's name. Refusals included. */
@@ -206,17 +226,21 @@ export function portalHistoryEntry(
   session: PersonSession,
   entry: number,
 ): Promise<{ entry: AccessRecord; organisationSlug: string | null }> {
-  return ctx.db.transaction(async (tx) => {
-    const found = (await accessHistory(tx, session.personId, { limit: 1, before: entry + 1 }))[0];
-    if (!found || found.entry !== entry) {
-      throw new HavenError('history-entry-not-found', 'That entry is not in your history.', { status: 404 });
-    }
-    const { rows } = await tx.query<{ slug: string }>('select slug from organisation where id = $1', [
-      session.organisationId,
-    ]);
-    await ledger(tx, session, 'portal.access-questioned');
-    return { entry: found, organisationSlug: rows[0]?.slug ?? null };
-  });
+  return asPerson(ctx, session, 'portal.access-questioned', () =>
+    ctx.db.transaction(async (tx) => {
+      const found = (await accessHistory(tx, session.personId, { limit: 1, before: entry + 1 }))[0];
+      if (!found || found.entry !== entry) {
+        throw new HavenError('history-entry-not-found', 'That entry is not in your history.', {
+          status: 404,
+        });
+      }
+      const { rows } = await tx.query<{ slug: string }>('select slug from organisation where id = $1', [
+        session.organisationId,
+      ]);
+      await ledger(tx, session, 'portal.access-questioned');
+      return { entry: found, organisationSlug: rows[0]?.slug ?? null };
+    }),
+  );
 }
 
 /**
@@ -224,6 +248,14 @@ export function portalHistoryEntry(
  * for staff like any other, with the same deadline.
  */
 export function portalRequest(
+  ctx: GateContext,
+  session: PersonSession,
+  input: { kind: unknown; purpose?: unknown },
+): Promise<PortalRequest> {
+  return asPerson(ctx, session, 'rights.receive', () => makeRequest(ctx, session, input));
+}
+
+function makeRequest(
   ctx: GateContext,
   session: PersonSession,
   input: { kind: unknown; purpose?: unknown },
@@ -263,23 +295,25 @@ export function portalAnswer(
   session: PersonSession,
   requestId: string,
 ): Promise<AccessAnswer> {
-  return ctx.db.transaction(async (tx) => {
-    const answer = /^[0-9a-f-]{36}$/.test(requestId)
-      ? await releasedAnswer(ctx, tx, session.personId, requestId)
-      : undefined;
-    if (!answer) {
-      throw new HavenError(
-        'access-answer-not-found',
-        'There is no answer to download for this request yet.',
-        {
-          status: 404,
-        },
-      );
-    }
-    await ledger(tx, session, 'rights.answer-download', {
-      purpose: RIGHTS.name,
-      fieldGroups: answer.data.map((g) => g.group),
-    });
-    return answer;
-  });
+  return asPerson(ctx, session, 'rights.answer-download', () =>
+    ctx.db.transaction(async (tx) => {
+      const answer = /^[0-9a-f-]{36}$/.test(requestId)
+        ? await releasedAnswer(ctx, tx, session.personId, requestId)
+        : undefined;
+      if (!answer) {
+        throw new HavenError(
+          'access-answer-not-found',
+          'There is no answer to download for this request yet.',
+          {
+            status: 404,
+          },
+        );
+      }
+      await ledger(tx, session, 'rights.answer-download', {
+        purpose: RIGHTS.name,
+        fieldGroups: answer.data.map((g) => g.group),
+      });
+      return answer;
+    }),
+  );
 }

@@ -145,7 +145,7 @@ async function checkAccess(haven: Haven, request: FastifyRequest, reply: Fastify
     ) {
       throw refuse('csrf-token-invalid', 'csrf', 'This request must carry the x-csrf-token of your session.');
     }
-    request.personSession = session;
+    request.personSession = { ...session, requestId: request.id };
     return;
   }
   const token = request.cookies[sessionCookieName(haven)];

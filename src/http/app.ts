@@ -174,9 +174,12 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
     // Routes that need no session (the checkpoint, the public record, the concern form) say so in the document.
     transform: ({ schema, url, route }) => {
       const kind = (route.config as { access?: { kind?: string } } | undefined)?.access?.kind;
-      return kind === 'public' || kind === 'anonymous'
-        ? { schema: { ...schema, security: [] } as typeof schema, url }
-        : { schema, url };
+      if (kind === 'public' || kind === 'anonymous')
+        return { schema: { ...schema, security: [] } as typeof schema, url };
+      // The person portal has its own cookie: a staff session does not open it, nor the other way round.
+      if (kind === 'person')
+        return { schema: { ...schema, security: [{ personSession: [], csrf: [] }] } as typeof schema, url };
+      return { schema, url };
     },
   });
   await app.register(swaggerUi, {

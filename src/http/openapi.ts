@@ -26,6 +26,12 @@ export function openApiInfo(origin: string) {
     components: {
       securitySchemes: {
         session: { type: 'apiKey' as const, in: 'cookie' as const, name: 'haven_session' },
+        personSession: {
+          type: 'apiKey' as const,
+          in: 'cookie' as const,
+          name: 'haven_me',
+          description: 'A registered person signed in to their portal with card code and PIN',
+        },
         csrf: { type: 'apiKey' as const, in: 'header' as const, name: 'x-csrf-token' },
       },
     },
@@ -35,6 +41,11 @@ export function openApiInfo(origin: string) {
       { name: 'set-up', description: 'First administrator' },
       { name: 'sign-in', description: 'Password, second factor, sessions (ACC-3, ACC-4, ACC-5)' },
       { name: 'account', description: 'Your own second factors' },
+      {
+        name: 'portal',
+        description:
+          'The person portal: a registered person, signed in with card and PIN, sees and acts on their own record (RIG, AUD-5, PUR-4)',
+      },
       { name: 'administration', description: 'Staff accounts of your organisation' },
       {
         name: 'ledger',

@@ -351,6 +351,10 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
     'break_glass',
     'caseload_assignment',
     'restriction',
+    // The answers given (sealed), the card and its sessions: nothing of the person stays to sign in with.
+    'access_answer',
+    'person_card',
+    'person_session',
   ]) {
     await tx.query(`delete from ${table} where person_id = $1`, [personId]);
   }

@@ -9,7 +9,7 @@ import { ledgerReason } from '../../src/gate/decide.ts';
 import { REFUSAL_REASONS } from '../../src/gate/explain.ts';
 import { bundledPolicyFiles } from '../../src/policy/compile.ts';
 import { PolicyEngine } from '../../src/policy/engine.ts';
-import type { Reply } from '../support/client.ts';
+import { Client, type Reply } from '../support/client.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import {
   type Actor,
@@ -582,6 +582,68 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await step('identity-check', { check: 'card-and-pin' })).status, 200);
       assert.equal((await step('start')).status, 200);
       note('erasure-not-done', fromReply(await step('answer')));
+    });
+
+    test('access answers and the portal: not the assignee, not reviewed, reviewed by its composer, a bad card or PIN, a foreign entry', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+      const taken = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'access',
+        channel: 'in-person',
+      });
+      const step = (who: Actor, path: string, body: object = {}) =>
+        who.client.post(`/api/rights-requests/${taken.body.id}/${path}`, body);
+      note(
+        'access-answer-not-found',
+        fromReply(await a.supervisor.client.get(`/api/rights-requests/${taken.body.id}/access-answer`)),
+      );
+      assert.equal((await step(a.supervisor, 'identity-check', { check: 'document-seen' })).status, 200);
+      assert.equal((await step(a.supervisor, 'start')).status, 200);
+      note('not-assignee', fromReply(await step(a.dpo, 'access-answer')));
+      note('access-answer-not-reviewed', fromReply(await step(a.supervisor, 'answer')));
+      assert.equal((await step(a.supervisor, 'access-answer')).status, 200);
+      note(
+        'reviewer-is-composer',
+        fromReply(await step(a.supervisor, 'access-answer/review', { redactions: [] })),
+      );
+      note(
+        'redaction-invalid',
+        fromReply(
+          await step(a.dpo, 'access-answer/review', { redactions: [{ path: 'x.y', reason: 'third-party' }] }),
+        ),
+      );
+      assert.equal((await step(a.dpo, 'access-answer/review', { redactions: [] })).status, 200);
+      assert.equal((await step(a.supervisor, 'answer')).status, 200);
+      note(
+        'access-answer-released',
+        fromReply(await step(a.dpo, 'access-answer/review', { redactions: [] })),
+      );
+      const other = await a.clerk.client.post(`/api/persons/${id}/rights-requests`, {
+        kind: 'correction',
+        channel: 'written',
+      });
+      note(
+        'not-an-access-request',
+        fromReply(await a.supervisor.client.post(`/api/rights-requests/${other.body.id}/access-answer`, {})),
+      );
+      note('pin-invalid', fromReply(await a.clerk.client.post(`/api/persons/${id}/card`, { pin: '1111' })));
+      const card = await a.clerk.client.post(`/api/persons/${id}/card`, { pin: '3907' });
+      const portal = new Client(t.app);
+      note(
+        'card-sign-in-failed',
+        fromReply(await portal.post('/api/me/sign-in', { code: card.body.code, pin: '3908' }), 'wrong-pin'),
+      );
+      assert.equal((await portal.post('/api/me/sign-in', { code: card.body.code, pin: '3907' })).status, 200);
+      note('consent-not-given', fromReply(await portal.post('/api/me/consents/statistics/withdraw', {})));
+      note(
+        'history-entry-not-found',
+        fromReply(await portal.post('/api/me/access-history/1/concern', { language: 'en' })),
+      );
+      note(
+        'month-invalid',
+        await fromGate('test-month-invalid', () =>
+          t.haven.gate.rightsFigures(staffRequest(a.dpo, undefined, 'test-month-invalid'), '2026-13'),
+        ),
+      );
     });
 
     test('each refusal above is a deny event with its request id, and every code and reason was provoked', async () => {

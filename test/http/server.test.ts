@@ -142,6 +142,8 @@ describe('HTTP server', () => {
       'POST /api/public/concerns',
       'POST /api/public/concerns/follow-up',
       'POST /api/public/concerns/reply',
+      // The person portal's sign-in: card code and PIN (issue 16).
+      'POST /api/me/sign-in',
     ]);
     let checked = 0;
     for (const [path, methods] of Object.entries(document.paths)) {

@@ -48,9 +48,9 @@ export async function demoCommand(options: {
       },
     });
     bar.stop();
-    const { organisation, staff, summary, governance } = result;
+    const { organisation, staff, summary, governance, rights } = result;
     if (options.json) {
-      printJson({ organisation, staff, summary, governance });
+      printJson({ organisation, staff, summary, governance, rights });
       return;
     }
     const out: string[] = [
@@ -79,6 +79,9 @@ export async function demoCommand(options: {
           : '.'),
       `Processors: ${governance.processors} (one with a lapsed data processing agreement, on the DPO's work list).`,
       `The public record of processing: /transparency?org=${organisation.slug}`,
+      '',
+      `Person portal (/me): cards of ${rights.cards.length} synthetic people, code and PIN; ${rights.requests} of them have an open rights request.`,
+      ...rights.cards.map((c) => `  ${c.code}   PIN ${c.pin}   ${c.name}`),
     );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {

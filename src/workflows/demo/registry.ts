@@ -7,6 +7,7 @@ import type { IdentityContext } from '../../identity/context.ts';
 import type { Database } from '../../store/database.ts';
 import { createDemoGovernance, type DemoGovernance } from './governance.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
+import { createDemoRights, type DemoCard } from './rights.ts';
 import { createDemoStaff, type DemoCredential } from './staff.ts';
 
 /**
@@ -56,6 +57,8 @@ export interface DemoResult {
   organisation: Organisation;
   staff: DemoCredential[];
   governance: DemoGovernance;
+  /** Portal cards (code and PIN, printed once) and the open rights requests made for demo people. */
+  rights: { cards: DemoCard[]; requests: number };
   summary: DemoSummary;
   /** The id Haven gave each planned person, by plan index. */
   personIds: string[];
@@ -101,6 +104,11 @@ function teamOf(staff: readonly DemoCredential[], organisationId: string): Team 
   };
 }
 
+const demoName = (values: Record<string, unknown>) =>
+  [values['given-name-latin'] ?? values['given-name'], values['family-name-latin'] ?? values['family-name']]
+    .filter((v) => typeof v === 'string')
+    .join(' ');
+
 const accountOf = (actor: Actor) => (actor.kind === 'staff' ? actor.accountId : '');
 
 export async function createDemoRegistry(
@@ -145,10 +153,16 @@ export async function createDemoRegistry(
   const rejected = results.find((r) => r.status === 'rejected');
   if (rejected) throw (rejected as PromiseRejectedResult).reason;
   const seconds = (performance.now() - started) / 1000;
+  // The first people who are nobody's duplicate get cards, and some an open request (the portal, the work list).
+  const originals = plan.people
+    .filter((p) => p.duplicateOf === undefined)
+    .map((p) => ({ id: ids[p.index]!, name: demoName(p.values) }));
+  const rights = await createDemoRights(haven.gate, originals, team.clerks[0]!, options.seed);
   return {
     organisation,
     staff,
     governance,
+    rights,
     personIds: ids,
     summary: {
       seed: options.seed,

@@ -18,6 +18,7 @@ import { AccessHistory } from './person/AccessHistory.tsx';
 import { BreakGlass } from './person/BreakGlass.tsx';
 import { Caseload } from './person/Caseload.tsx';
 import { ConsentHistory } from './person/ConsentHistory.tsx';
+import { PersonCard } from './person/PersonCard.tsx';
 import { ProposeCorrection } from './person/ProposeCorrection.tsx';
 
 export default function PersonPage({ id }: { id: string }) {
@@ -149,6 +150,7 @@ function CaseView({
             <ProposeCorrection personId={id} purpose={purpose} dictionary={dictionary} view={view} />
           ) : null}
           {account.role === 'supervisor' ? <Caseload personId={id} purpose={purpose.name} /> : null}
+          {['clerk', 'caseworker', 'supervisor'].includes(account.role) ? <PersonCard personId={id} /> : null}
           {['caseworker', 'supervisor', 'dpo'].includes(account.role) ? (
             <AccessHistory personId={id} purpose={purpose.name} groupLabel={group} />
           ) : null}
