@@ -12,6 +12,7 @@ import {
   type Session,
 } from '../identity/sessions.ts';
 import { witnessByToken } from '../ledger/checkpoints.ts';
+import { type PartnerPrincipal, partnerByToken } from '../sharing/partner-tokens.ts';
 import { ledgerAccessRefusal, registerFlowRefusalAudit } from './auth-audit.ts';
 import type { HttpApp } from './http-app.ts';
 
@@ -33,7 +34,9 @@ export type Access =
   /** A registered ledger witness (bearer token), or staff of these roles. */
   | { kind: 'witness'; roles: readonly Role[] }
   /** A registered person in their own portal, signed in with card and PIN; never a staff session. */
-  | { kind: 'person' };
+  | { kind: 'person' }
+  /** A partner's machine client with a bearer token from /oauth/token (issue 17); never a cookie. */
+  | { kind: 'partner' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -43,6 +46,8 @@ declare module 'fastify' {
     session: Session | null;
     personSession: PersonSession | null;
     witness: { name: string; verifierKey: string } | null;
+    /** On `partner` routes: the partner the bearer token was given to, checked on this request. */
+    partner: PartnerPrincipal | null;
   }
 }
 
@@ -104,6 +109,7 @@ export function registerAccessControl(app: HttpApp, haven: Haven): void {
   app.decorateRequest('session', null);
   app.decorateRequest('personSession', null);
   app.decorateRequest('witness', null);
+  app.decorateRequest('partner', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       await checkAccess(haven, request, reply);
@@ -146,6 +152,20 @@ async function checkAccess(haven: Haven, request: FastifyRequest, reply: Fastify
       throw refuse('csrf-token-invalid', 'csrf', 'This request must carry the x-csrf-token of your session.');
     }
     request.personSession = { ...session, requestId: request.id };
+    return;
+  }
+  // A partner's bearer token, looked up on every request (a suspension counts at once); cookies are not read, and
+  // with no ambient credential there is nothing for CSRF to abuse.
+  if (access.kind === 'partner') {
+    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!bearer)
+      throw refuse(
+        'partner-token-missing',
+        'authentication',
+        'Send an access token: Authorization: Bearer …',
+        401,
+      );
+    request.partner = await partnerByToken(haven.db, bearer, haven.clock.now());
     return;
   }
   const token = request.cookies[sessionCookieName(haven)];
@@ -215,6 +235,12 @@ async function checkAccess(haven: Haven, request: FastifyRequest, reply: Fastify
 export function sessionOf(request: FastifyRequest): Session {
   if (!request.session) throw refuse('not-signed-in', 'authentication', 'Sign in first.', 401);
   return request.session;
+}
+
+/** The partner of a route declared `partner` (never null there). */
+export function partnerOf(request: FastifyRequest): PartnerPrincipal {
+  if (!request.partner) throw refuse('partner-token-missing', 'authentication', 'Send an access token.', 401);
+  return request.partner;
 }
 
 export function staffActor(session: Session) {

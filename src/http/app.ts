@@ -16,6 +16,7 @@ import { openApiInfo } from './openapi.ts';
 import { accessAnswerRoutes } from './routes/access-answers.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { agreementRoutes } from './routes/agreements.ts';
 import { authRoutes } from './routes/auth.ts';
 import { concernRoutes } from './routes/concerns.ts';
 import { dpiaRoutes } from './routes/dpias.ts';
@@ -24,7 +25,9 @@ import { healthRoutes } from './routes/health.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { legalHoldRoutes } from './routes/legal-holds.ts';
 import { noticeRoutes } from './routes/notices.ts';
+import { oauthRoutes } from './routes/oauth.ts';
 import { oversightRoutes } from './routes/oversight.ts';
+import { partnerRoutes } from './routes/partners.ts';
 import { personRecordRoutes } from './routes/person-records.ts';
 import { personRoutes } from './routes/persons.ts';
 import { policyRoutes } from './routes/policies.ts';
@@ -179,6 +182,9 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
       // The person portal has its own cookie: a staff session does not open it, nor the other way round.
       if (kind === 'person')
         return { schema: { ...schema, security: [{ personSession: [], csrf: [] }] } as typeof schema, url };
+      // Partners' machine clients: a bearer token from /oauth/token, no cookie.
+      if (kind === 'partner')
+        return { schema: { ...schema, security: [{ partnerToken: [] }] } as typeof schema, url };
       return { schema, url };
     },
   });
@@ -213,6 +219,9 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   oversightRoutes(app, haven);
   transparencyRoutes(app, haven);
   noticeRoutes(app, haven);
+  partnerRoutes(app, haven);
+  agreementRoutes(app, haven);
+  oauthRoutes(app, haven);
   webAppRoutes(app, haven);
   return app;
 }

@@ -33,6 +33,12 @@ export function openApiInfo(origin: string) {
           description: 'A registered person signed in to their portal with card code and PIN',
         },
         csrf: { type: 'apiKey' as const, in: 'header' as const, name: 'x-csrf-token' },
+        partnerToken: {
+          type: 'oauth2' as const,
+          description:
+            'A partner’s machine client: client credentials with a signed JWT assertion (RFC 7523, private_key_jwt); see docs/partners.md',
+          flows: { clientCredentials: { tokenUrl: `${origin}/oauth/token`, scopes: {} } },
+        },
       },
     },
     security: [{ session: [], csrf: [] }],
@@ -58,6 +64,15 @@ export function openApiInfo(origin: string) {
       { name: 'oversight', description: 'Work lists, break-glass overview, organisation profile' },
       { name: 'transparency', description: 'The public record of processing (GOV-1), no sign-in' },
       { name: 'rights', description: 'Rights requests of the person, with their deadlines (RIG-1 – RIG-5)' },
+      {
+        name: 'sharing',
+        description: 'Partners, their keys, and data-sharing agreements (SHA-1, SHA-3, ACC-6)',
+      },
+      {
+        name: 'partner',
+        description:
+          'For partners’ machine clients: the token endpoint and routes called with its bearer token',
+      },
       {
         name: 'retention',
         description: 'Legal holds that suspend erasure, approved by a second person (RET-1)',

@@ -41,7 +41,9 @@ export interface AuditEvent {
     | 'import'
     | 'dpia'
     | 'processor'
-    | 'concern';
+    | 'concern'
+    | 'partner'
+    | 'agreement';
   fieldGroups?: string[];
   decision: 'allow' | 'deny';
   /** Stable reason code for the decision, e.g. `ok`, `wrong-password`, `no-consent`. */

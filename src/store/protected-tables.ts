@@ -63,6 +63,11 @@ export const GENERAL_TABLES = {
   policy_version: 'Cedar policy versions (governance)',
   policy_impact: 'what a proposed policy version changes in the authorization matrix (governance)',
   alert: 'DPO alerts: kind and ids, like the ledger',
+  partner: 'partner organisations and their staff contacts, not registered people (sharing)',
+  partner_key: 'partners’ public keys (sharing)',
+  partner_assertion: 'jti of partners’ client assertions seen, against replay (sharing)',
+  partner_token: 'SHA-256 of partners’ access tokens (sharing)',
+  agreement: 'data-sharing agreements: rules, no personal data (sharing, SHA-1)',
 } as const;
 
 export type ProtectedTable = keyof typeof PROTECTED_TABLES;
