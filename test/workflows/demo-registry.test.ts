@@ -148,6 +148,16 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(events.some((e) => e.action === 'consent.withdraw'));
     });
 
+    test('two partners, an NGO and the host state’s authority, each with an approved agreement (issue 17)', () => {
+      assert.deepEqual(
+        demo.partners.map((p) => [p.kind, p.agreementStatus]),
+        [
+          ['ngo', 'active'],
+          ['host-state-authority', 'active'],
+        ],
+      );
+    });
+
     test('staff of every role exist and sign in over HTTP with the printed password and TOTP secret', async () => {
       assert.deepEqual(new Set(demo.staff.map((s) => s.role)), new Set(ROLES));
       for (const s of demo.staff) {

@@ -48,9 +48,9 @@ export async function demoCommand(options: {
       },
     });
     bar.stop();
-    const { organisation, staff, summary, governance, rights } = result;
+    const { organisation, staff, summary, governance, partners, rights } = result;
     if (options.json) {
-      printJson({ organisation, staff, summary, governance, rights });
+      printJson({ organisation, staff, summary, governance, partners, rights });
       return;
     }
     const out: string[] = [
@@ -79,6 +79,9 @@ export async function demoCommand(options: {
           : '.'),
       `Processors: ${governance.processors} (one with a lapsed data processing agreement, on the DPO's work list).`,
       `The public record of processing: /transparency?org=${organisation.slug}`,
+      '',
+      'Partners (issue 17), each with a data-sharing agreement; they add their own public key to get tokens:',
+      ...partners.map((p) => `  ${p.id}   ${p.name} — agreement ${p.agreementId} (${p.agreementStatus})`),
       '',
       `Person portal (/me): cards of ${rights.cards.length} synthetic people, code and PIN; ${rights.requests} of them have an open rights request.`,
       ...rights.cards.map((c) => `  ${c.code}   PIN ${c.pin}   ${c.name}`),

@@ -6,6 +6,7 @@ import type { Organisation } from '../../identity/accounts.ts';
 import type { IdentityContext } from '../../identity/context.ts';
 import type { Database } from '../../store/database.ts';
 import { createDemoGovernance, type DemoGovernance } from './governance.ts';
+import { createDemoPartners, type DemoPartner } from './partners.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
 import { createDemoRights, type DemoCard } from './rights.ts';
 import { createDemoStaff, type DemoCredential } from './staff.ts';
@@ -57,6 +58,8 @@ export interface DemoResult {
   organisation: Organisation;
   staff: DemoCredential[];
   governance: DemoGovernance;
+  /** Partners with their agreements (issue 17): an NGO and the host state's authority. */
+  partners: DemoPartner[];
   /** Portal cards (code and PIN, printed once) and the open rights requests made for demo people. */
   rights: { cards: DemoCard[]; requests: number };
   summary: DemoSummary;
@@ -130,6 +133,13 @@ export async function createDemoRegistry(
     auditActor,
     new Date(),
   );
+  const partners = await createDemoPartners(
+    { db: haven.db, dictionary: haven.gate.dictionary, purposes: haven.gate.purposes },
+    organisation.id,
+    team,
+    auditActor,
+    new Date(),
+  );
   const ids: string[] = new Array(plan.people.length);
   const counts = { gateCalls: 0, consentsGiven: 0, consentsWithdrawn: 0, caseloadAssignments: 0, done: 0 };
   const started = performance.now();
@@ -162,6 +172,7 @@ export async function createDemoRegistry(
     organisation,
     staff,
     governance,
+    partners,
     rights,
     personIds: ids,
     summary: {
