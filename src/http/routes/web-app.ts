@@ -36,6 +36,10 @@ const APP_PATHS = [
   '/governance/concerns',
   '/governance/concerns/:id',
   '/rights/:id/answer',
+  '/sharing/partners',
+  '/sharing/partners/:id',
+  '/sharing/agreements',
+  '/sharing/agreements/:id',
   '/transparency',
 ];
 

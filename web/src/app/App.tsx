@@ -32,6 +32,10 @@ const PoliciesPage = lazy(() => import('../pages/governance/PoliciesPage.tsx'));
 const ProcessorsPage = lazy(() => import('../pages/governance/ProcessorsPage.tsx'));
 const ConcernsPage = lazy(() => import('../pages/governance/ConcernsPage.tsx'));
 const ConcernPage = lazy(() => import('../pages/governance/ConcernPage.tsx'));
+const PartnersPage = lazy(() => import('../pages/sharing/PartnersPage.tsx'));
+const PartnerPage = lazy(() => import('../pages/sharing/PartnerPage.tsx'));
+const AgreementsPage = lazy(() => import('../pages/sharing/AgreementsPage.tsx'));
+const AgreementPage = lazy(() => import('../pages/sharing/AgreementPage.tsx'));
 const AccessAnswerPage = lazy(() => import('../pages/rights/AccessAnswerPage.tsx'));
 // The public pages: no sign-in, no session asked for.
 const TransparencyPage = lazy(() => import('../pages/public/TransparencyPage.tsx'));
@@ -124,6 +128,10 @@ function page(path: string): ReactNode {
   if (dpia) return <DpiaPage id={dpia.id!} />;
   const concern = match('/governance/concerns/:id', path);
   if (concern) return <ConcernPage id={concern.id!} />;
+  const partner = match('/sharing/partners/:id', path);
+  if (partner) return <PartnerPage id={partner.id!} />;
+  const agreement = match('/sharing/agreements/:id', path);
+  if (agreement) return <AgreementPage id={agreement.id!} />;
   const answer = match('/rights/:id/answer', path);
   if (answer) return <AccessAnswerPage id={answer.id!} />;
   switch (path) {
@@ -159,6 +167,10 @@ function page(path: string): ReactNode {
       return <ProcessorsPage />;
     case '/governance/concerns':
       return <ConcernsPage />;
+    case '/sharing/partners':
+      return <PartnersPage />;
+    case '/sharing/agreements':
+      return <AgreementsPage />;
     default:
       return <HomePage />;
   }

@@ -21,6 +21,16 @@ export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
     roles: ['dpo', 'admin', 'auditor', 'oversight'],
   },
   { path: '/governance/concerns', label: 'nav.concerns', roles: ['dpo', 'oversight'] },
+  {
+    path: '/sharing/partners',
+    label: 'nav.partners',
+    roles: ['supervisor', 'dpo', 'admin', 'auditor', 'oversight'],
+  },
+  {
+    path: '/sharing/agreements',
+    label: 'nav.agreements',
+    roles: ['supervisor', 'dpo', 'admin', 'auditor', 'oversight'],
+  },
   { path: '/admin/break-glass', label: 'nav.breakGlassReview', roles: ['dpo'] },
   { path: '/admin/ledger', label: 'nav.ledger', roles: ['auditor', 'dpo', 'admin', 'oversight'] },
   { path: '/admin/organisation', label: 'nav.organisation', roles: ['admin', 'dpo', 'oversight'] },
