@@ -7,7 +7,7 @@ import {
   type AccessAnswer,
   answerDigest,
   applyRedactions,
-  checkRedactions,
+  checkReview,
   composeAccessAnswer as compose,
   type Redaction,
 } from '../rights/access-answer.ts';
@@ -61,6 +61,9 @@ interface RequestFacts {
 }
 
 const ANSWERED_KINDS = new Set(['access', 'portability']);
+
+/** How long the person may download a released answer from the portal; after that they ask again (free). */
+export const ANSWER_DOWNLOAD_DAYS = 30;
 
 const context = (requestId: string) => `access-answer:${requestId}`;
 const redactionContext = (requestId: string) => `access-answer-redactions:${requestId}`;
@@ -120,6 +123,33 @@ function onRequest<T>(
       },
     );
   });
+}
+
+/** The whole record is read: only staff cleared for its most sensitive group (tier) may read or review it. */
+function checkClearance(ctx: GateContext, request: GateRequest, groups: readonly string[]): void {
+  const tier = request.actor.kind === 'staff' ? request.actor.tier : 0;
+  const needed = Math.max(0, ...groups.map((g) => ctx.dictionary.group(g)?.tier ?? 4));
+  if (tier < needed) {
+    throw new HavenError(
+      'tier-too-low',
+      `This answer holds data of tier ${needed}; your account is cleared for tier ${tier}.`,
+      { status: 403 },
+    );
+  }
+}
+
+/** Besides its composer, a package is read and reviewed by a supervisor or the DPO only (ACC-6). */
+function checkReader(request: GateRequest, row: AnswerRow, reviewing: boolean): void {
+  const staff = request.actor.kind === 'staff' ? request.actor : null;
+  const composer = staff?.accountId === row.composed_by;
+  const reviewer = staff !== null && ['supervisor', 'dpo'].includes(staff.role);
+  if (reviewing ? !reviewer : !(composer || reviewer)) {
+    throw new HavenError(
+      'not-permitted',
+      'The answer is read by who composed it, and reviewed by a supervisor or the DPO.',
+      { status: 403 },
+    );
+  }
 }
 
 async function answerRow(tx: Sql, requestId: string): Promise<AnswerRow | undefined> {
@@ -194,6 +224,7 @@ export function composeAccessAnswer(
         { status: 403 },
       );
     }
+    checkClearance(ctx, request, meta.groups);
     const existing = await answerRow(tx, requestId);
     if (existing?.released_at)
       throw new HavenError('access-answer-released', 'This answer was already released.', { status: 409 });
@@ -207,7 +238,7 @@ export function composeAccessAnswer(
       person: { id: personId, createdAt: meta.createdAt, organisation },
       values,
       bases: await readBasisEntries(ctx, tx, personId),
-      history: await accessHistory(tx, personId, { limit: 100_000 }),
+      history: await accessHistory(tx, personId, { limit: 100_000, hide: ['legal-hold.', 'portal.'] }),
       today: dayOf(ctx.now()),
     });
     const sealed = await sealForPerson(ctx.vault, personId, context(requestId), answer);
@@ -226,7 +257,7 @@ export function composeAccessAnswer(
   });
 }
 
-/** The answer as it stands, for those who handle the request: the composer, the reviewer, the DPO. */
+/** The answer as it stands, for its composer and for those who may review it: supervisors and the DPO. */
 export function viewAccessAnswer(
   ctx: GateContext,
   request: GateRequest,
@@ -237,8 +268,11 @@ export function viewAccessAnswer(
     const row = await answerRow(tx, requestId);
     if (!row)
       throw new HavenError('access-answer-not-found', 'No answer has been composed yet.', { status: 404 });
+    checkReader(request, row, false);
     const { answer, redactions } = await unseal(ctx, row);
-    await event(tx, request, action, personId, { fieldGroups: answer.data.map((g) => g.group) });
+    const groups = answer.data.map((g) => g.group);
+    checkClearance(ctx, request, groups);
+    await event(tx, request, action, personId, { fieldGroups: groups });
     return viewOf(row, answer, redactions);
   });
 }
@@ -251,7 +285,7 @@ export function reviewAccessAnswer(
   ctx: GateContext,
   request: GateRequest,
   requestId: string,
-  input: { redactions: unknown },
+  input: { redactions: unknown; released?: unknown; composedAt: unknown },
 ): Promise<AccessAnswerView> {
   const action = 'rights.answer-review';
   return onRequest(ctx, request, requestId, action, async (tx, facts, { id: personId }) => {
@@ -275,8 +309,22 @@ export function reviewAccessAnswer(
         { status: 409 },
       );
     }
+    checkReader(request, row, true);
+    // The review is of the package the reviewer read: one composed again since is not reviewed by it.
+    if (input.composedAt !== row.composed_at.toISOString()) {
+      throw new HavenError(
+        'access-answer-changed',
+        'The answer was composed again since you opened it; read it again before reviewing.',
+        { status: 409 },
+      );
+    }
     const { answer } = await unseal(ctx, row);
-    const redactions = checkRedactions(answer, input.redactions);
+    checkClearance(
+      ctx,
+      request,
+      answer.data.map((g) => g.group),
+    );
+    const redactions = checkReview(answer, input.redactions, input.released);
     const sealed = await sealForPerson(ctx.vault, personId, redactionContext(requestId), redactions);
     const { rows } = await tx.query<AnswerRow>(
       `update access_answer set sealed_redactions = $2, redaction_count = $3, reviewed_by = $4, reviewed_at = now()
@@ -318,9 +366,20 @@ export async function releasedAnswer(
   tx: Sql,
   personId: string,
   requestId: string,
+  options: { forCard?: boolean } = {},
 ): Promise<AccessAnswer | undefined> {
   const row = await answerRow(tx, requestId);
   if (!row || row.person_id !== personId || !row.released_at) return undefined;
+  if (options.forCard) {
+    // Downloadable for a while only, and never by a card issued after the answer was given: whoever holds a
+    // later card (lost, or taken over) asks again and is checked again.
+    const { rows } = await tx.query<{ open: boolean }>(
+      `select $2::timestamptz > now() - make_interval(days => $3) and c.issued_at <= $2::timestamptz as open
+         from person_card c where c.person_id = $1`,
+      [personId, row.released_at, ANSWER_DOWNLOAD_DAYS],
+    );
+    if (!rows[0]?.open) return undefined;
+  }
   const { answer, redactions } = await unseal(ctx, row);
   return applyRedactions(answer, redactions);
 }

@@ -16,7 +16,8 @@ export function viewAccessHistory(
     request,
     { event, personId, action: 'view-access-history' },
     async (tx, { purpose }) => {
-      const history = await accessHistory(tx, personId);
+      // That the person questioned an access is for the DPO: a caseworker who reads the history does not learn it.
+      const history = await accessHistory(tx, personId, { hide: ['portal.access-questioned'] });
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),

@@ -24,6 +24,9 @@ interface Counts {
   caseload: number;
   corrections: number;
   break_glass: number;
+  restrictions: number;
+  answers: number;
+  card: number;
   requests: number;
   request_notes: number;
   holds: number;
@@ -45,6 +48,9 @@ async function counts(tx: Sql, personId: string): Promise<Counts> {
        ${n('caseload_assignment')} as caseload,
        ${n('correction')} as corrections,
        ${n('break_glass')} as break_glass,
+       ${n('restriction')} as restrictions,
+       ${n('access_answer')} as answers,
+       ${n('person_card')} + ${n('person_session')} as card,
        ${n('rights_request')} as requests,
        (select count(sealed_note)::int from rights_request where person_id = $1) as request_notes,
        ${n('legal_hold')} as holds,
@@ -78,6 +84,9 @@ async function account(
     erased('caseload', c.caseload),
     erased('corrections', c.corrections),
     erased('break-glass', c.break_glass),
+    erased('restriction', c.restrictions),
+    erased('access-answers', c.answers),
+    erased('portal-card', c.card),
     erased('rights-request-notes', c.request_notes),
     erased('legal-hold-notes', c.hold_notes),
   ];

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { HavenError } from '../domain/errors.ts';
 import { newCardCode, parseCardCode } from '../domain/rights/card-code.ts';
@@ -64,14 +64,36 @@ export function issueCard(
     request,
     // The card exists for the person's rights: whoever may take a request down for the person may give it.
     { event, personId, action: 'receive-rights-request', purpose: RIGHTS, lock: true },
-    async (tx) => {
+    async (tx, allowed) => {
       const pin = checkPin(input.pin);
+      const staff = request.actor.kind === 'staff' ? request.actor : null;
+      const existing = (
+        await tx.query<{ issued_at: Date }>('select issued_at from person_card where person_id = $1', [
+          personId,
+        ])
+      ).rows[0];
+      if (existing) {
+        // A new card takes the person's portal over from whoever holds the old one: it is given by a supervisor or
+        // the DPO signed in with a passkey, after seeing the person, and the DPO is told (ACC-8).
+        if (!staff || !['supervisor', 'dpo'].includes(staff.role) || staff.assurance < 3) {
+          throw new HavenError(
+            'card-reissue-not-permitted',
+            'A card is issued again by a supervisor or the DPO signed in with a passkey, who sees the person.',
+            { status: 403 },
+          );
+        }
+        await tx.query(
+          'insert into alert (id, organisation_id, kind, subject, raised_by) values ($1, $2, $3, $4, $5)',
+          [randomUUID(), allowed.meta.organisationId, 'card-reissued', personId, staff.accountId],
+        );
+      }
       const code = newCardCode();
-      const issuedBy = request.actor.kind === 'staff' ? request.actor.accountId : null;
+      const issuedBy = staff?.accountId ?? null;
       const { rows } = await tx.query<{ issued_at: Date }>(
         `insert into person_card (person_id, code_hash, pin_hash, issued_by) values ($1, $2, $3, $4)
          on conflict (person_id) do update set code_hash = excluded.code_hash, pin_hash = excluded.pin_hash,
-           failures = 0, last_failed_at = null, locked_at = null, issued_by = excluded.issued_by, issued_at = now()
+           failures = 0, last_failed_at = null, locked_at = null, issued_by = excluded.issued_by, issued_at = now(),
+           reissues = person_card.reissues + 1
          returning issued_at`,
         [personId, codeHash(ctx, parseCardCode(code)), await hash(pin, ARGON2), issuedBy],
       );
@@ -131,90 +153,96 @@ export async function portalSignIn(
   // A typo is caught by the check symbol before anything is looked up: that says nothing about any card.
   const code = parseCardCode(typeof input.code === 'string' ? input.code : '');
   const pin = typeof input.pin === 'string' && input.pin.length <= 16 ? input.pin : '';
-  return ctx.db
-    .transaction(async (tx) => {
-      const { rows } = await tx.query<{
-        person_id: string;
-        organisation_id: string;
-        status: string;
-        pin_hash: string;
-        failures: number;
-        since: number | null;
-        locked: boolean;
-      }>(
-        `select c.person_id, p.organisation_id, p.status, c.pin_hash, c.failures, c.locked_at is not null as locked,
+  const hashed = codeHash(ctx, code);
+  // The slow part (Argon2id) runs outside any transaction, on a row read without a lock: a card being guessed
+  // holds no connection and no lock, so its tries take as long as a stranger's, and staff are not starved.
+  const { rows } = await ctx.db.query<{ person_id: string; organisation_id: string; pin_hash: string }>(
+    `select c.person_id, p.organisation_id, c.pin_hash
+       from person_card c join person p on p.id = c.person_id where c.code_hash = $1`,
+    [hashed],
+  );
+  const card = rows[0];
+  let right = false;
+  try {
+    right = await verify(card?.pin_hash ?? (await decoy), pin);
+  } catch {
+    right = false;
+  }
+  const base = { action: 'portal.sign-in', ...(input.requestId ? { requestId: input.requestId } : {}) };
+  const result = await ctx.db.transaction(async (tx) => {
+    // Read again, locked, by the code: a card issued again meanwhile is another card, and this try fails.
+    const { rows: locked } = await tx.query<{
+      person_id: string;
+      organisation_id: string;
+      status: string;
+      pin_hash: string;
+      failures: number;
+      since: number | null;
+      locked: boolean;
+    }>(
+      `select c.person_id, p.organisation_id, p.status, c.pin_hash, c.failures, c.locked_at is not null as locked,
               extract(epoch from now() - c.last_failed_at)::float8 as since
          from person_card c join person p on p.id = c.person_id where c.code_hash = $1 for update of c`,
-        [codeHash(ctx, code)],
-      );
-      const card = rows[0];
-      let right = false;
-      try {
-        right = await verify(card?.pin_hash ?? (await decoy), pin);
-      } catch {
-        right = false;
-      }
-      const base = {
-        action: 'portal.sign-in',
-        ...(input.requestId ? { requestId: input.requestId } : {}),
-      };
-      if (!card) {
-        await recordAuditEvents(tx, [
-          { ...base, actor: { kind: 'anonymous' }, decision: 'deny', reason: 'card-unknown' },
-        ]);
-        throw signInFailed();
-      }
-      const waited = card.since === null || card.since >= cardDelaySeconds(card.failures);
-      const refusal =
-        card.status !== 'active'
-          ? 'person-erased'
-          : card.locked
-            ? 'card-locked'
-            : !waited
-              ? 'card-throttled'
-              : right
-                ? undefined
-                : 'wrong-pin';
-      const event = {
-        ...base,
-        actor: personActor({ organisationId: card.organisation_id }),
-        subject: card.person_id,
-        subjectType: 'person' as const,
-      };
-      if (refusal) {
-        // The failure is counted even while slowed down: guessing faster only locks the card sooner.
-        await tx.query(
-          `update person_card set failures = failures + 1, last_failed_at = now(),
+      [hashed],
+    );
+    const now = locked[0];
+    if (!card || !now || now.pin_hash !== card.pin_hash) {
+      await recordAuditEvents(tx, [
+        { ...base, actor: { kind: 'anonymous' }, decision: 'deny', reason: 'card-unknown' },
+      ]);
+      return { refused: true as const };
+    }
+    const waited = now.since === null || now.since >= cardDelaySeconds(now.failures);
+    const refusal =
+      now.status !== 'active'
+        ? 'person-erased'
+        : now.locked
+          ? 'card-locked'
+          : !waited
+            ? 'card-throttled'
+            : right
+              ? undefined
+              : 'wrong-pin';
+    const event = {
+      ...base,
+      actor: personActor({ organisationId: now.organisation_id }),
+      subject: now.person_id,
+      subjectType: 'person' as const,
+    };
+    if (refusal) {
+      // The failure is counted even while slowed down: guessing faster only locks the card sooner.
+      await tx.query(
+        `update person_card set failures = failures + 1, last_failed_at = now(),
            locked_at = case when locked_at is null and failures + 1 >= $2 then now() else locked_at end
          where person_id = $1`,
-          [card.person_id, CARD_LOCK_FAILURES],
-        );
-        await recordAuditEvents(tx, [{ ...event, decision: 'deny', reason: refusal }]);
-        // Committed, then refused: the count must survive the refusal.
-        return { refused: true as const };
-      }
-      await tx.query('update person_card set failures = 0, last_failed_at = null where person_id = $1', [
-        card.person_id,
-      ]);
-      const token = randomBytes(32).toString('base64url');
-      const csrfToken = randomBytes(24).toString('base64url');
-      const tokenHash = hashToken(token);
-      await tx.query('insert into person_session (token_hash, person_id, csrf_token) values ($1, $2, $3)', [
-        tokenHash,
-        card.person_id,
-        csrfToken,
-      ]);
-      await recordAuditEvents(tx, [{ ...event, decision: 'allow', reason: 'ok' }]);
-      return {
-        refused: false as const,
-        token,
-        session: { personId: card.person_id, organisationId: card.organisation_id, csrfToken, tokenHash },
-      };
-    })
-    .then((result) => {
-      if (result.refused) throw signInFailed();
-      return { token: result.token, session: result.session };
-    });
+        [now.person_id, CARD_LOCK_FAILURES],
+      );
+      await recordAuditEvents(tx, [{ ...event, decision: 'deny', reason: refusal }]);
+      // Committed, then refused: the count must survive the refusal.
+      return { refused: true as const };
+    }
+    await tx.query('update person_card set failures = 0, last_failed_at = null where person_id = $1', [
+      now.person_id,
+    ]);
+    // One session per card: signing in on this phone ends the session left open on another.
+    await tx.query('delete from person_session where person_id = $1', [now.person_id]);
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const tokenHash = hashToken(token);
+    await tx.query('insert into person_session (token_hash, person_id, csrf_token) values ($1, $2, $3)', [
+      tokenHash,
+      now.person_id,
+      csrfToken,
+    ]);
+    await recordAuditEvents(tx, [{ ...event, decision: 'allow', reason: 'ok' }]);
+    return {
+      refused: false as const,
+      token,
+      session: { personId: now.person_id, organisationId: now.organisation_id, csrfToken, tokenHash },
+    };
+  });
+  if (result.refused) throw signInFailed();
+  return { token: result.token, session: result.session };
 }
 
 /** The person behind a portal cookie, if the session is still within its limits (and the person not erased). */

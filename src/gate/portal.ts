@@ -207,6 +207,12 @@ export function portalWithdrawConsent(
   );
 }
 
+/**
+ * A legal hold is not shown to the person while it may concern an investigation or a court (GDPR 23: the law
+ * may restrict the right to be told); it is in the ledger, for the DPO and oversight.
+ */
+const HIDDEN_FROM_PERSON = ['legal-hold.'];
+
 /** AUD-5: who looked — organisation, role, purpose, date; never a staff member's name. Refusals included. */
 export function portalAccessHistory(
   ctx: GateContext,
@@ -214,7 +220,11 @@ export function portalAccessHistory(
   options: { before?: number } = {},
 ): Promise<AccessRecord[]> {
   return ctx.db.transaction(async (tx) => {
-    const history = await accessHistory(tx, session.personId, { limit: 200, ...options });
+    const history = await accessHistory(tx, session.personId, {
+      limit: 200,
+      ...options,
+      hide: HIDDEN_FROM_PERSON,
+    });
     await ledger(tx, session, 'portal.access-history');
     return history;
   });
@@ -228,7 +238,9 @@ export function portalHistoryEntry(
 ): Promise<{ entry: AccessRecord; organisationSlug: string | null }> {
   return asPerson(ctx, session, 'portal.access-questioned', () =>
     ctx.db.transaction(async (tx) => {
-      const found = (await accessHistory(tx, session.personId, { limit: 1, before: entry + 1 }))[0];
+      const found = (
+        await accessHistory(tx, session.personId, { limit: 1, before: entry + 1, hide: HIDDEN_FROM_PERSON })
+      )[0];
       if (!found || found.entry !== entry) {
         throw new HavenError('history-entry-not-found', 'That entry is not in your history.', {
           status: 404,
@@ -242,6 +254,9 @@ export function portalHistoryEntry(
     }),
   );
 }
+
+/** Days after a card is issued again during which its portal requests count as shown-card only. */
+export const REISSUE_COOLING_DAYS = 14;
 
 /**
  * A request made in the portal (RIG-1): the card and its PIN are its identity check, recorded as such; it waits
@@ -270,11 +285,19 @@ function makeRequest(
   return ctx.db.transaction(async (tx) => {
     const today = dayOf(ctx.now());
     const id = randomUUID();
+    // A card issued again lately may be in the wrong hands (a takeover looks like a lost card): for a while its
+    // requests count as shown-card only, so data goes out only after a check in person.
+    const { rows } = await tx.query<{ recent: boolean }>(
+      `select reissues > 0 and issued_at > now() - make_interval(days => $2) as recent
+         from person_card where person_id = $1`,
+      [session.personId, REISSUE_COOLING_DAYS],
+    );
+    const [check, strength] = rows[0]?.recent ? ['card', 1] : ['card-and-pin', 2];
     await tx.query(
       `insert into rights_request (id, person_id, organisation_id, kind, channel, purpose, state, received_on, due_on,
          identity_check, identity_strength)
-       values ($1, $2, $3, $4, 'portal', $5, 'identity-checked', $6, $7, 'card-and-pin', 2)`,
-      [id, session.personId, session.organisationId, kind, purpose, today, dueDate(today)],
+       values ($1, $2, $3, $4, 'portal', $5, 'identity-checked', $6, $7, $8, $9)`,
+      [id, session.personId, session.organisationId, kind, purpose, today, dueDate(today), check, strength],
     );
     await ledger(tx, session, 'rights.receive', { purpose: RIGHTS.name, reason: kind });
     return {
@@ -298,7 +321,7 @@ export function portalAnswer(
   return asPerson(ctx, session, 'rights.answer-download', () =>
     ctx.db.transaction(async (tx) => {
       const answer = /^[0-9a-f-]{36}$/.test(requestId)
-        ? await releasedAnswer(ctx, tx, session.personId, requestId)
+        ? await releasedAnswer(ctx, tx, session.personId, requestId, { forCard: true })
         : undefined;
       if (!answer) {
         throw new HavenError(

@@ -7,7 +7,6 @@ import {
   checkRefusal,
   dueDate,
   extendedDueDate,
-  IDENTITY_CHECKS,
   type IdentityCheck,
   identityEnough,
   identityStrength,
@@ -16,6 +15,7 @@ import {
   type RequestState,
   RIGHTS_KINDS,
   type RightsKind,
+  STAFF_IDENTITY_CHECKS,
 } from '../domain/rights/requests.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
@@ -296,7 +296,12 @@ async function apply(
   const staff = request.actor.kind === 'staff' ? request.actor : null;
   switch (step.step) {
     case 'identity': {
-      const check = oneOf(IDENTITY_CHECKS, step.check, 'identity-check-invalid', 'How identity was checked');
+      const check = oneOf(
+        STAFF_IDENTITY_CHECKS,
+        step.check,
+        'identity-check-invalid',
+        'How identity was checked (card and PIN are checked by the portal itself)',
+      );
       const strength = identityStrength(check, staff?.assurance ?? null);
       return {
         ...row,

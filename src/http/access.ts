@@ -142,12 +142,13 @@ async function checkAccess(haven: Haven, request: FastifyRequest, reply: Fastify
     const session = token ? await haven.gate.portal.session(token) : undefined;
     if (!session)
       throw refuse('portal-not-signed-in', 'authentication', 'Sign in with your card and PIN.', 401);
+    // On every method, reads too: on a shared phone the cookie outlives a reload of the page, but the token lives
+    // in the page's memory only, so the next person to pick the phone up reads nothing.
     const presented = request.headers['x-csrf-token'];
     if (
-      unsafe &&
-      (typeof presented !== 'string' ||
-        presented.length !== session.csrfToken.length ||
-        !timingSafeEqual(Buffer.from(presented), Buffer.from(session.csrfToken)))
+      typeof presented !== 'string' ||
+      presented.length !== session.csrfToken.length ||
+      !timingSafeEqual(Buffer.from(presented), Buffer.from(session.csrfToken))
     ) {
       throw refuse('csrf-token-invalid', 'csrf', 'This request must carry the x-csrf-token of your session.');
     }

@@ -24,18 +24,28 @@ export interface AccessRecord {
 export async function accessHistory(
   sql: Sql,
   personId: string,
-  options: { limit?: number; before?: number } = {},
+  options: { limit?: number; before?: number; hide?: readonly string[] } = {},
 ): Promise<AccessRecord[]> {
-  const { rows } = await sql.query<{ seq: string; body: Buffer }>(
-    `select e.seq, e.body from audit_event e
-      where e.person_id = $1 and ($2::bigint is null or e.seq < $2)
-      order by e.seq desc limit $3`,
-    [personId, options.before ?? null, options.limit ?? 200],
-  );
-  const events = rows.map((r) => ({
-    entry: Number(r.seq),
-    ...(JSON.parse(r.body.toString('utf8')) as AuditEvent),
-  }));
+  const limit = options.limit ?? 200;
+  const hidden = (action: string) => (options.hide ?? []).some((prefix) => action.startsWith(prefix));
+  const events: (AuditEvent & { entry: number })[] = [];
+  let before = options.before ?? null;
+  // Hidden kinds are left out after reading (the event is the only place the action is kept): read on until
+  // the page is full or the history ends.
+  while (events.length < limit) {
+    const { rows } = await sql.query<{ seq: string; body: Buffer }>(
+      `select e.seq, e.body from audit_event e
+        where e.person_id = $1 and ($2::bigint is null or e.seq < $2)
+        order by e.seq desc limit $3`,
+      [personId, before, limit],
+    );
+    for (const r of rows) {
+      before = Number(r.seq);
+      const event = JSON.parse(r.body.toString('utf8')) as AuditEvent;
+      if (!hidden(event.action) && events.length < limit) events.push({ entry: Number(r.seq), ...event });
+    }
+    if (rows.length < limit) break;
+  }
   const organisationIds = [
     ...new Set(events.map((e) => e.actor.organisation).filter((id): id is string => !!id)),
   ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Dictionary } from '../domain/dictionary/index.ts';
+import type { Dictionary, TypeSpec } from '../domain/dictionary/index.ts';
 import { formatRetentionRule } from '../domain/dictionary/retention.ts';
 import { HavenError } from '../domain/errors.ts';
 import type { AccessRecord } from '../ledger/access-history.ts';
@@ -103,6 +103,43 @@ const HAVEN_LOGIC =
   'Haven takes no decision about a person by machine alone. When it finds records that may be the same person, ' +
   'a staff member decides; Haven never merges or refuses anyone on its own.';
 
+/**
+ * Categories whose values may be about someone else or put someone in danger (a relative's whereabouts, a
+ * protection note): a reviewer decides each of them explicitly — release or withhold — before the answer can be
+ * released (GDPR 15(4)); nothing of these goes out by default.
+ */
+export const REVIEWED_CATEGORIES: ReadonlySet<string> = new Set([
+  'family',
+  'health',
+  'case-notes',
+  'protection',
+  'biometric',
+  'location',
+]);
+
+/** The paths (`group.field`) a reviewer must decide on. */
+export function pathsToDecide(answer: AccessAnswer): string[] {
+  return answer.data.flatMap((g) =>
+    g.values.filter((v) => REVIEWED_CATEGORIES.has(v.category)).map((v) => `${g.group}.${v.field}`),
+  );
+}
+
+/** Another person's Haven id (a relative's record) is never part of this person's answer. */
+function withoutPersonRefs(spec: TypeSpec | undefined, value: unknown): unknown {
+  if (!spec) return value;
+  if (spec.type === 'person-ref') return null;
+  const record = (s: TypeSpec, v: unknown) => {
+    if (s.type !== 'record' || !v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+    for (const member of s.fields) if (member.spec.type === 'person-ref') delete out[member.name];
+    return out;
+  };
+  if (spec.type === 'list' && Array.isArray(value)) {
+    return spec.of.type === 'person-ref' ? [] : value.map((item) => record(spec.of, item));
+  }
+  return record(spec, value);
+}
+
 export function composeAccessAnswer(dictionary: Dictionary, sources: AnswerSources): AccessAnswer {
   const data: AnswerGroup[] = [];
   for (const group of dictionary.groups) {
@@ -115,7 +152,7 @@ export function composeAccessAnswer(dictionary: Dictionary, sources: AnswerSourc
           field,
           label: definition?.label ?? field,
           category: definition?.category ?? 'unknown',
-          value,
+          value: withoutPersonRefs(definition?.spec, value),
         };
       })
       .sort((a, b) => order(dictionary, a.field) - order(dictionary, b.field));
@@ -133,6 +170,10 @@ export function composeAccessAnswer(dictionary: Dictionary, sources: AnswerSourc
 
   const usedPurposes = new Set(sources.bases.map((b) => b.purpose));
   for (const r of sources.history) if (r.decision === 'allow' && r.purpose) usedPurposes.add(r.purpose);
+  // Recipients are named with the processing purposes of the dictionary and the rights purpose; a legal hold's own
+  // purpose may not be disclosed to the person while it holds (GDPR 23), so it is not named here.
+  const named = (purpose: string | null) =>
+    purpose !== null && (purpose === 'rights-request' || dictionary.purpose(purpose) !== undefined);
   const purposes: AnswerPurpose[] = dictionary.purposes
     .filter((p) => usedPurposes.has(p.name))
     .map((p) => ({
@@ -157,10 +198,12 @@ export function composeAccessAnswer(dictionary: Dictionary, sources: AnswerSourc
 
   const recipients = new Map<string, { roles: Set<string>; purposes: Set<string> }>();
   for (const r of sources.history) {
-    if (r.decision !== 'allow' || !r.organisation) continue;
+    // Recipients are those who had the data: staff, operators, partners — not the person in their own portal.
+    if (r.decision !== 'allow' || !r.organisation || !['staff', 'cli', 'partner'].includes(r.actorKind))
+      continue;
     const entry = recipients.get(r.organisation.name) ?? { roles: new Set(), purposes: new Set() };
     if (r.role) entry.roles.add(r.role);
-    if (r.purpose) entry.purposes.add(r.purpose);
+    if (named(r.purpose)) entry.purposes.add(r.purpose!);
     recipients.set(r.organisation.name, entry);
   }
 
@@ -207,8 +250,29 @@ function order(dictionary: Dictionary, field: string): number {
   return i < 0 ? Number.MAX_SAFE_INTEGER : i;
 }
 
+/**
+ * Checks a review: known paths and reasons, each path once, and every value of a reviewed category decided —
+ * withheld (in `input`) or released on purpose (in `released`).
+ */
+export function checkReview(answer: AccessAnswer, input: unknown, released: unknown): Redaction[] {
+  const redactions = checkRedactions(answer, input);
+  const decided = new Set([
+    ...redactions.map((r) => r.path),
+    ...(Array.isArray(released) ? released.filter((p): p is string => typeof p === 'string') : []),
+  ]);
+  const open = pathsToDecide(answer).filter((path) => !decided.has(path));
+  if (open.length > 0) {
+    throw new HavenError(
+      'review-incomplete',
+      `Decide each value that may concern someone else — withhold it or release it: ${open.join(', ')}.`,
+      { status: 422 },
+    );
+  }
+  return redactions;
+}
+
 /** Checks a reviewer's redactions against the answer: known paths, known reasons, each path once. */
-export function checkRedactions(answer: AccessAnswer, input: unknown): Redaction[] {
+function checkRedactions(answer: AccessAnswer, input: unknown): Redaction[] {
   const invalid = (message: string) => new HavenError('redaction-invalid', message, { status: 422 });
   if (!Array.isArray(input) || input.length > 500) throw invalid('Give a list of redactions (at most 500).');
   const paths = new Set(answer.data.flatMap((g) => g.values.map((v) => `${g.group}.${v.field}`)));

@@ -217,6 +217,13 @@ describe('data dictionary problems name the line and the path', () => {
     assert.equal(found.line, lineOf(text, 'commercial-use:'));
   });
 
+  test('the purposes Haven sets itself cannot be defined by a dictionary', () => {
+    for (const name of ['rights-request', 'legal-hold']) {
+      const text = `${SMALL}  ${name}:\n    title: Mine\n    description: Mine.\n    legalBases: [consent]\n    consentRequired: true\n`;
+      assert.equal(problem(text, 'purpose-name-reserved').line, lineOf(text, `${name}:`));
+    }
+  });
+
   test('consent required without consent among the legal bases (PUR-5)', () => {
     const text = edit(SMALL, 'legalBases: [consent]', 'legalBases: [public-interest]');
     assert.equal(problem(text, 'consent-basis-missing').path, 'purposes.registration.consentRequired');

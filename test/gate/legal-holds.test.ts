@@ -203,8 +203,8 @@ for (const kind of testDatabaseKinds()) {
         channel: 'in-person',
       });
       const requestId = String(taken.body.id);
-      await a.dpo.client.post(`/api/rights-requests/${requestId}/identity-check`, {
-        check: 'card-and-pin',
+      await a.supervisor.client.post(`/api/rights-requests/${requestId}/identity-check`, {
+        check: 'document-seen',
       });
       const started = await a.dpo.client.post(`/api/rights-requests/${requestId}/start`, {});
       assert.equal(started.status, 200, started.text);

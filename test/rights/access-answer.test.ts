@@ -24,12 +24,24 @@ for (const kind of testDatabaseKinds()) {
     let t: TestHaven;
     let a: Team;
     let personId = '';
+    let otherId = '';
 
     before(async () => {
       t = await startTestHaven(kind);
       a = await team(t, 'org-a');
-      personId = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
-      await register(a.clerk, { ...KNOWN_PEOPLE[1] });
+      otherId = await register(a.clerk, { ...KNOWN_PEOPLE[1] });
+      personId = await register(a.clerk, {
+        ...KNOWN_PEOPLE[0],
+        'family-links': [
+          { person: otherId, relationship: 'sibling', situation: 'elsewhere-known' },
+          {
+            name: 'Ahmad Al-Halabi',
+            relationship: 'child',
+            situation: 'missing',
+            'last-known-location': 'Idlib',
+          },
+        ],
+      });
     });
     after(() => t.close());
 
@@ -63,6 +75,15 @@ for (const kind of testDatabaseKinds()) {
       for (const value of ['Oleksandra', 'Shevchenko', 'FX778899'])
         assert.ok(!found.has(value), `${value}, another person's, is not`);
       assert.equal(answer.person.id, personId);
+      assert.ok(!JSON.stringify(answer).includes(otherId), 'a relative’s Haven id is never in the answer');
+      const links = answer.data.find((g) => g.group === 'family')!.values[0]!.value as Record<
+        string,
+        unknown
+      >[];
+      assert.deepEqual(
+        links.map((l) => l.relationship),
+        ['sibling', 'child'],
+      );
       const identity = answer.data.find((g) => g.group === 'identity')!;
       assert.equal(identity.values.find((v) => v.field === 'given-name-latin')?.value, 'Mohammed');
       assert.ok(identity.sources.some((s) => s.action === 'person.register' && s.role === 'clerk'));
@@ -80,19 +101,42 @@ for (const kind of testDatabaseKinds()) {
       const id = await started();
       const early = await a.supervisor.client.post(`/api/rights-requests/${id}/answer`, {});
       assert.equal(early.body.code, 'access-answer-not-reviewed');
-      await a.supervisor.client.post(`/api/rights-requests/${id}/access-answer`, {});
+      const composed = await a.supervisor.client.post(`/api/rights-requests/${id}/access-answer`, {});
+      const composedAt = String(composed.body.composedAt);
       const self = await a.supervisor.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+        composedAt,
         redactions: [],
       });
       assert.equal(self.status, 409);
       assert.equal(self.body.code, 'reviewer-is-composer');
       const unknown = await a.dpo.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+        composedAt,
         redactions: [{ path: 'identity.no-such-field', reason: 'third-party' }],
       });
       assert.equal(unknown.status, 422);
       assert.equal(unknown.body.code, 'redaction-invalid');
-      const reviewed = await a.dpo.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+      // Relatives' details go out only if the reviewer releases them on purpose.
+      const undecided = await a.dpo.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+        composedAt,
         redactions: [{ path: 'contact.phone', reason: 'third-party' }],
+      });
+      assert.equal(undecided.status, 422);
+      assert.equal(undecided.body.code, 'review-incomplete');
+      const stale = await a.dpo.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+        composedAt: new Date(0).toISOString(),
+        redactions: [],
+        released: ['family.family-links'],
+      });
+      assert.equal(stale.status, 409);
+      assert.equal(stale.body.code, 'access-answer-changed');
+      const lowTier = await a.clerk.client.get(`/api/rights-requests/${id}/access-answer`);
+      assert.equal(lowTier.status, 403, 'a clerk neither composed nor reviews it');
+      const reviewed = await a.dpo.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+        composedAt,
+        redactions: [
+          { path: 'contact.phone', reason: 'third-party' },
+          { path: 'family.family-links', reason: 'third-party' },
+        ],
       });
       assert.equal(reviewed.status, 200, reviewed.text);
       assert.equal(reviewed.body.state, 'reviewed');
@@ -104,7 +148,11 @@ for (const kind of testDatabaseKinds()) {
       const phone = answer.data.find((g) => g.group === 'contact')!.values.find((v) => v.field === 'phone')!;
       assert.deepEqual([phone.value, phone.redacted], [null, 'third-party']);
       assert.ok(!JSON.stringify(answer).includes('944 123'), 'the redacted value is not released');
-      assert.deepEqual(answer.redactions, [{ path: 'contact.phone', reason: 'third-party' }]);
+      assert.deepEqual(answer.redactions, [
+        { path: 'contact.phone', reason: 'third-party' },
+        { path: 'family.family-links', reason: 'third-party' },
+      ]);
+      assert.ok(!JSON.stringify(answer).includes('Idlib'), 'the missing child’s last place is withheld');
       const digest = answerDigest(answer).toString('hex');
       assert.equal(released.body.digest, digest, 'the digest is of the answer as received');
       const events = (await ledgerEvents(t, personId)) as {
@@ -122,7 +170,9 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(events.some((e) => e.action === 'rights.answer-compose'));
       // The released package cannot be recomposed or reviewed again.
       const again = await a.dpo.client.post(`/api/rights-requests/${id}/access-answer/review`, {
+        composedAt,
         redactions: [],
+        released: ['family.family-links'],
       });
       assert.equal(again.status, 409);
     });

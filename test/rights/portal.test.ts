@@ -7,6 +7,7 @@ import { testDatabaseKinds } from '../support/database.ts';
 import { ledgerEvents, register, type Team, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
+import { reauthenticate } from '../support/staff.ts';
 
 const PIN = '4826';
 
@@ -44,6 +45,10 @@ for (const kind of testDatabaseKinds()) {
     });
     after(() => t.close());
 
+    /** The portal page sends its token on reads too. */
+    const read = (client: Client, url: string) =>
+      client.get(url, { headers: { 'x-csrf-token': client.csrfToken ?? '' } });
+
     const signIn = async (c: string, pin: string) => {
       const client = new Client(t.app);
       const reply = await client.post('/api/me/sign-in', { code: c, pin });
@@ -69,14 +74,14 @@ for (const kind of testDatabaseKinds()) {
 
     test('the overview, the history without staff names, and a concern about one entry', async () => {
       const { client } = await signIn(code, PIN);
-      const overview = await client.get('/api/me');
+      const overview = await read(client, '/api/me');
       assert.equal(overview.status, 200, overview.text);
       const registration = (
         overview.body.purposes as { purpose: string; state: string; noticeGiven: unknown }[]
       ).find((p) => p.purpose === 'registration');
       assert.equal(registration?.state, 'given');
       assert.deepEqual(registration?.noticeGiven, { version: '2026-11', language: 'ar' });
-      const history = await client.get('/api/me/access-history');
+      const history = await read(client, '/api/me/access-history');
       const entries = history.body.history as { entry: number; role: string | null; action: string }[];
       assert.ok(entries.some((e) => e.action === 'person.register' && e.role === 'clerk'));
       assert.ok(!history.text.includes(a.clerk.staff.id), 'no staff account id');
@@ -87,6 +92,11 @@ for (const kind of testDatabaseKinds()) {
         language: 'ar',
       });
       assert.equal(concern.status, 201, concern.text);
+      // Who questioned an access is for the DPO: the staff view of the history does not show it.
+      const staffView = await a.supervisor.as('registration').get(`/api/persons/${personId}/access-history`);
+      assert.equal(staffView.status, 200, staffView.text);
+      assert.ok(!staffView.text.includes('portal.access-questioned'));
+      assert.ok((await ledgerEvents(t, personId)).some((e) => e.action === 'portal.access-questioned'));
       assert.match(String(concern.body.followUpCode), /\S{8,}/);
       const theirs = (await ledgerEvents(t, otherId)).length;
       assert.ok(theirs > 0);
@@ -108,7 +118,9 @@ for (const kind of testDatabaseKinds()) {
         kind: 'access',
         channel: 'written',
       });
-      const answer = await client.get(`/api/me/requests/${elsewhere.body.id}/answer`);
+      const answer = await read(client, `/api/me/requests/${elsewhere.body.id}/answer`);
+      const noToken = await client.get('/api/me');
+      assert.equal(noToken.status, 403, 'the cookie alone reads nothing: the page’s token is needed');
       assert.equal(answer.status, 404);
       const asStaff = await a.clerk.client.get('/api/me');
       assert.equal(asStaff.status, 401, 'a staff session is not a portal session');
@@ -173,11 +185,54 @@ for (const kind of testDatabaseKinds()) {
         [id],
       );
       assert.equal((await signIn(first, '7305')).reply.status, 401, 'locked: the right PIN does not open it');
-      const second = String(
-        (await a.clerk.client.post(`/api/persons/${id}/card`, { pin: '7305' })).body.code,
-      );
-      assert.equal((await signIn(second, '7305')).reply.status, 200);
+      const byClerk = await a.clerk.client.post(`/api/persons/${id}/card`, { pin: '7305' });
+      assert.equal(byClerk.status, 403, 'a clerk cannot take a portal over by issuing a new card');
+      assert.equal(byClerk.body.code, 'card-reissue-not-permitted');
+      const reissued = await a.supervisor.client.post(`/api/persons/${id}/card`, { pin: '7305' });
+      assert.equal(reissued.status, 201, reissued.text);
+      const second = String(reissued.body.code);
+      const { client, reply } = await signIn(second, '7305');
+      assert.equal(reply.status, 200);
       assert.equal((await signIn(first, '7305')).reply.status, 401, 'the old code is dead');
+      // The DPO hears of it, and for a while the new card's requests count as the card shown, not card and PIN.
+      const alerts = await a.dpo.client.get('/api/alerts');
+      assert.ok(
+        (alerts.body.alerts as { kind: string; subject: string }[]).some(
+          (x) => x.kind === 'card-reissued' && x.subject === id,
+        ),
+      );
+      const asked = await client.post('/api/me/requests', { kind: 'access' });
+      assert.equal(asked.status, 201, asked.text);
+      const list = await a.supervisor.client.get('/api/rights-requests?open=true');
+      const made = (list.body.requests as { id: string; identity: unknown }[]).find(
+        (r) => r.id === asked.body.id,
+      );
+      assert.deepEqual(made?.identity, { check: 'card', strength: 1 });
+    });
+    test('erasure takes the card and its sessions: the preview names them, the code opens nothing after', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[1] });
+      const card = String((await a.clerk.client.post(`/api/persons/${id}/card`, { pin: '6058' })).body.code);
+      const { client } = await signIn(card, '6058');
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const preview = await a.dpo.client.get(`/api/persons/${id}/erasure-preview`);
+      assert.equal(preview.status, 200, preview.text);
+      const items = (preview.body.erased as { item: string; count: number }[]).map((e) => [e.item, e.count]);
+      assert.ok(
+        items.some(([item, count]) => item === 'portal-card' && count === 2),
+        JSON.stringify(items),
+      );
+      const erased = await a.dpo.client.request('DELETE', `/api/persons/${id}`, {
+        reason: 'erasure-request',
+      });
+      assert.equal(erased.status, 200, erased.text);
+      assert.equal((await read(client, '/api/me')).status, 401, 'the open session ended');
+      assert.equal((await signIn(card, '6058')).reply.status, 401);
+      const { rows } = await t.database.db.query<{ n: number }>(
+        `select (select count(*) from person_card where person_id = $1)::int +
+                (select count(*) from person_session where person_id = $1)::int as n`,
+        [id],
+      );
+      assert.equal(rows[0]!.n, 0);
     });
   });
 }

@@ -237,6 +237,19 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     );
     await accessible(page, 'case-registration-en');
 
+    // The person's card for the portal: the person types the PIN; the code is shown once, with its QR code.
+    await page.getByRole('heading', { name: "The person's card" }).waitFor();
+    await page.getByLabel('PIN chosen by the person').fill('4826');
+    await page.getByRole('button', { name: 'Issue the card' }).click();
+    const code = page.locator('.card-code');
+    await code.waitFor();
+    assert.match(
+      (await code.textContent()) ?? '',
+      /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z][0-9A-Z*~$=]$/,
+    );
+    await page.getByRole('img', { name: 'QR code of the card code' }).waitFor();
+    await accessible(page, 'person-card-en');
+
     // Another purpose, with no consent recorded for it: every group is withheld, each with its reason.
     await page.getByLabel('Purpose', { exact: true }).selectOption('assistance-distribution');
     await page.getByRole('heading', { name: 'Information withheld, and why' }).waitFor();

@@ -80,8 +80,23 @@ function checkFieldPurposes(
   }
 }
 
+/**
+ * Purposes Haven sets itself and no header can declare: the gate and its built-in policies treat them apart (a
+ * restricted person's record stays open to them), so a dictionary may not define one under the same name.
+ */
+export const RESERVED_PURPOSE_NAMES: ReadonlySet<string> = new Set(['rights-request', 'legal-hold']);
+
 function checkPurpose(reader: Reader, purpose: ParsedPurpose, fields: readonly ParsedField[]): void {
   const prohibited = purpose.prohibited?.value === true;
+  if (RESERVED_PURPOSE_NAMES.has(purpose.name)) {
+    report(
+      reader,
+      purpose.keyNode,
+      purpose.path,
+      'purpose-name-reserved',
+      'this name belongs to a purpose Haven sets itself (the person’s rights, legal holds); choose another',
+    );
+  }
   if (isProhibitedPurposeName(purpose.name) && !prohibited) {
     report(
       reader,

@@ -17,6 +17,10 @@ export const ERASED_ITEMS = {
   'break-glass': 'Emergency access grants to the record, with their justifications.',
   'rights-request-notes': 'The words recorded with the person’s requests (reasons of extensions, refusals).',
   'legal-hold-notes': 'The words recorded with past legal holds.',
+  restriction: 'Restrictions of processing, with the words of their lifting.',
+  'access-answers': 'The answers given to the person’s access requests, with every value in them.',
+  'portal-card':
+    'The person’s card for the portal (its code and PIN, hashed) and their open portal sessions.',
 } as const;
 export type ErasedItemKind = keyof typeof ERASED_ITEMS;
 

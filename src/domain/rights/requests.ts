@@ -26,6 +26,11 @@ export type Channel = (typeof CHANNELS)[number];
  */
 export const IDENTITY_CHECKS = ['card', 'known-caseworker', 'document-seen', 'card-and-pin'] as const;
 export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
+/**
+ * What staff may record. Card and PIN together are recorded only by the portal, which checked both: a staff
+ * member cannot see a PIN, so claiming it would be strength 2 on their word alone.
+ */
+export const STAFF_IDENTITY_CHECKS = ['card', 'known-caseworker', 'document-seen'] as const;
 
 export function identityStrength(check: IdentityCheck, staffAssurance: number | null): 1 | 2 {
   if (check === 'card-and-pin') return 2;

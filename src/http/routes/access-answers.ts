@@ -67,13 +67,30 @@ export function accessAnswerRoutes(app: HttpApp, haven: Haven): void {
           'Review the answer as a second staff member, withholding values that would endanger someone else, each with its reason (GDPR 15(4))',
         params: IdParams,
         body: Type.Object(
-          { redactions: Type.Array(Redaction, { maxItems: 500 }) },
+          {
+            composedAt: Type.String({
+              format: 'date-time',
+              description: 'When the package read was composed: a review of an older one is refused',
+            }),
+            redactions: Type.Array(Redaction, { maxItems: 500 }),
+            released: Type.Optional(
+              Type.Array(Type.String({ maxLength: 200 }), {
+                maxItems: 500,
+                description:
+                  'Values of reviewed categories (family, health, case notes, protection, biometrics, location) the reviewer releases on purpose',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: AnswerView, ...errorResponses },
       },
     },
     async (request) =>
-      gate.reviewAccessAnswer(gateRequest(request), id(request), request.body as { redactions: unknown }),
+      gate.reviewAccessAnswer(
+        gateRequest(request),
+        id(request),
+        request.body as { redactions: unknown; released?: unknown; composedAt: unknown },
+      ),
   );
 }

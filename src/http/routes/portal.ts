@@ -213,16 +213,28 @@ export function portalRoutes(app: HttpApp, haven: Haven): void {
       const { entry: number } = request.params as { entry: number };
       const { words, language } = request.body as { words?: string; language: string };
       const { entry, organisationSlug } = await portal.historyEntry(session(request), number);
-      // The entry names the person to the DPO through the ledger; the words are the person's own.
+      // The entry names the person to the DPO through the ledger. The person's own words follow, each line quoted,
+      // so they can never pass for the line Haven writes (another entry number, say).
+      const quoted = (words ?? '')
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => `> ${line}`);
       const text = [
         `A registered person does not recognise this access to their record (ledger entry ${entry.entry}):`,
         `${entry.time} · ${entry.organisation?.name ?? '—'} · ${entry.role ?? '—'} · ${entry.purpose ?? '—'} · ${entry.action} · ${entry.decision}`,
-        ...(words?.trim() ? ['', words.trim()] : []),
+        ...(quoted.length > 0 ? ['', 'In their words:', ...quoted] : []),
       ].join('\n');
+      // An access by the DPO is questioned before oversight, not before the DPO (GOV-4).
       const raised = await raiseConcern(
         haven.db,
         haven.concerns.keys,
-        { text, aboutDpo: false, ...(organisationSlug ? { organisation: organisationSlug } : {}), language },
+        {
+          text,
+          aboutDpo: entry.role === 'dpo',
+          ...(organisationSlug ? { organisation: organisationSlug } : {}),
+          language,
+        },
         haven.clock.now(),
       );
       return reply.code(201).send(raised);

@@ -1,5 +1,10 @@
 import { Type } from 'typebox';
-import { CHANNELS, IDENTITY_CHECKS, REFUSAL_REASONS, RIGHTS_KINDS } from '../../domain/rights/requests.ts';
+import {
+  CHANNELS,
+  REFUSAL_REASONS,
+  RIGHTS_KINDS,
+  STAFF_IDENTITY_CHECKS,
+} from '../../domain/rights/requests.ts';
 import type { Haven } from '../../haven.ts';
 import { gateRequest } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
@@ -132,7 +137,7 @@ export function rightsRoutes(app: HttpApp, haven: Haven): void {
   const steps = {
     'identity-check': {
       summary: 'Record how the person’s identity was checked; its strength is recorded with it',
-      body: Type.Object({ check: literals(IDENTITY_CHECKS) }, { additionalProperties: false }),
+      body: Type.Object({ check: literals(STAFF_IDENTITY_CHECKS) }, { additionalProperties: false }),
       step: (body: Record<string, unknown>) => ({ step: 'identity' as const, check: body.check }),
     },
     start: {

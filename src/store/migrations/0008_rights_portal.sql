@@ -34,7 +34,9 @@ create table person_card (
   last_failed_at timestamptz,
   locked_at timestamptz,
   issued_by uuid references staff_account (id),
-  issued_at timestamptz not null default now()
+  issued_at timestamptz not null default now(),
+  -- How often the card was issued again: a recent re-issue weakens what the portal counts as identity.
+  reissues integer not null default 0 check (reissues >= 0)
 );
 
 -- Portal sessions of a person (never a staff session): SHA-256 of the cookie token, short-lived.

@@ -2,7 +2,8 @@
 
 export const RIGHTS_KINDS = ['access', 'portability', 'correction', 'erasure', 'restriction', 'objection'];
 export const CHANNELS = ['in-person', 'oral', 'written', 'portal', 'representative'];
-export const IDENTITY_CHECKS = ['card', 'known-caseworker', 'document-seen', 'card-and-pin'];
+/** What staff may record; card and PIN are checked and recorded by the portal itself. */
+export const IDENTITY_CHECKS = ['card', 'known-caseworker', 'document-seen'];
 export const REFUSAL_REASONS = [
   'identity-not-established',
   'suspected-duress',

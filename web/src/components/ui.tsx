@@ -25,7 +25,9 @@ export function FormField({
     <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>
         {label}
-        {required ? <span className="required"> ({t('form.required')})</span> : null}
+        {/* One text node: split around the parentheses, Chromium kept the old direction after a switch back
+            from Arabic and drew ") required(". */}
+        {required ? <span className="required">{` (${t('form.required')})`}</span> : null}
       </label>
       {hint ? (
         <p className="hint" id={hintId}>

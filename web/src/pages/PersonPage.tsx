@@ -178,7 +178,7 @@ function WithheldList({
           <li key={w.group}>
             <strong>{groupLabel(w.group)}</strong>
             {w.fields && w.fields.length > 0 ? (
-              <span className="fields"> ({t('person.someFields', { count: w.fields.length })})</span>
+              <span className="fields">{` (${t('person.someFields', { count: w.fields.length })})`}</span>
             ) : null}
             <ul className="reasons">
               {w.reasons.map((r) => (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { call, type Overview as OverviewData, type PurposeState } from './api.ts';
+import { call, downloadAnswer, type Overview as OverviewData, type PurposeState } from './api.ts';
 import { Dialog } from './Dialog.tsx';
 import { useWords } from './i18n.ts';
 
@@ -101,13 +101,9 @@ export function Overview() {
                     <p>{t('me.requests.received', { date: w.day(r.receivedOn) })}</p>
                     <p>{t('me.requests.due', { date: w.day(r.dueOn) })}</p>
                     {r.answerReady && (
-                      <a
-                        className="button"
-                        href={`/api/me/requests/${r.id}/answer`}
-                        download="my-data-haven.json"
-                      >
+                      <button type="button" className="button" onClick={() => void downloadAnswer(r.id)}>
                         {t('me.requests.download')}
-                      </a>
+                      </button>
                     )}
                   </li>
                 ))}

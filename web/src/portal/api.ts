@@ -16,7 +16,8 @@ export class PortalError extends Error {
 export async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  // Reads need the token too: the cookie alone opens nothing (a shared phone keeps cookies across a reload).
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const reply = await fetch(url, {
     method,
     headers,
@@ -27,6 +28,17 @@ export async function call<T>(method: 'GET' | 'POST', url: string, body?: unknow
   const data = (await reply.json().catch(() => ({}))) as { code?: string };
   if (!reply.ok) throw new PortalError(reply.status, data.code ?? 'unknown');
   return data as T;
+}
+
+/** Saves the answer to a request as a JSON file: fetched with the token, handed to the browser as a file. */
+export async function downloadAnswer(requestId: string): Promise<void> {
+  const answer = await call<unknown>('GET', `/api/me/requests/${encodeURIComponent(requestId)}/answer`);
+  const url = URL.createObjectURL(new Blob([JSON.stringify(answer, null, 2)], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = 'my-data-haven.json';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export async function signIn(code: string, pin: string): Promise<void> {

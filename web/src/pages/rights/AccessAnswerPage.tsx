@@ -138,6 +138,17 @@ function StateExplanation({ view, mine }: { view: AccessAnswerView; mine: boolea
   return null;
 }
 
+/**
+ * Categories whose values may be about someone else or endanger someone (as REVIEWED_CATEGORIES on the server,
+ * src/rights/access-answer.ts): they start withheld, and the reviewer releases each on purpose.
+ */
+const REVIEWED = new Set(['family', 'health', 'case-notes', 'protection', 'biometric', 'location']);
+
+const reviewedPaths = (view: AccessAnswerView) =>
+  view.answer.data.flatMap((g) =>
+    g.values.filter((v) => REVIEWED.has(v.category)).map((v) => `${g.group}.${v.field}`),
+  );
+
 /** GDPR 15(4), ACC-6: the reviewer ticks the values to withhold, each with its reason; nothing else is edited. */
 function Review({
   view,
@@ -151,7 +162,14 @@ function Review({
   const { t } = useI18n();
   const labels = useLabels();
   const [chosen, setChosen] = useState<Map<string, RedactionReason>>(
-    () => new Map(view.redactions.map((r) => [r.path, r.reason])),
+    () =>
+      new Map([
+        ...reviewedPaths(view).map((path): [string, RedactionReason] => [
+          path,
+          path.startsWith('family.') ? 'third-party' : 'protection-risk',
+        ]),
+        ...view.redactions.map((r): [string, RedactionReason] => [r.path, r.reason]),
+      ]),
   );
   const set = (path: string, reason: RedactionReason | null) =>
     setChosen((before) => {
@@ -163,7 +181,10 @@ function Review({
   const review = useFormAction(async () => {
     const redactions: Redaction[] = [...chosen].map(([path, reason]) => ({ path, reason }));
     await api.post(`/api/rights-requests/${encodeURIComponent(view.requestId)}/access-answer/review`, {
+      composedAt: view.composedAt,
       redactions,
+      // Unticked values of the reviewed categories are released on purpose, not by default.
+      released: reviewedPaths(view).filter((path) => !chosen.has(path)),
     });
     onDone();
   });
