@@ -18,6 +18,7 @@ import { type Gate, gateService } from './gate/service.ts';
 import { type ConcernKeys, ConcernThrottle, concernKeys } from './governance/concerns.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
+import { JobQueue } from './jobs/queue.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
 import { EventBatcher } from './ledger/event-batcher.ts';
 import { type CheckpointPublisher, checkpointPublisher, publishTarget } from './ledger/publish.ts';
@@ -75,6 +76,8 @@ export interface Haven {
   policyImpacts: PolicyImpacts;
   /** The time Haven decides by (DPIA review dates, concern clocks); tests move it. */
   clock: { now(): Date };
+  /** Background jobs, shared by every server on the database (docs/jobs.md). */
+  jobs: JobQueue;
   /** The anonymous concern channel's keys and its address-free throttle (GOV-4). */
   concerns: { keys: ConcernKeys; throttle: ConcernThrottle };
   logger: Logger;
@@ -121,6 +124,11 @@ export interface OpenOptions {
   database?: Database;
   gateDatabase?: Database;
   vaultDatabase?: Database;
+  /**
+   * Run this process's job workers (HAVEN_JOB_WORKERS of them per kind of job): the server does; commands and
+   * tests only add jobs, so a short-lived command never takes one.
+   */
+  jobWorkers?: boolean;
 }
 
 interface OpenedDatabases {
@@ -180,7 +188,9 @@ async function migrateDatabases(
   opened: OpenedDatabases,
 ): Promise<{ applied: number[]; vaultApplied: number[] }> {
   const applied = await migrate(opened.db);
-  const vaultApplied = await migrate(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
+  const vaultApplied = await migrate(opened.vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR), {
+    jobQueue: false,
+  });
   return { applied, vaultApplied };
 }
 
@@ -295,7 +305,13 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     onError: (error) => logger.error({ err: error }, 'counted refusals could not be written to the ledger'),
   });
   let gate: GateContext | undefined;
+  const jobs = new JobQueue(opened.db, {
+    logger,
+    workers: options.jobWorkers ? config.jobWorkers : 0,
+  });
   const closeAll = async () => {
+    // Running jobs get a few seconds to finish; any still running then run again later (docs/jobs.md).
+    await jobs.stop();
     // A policy impact being computed stops after its slice; it is computed again when next asked for.
     await policyImpacts?.close();
     // Registrations already accepted are written before the databases close.
@@ -359,6 +375,8 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     // Keys of registrations a crash cut off between the vault and the data (group commit): of no use to anyone.
     const swept = await sweepUnusedKeys(gate.db, vault, 24);
     if (swept > 0) logger.warn({ swept }, 'removed data keys of registrations a crash interrupted');
+    // Last: capabilities define their jobs above, and a worker may run one as soon as this returns.
+    await jobs.start();
   } catch (error) {
     await closeAll();
     throw error;
@@ -392,6 +410,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     },
     policyImpacts: policyImpacts!,
     clock,
+    jobs,
     concerns: {
       keys: concernKeysOf,
       throttle: new ConcernThrottle(concernKeysOf, { difficulty: 14, perMinute: 30 }),

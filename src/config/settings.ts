@@ -118,6 +118,12 @@ export const settings = {
     default: 2,
     doc: 'Batches of registrations in flight at once per Haven process; the next batch gathers meanwhile.',
   },
+  jobWorkers: {
+    env: 'HAVEN_JOB_WORKERS',
+    type: { kind: 'integer', min: 0, max: 64 },
+    default: 4,
+    doc: 'Background jobs this server runs at once per kind of job (deliveries, sweeps; docs/jobs.md). 0: this server only adds jobs and leaves them to the other servers on the same database.',
+  },
   dekCacheSize: {
     env: 'HAVEN_DEK_CACHE_SIZE',
     type: { kind: 'integer', min: 0, max: 10_000_000 },

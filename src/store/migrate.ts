@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { HavenError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
+import { migrateJobSchema } from './job-schema.ts';
 import { grantPoolRoles } from './roles.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -82,9 +83,14 @@ function checkHistory(done: Map<number, AppliedRow>, known: Migration[]): void {
 
 /**
  * Applies pending migrations, each in its own transaction under an advisory lock, so several Haven processes
- * starting together apply each migration once. Returns the versions applied now.
+ * starting together apply each migration once. Returns the versions applied now. The main database also gets the
+ * job queue's schema (pg-boss's own migrations, src/store/job-schema.ts); the key vault passes `jobQueue: false`.
  */
-export async function migrate(db: Database, migrations = bundledMigrations()): Promise<number[]> {
+export async function migrate(
+  db: Database,
+  migrations = bundledMigrations(),
+  options: { jobQueue?: boolean } = {},
+): Promise<number[]> {
   await ensureTable(db);
   const appliedNow: number[] = [];
   for (const migration of migrations) {
@@ -103,6 +109,7 @@ export async function migrate(db: Database, migrations = bundledMigrations()): P
     });
     if (didApply) appliedNow.push(migration.version);
   }
+  if (options.jobQueue ?? true) await migrateJobSchema(db);
   // Every run, not only when something was applied: a database from before the roles existed gets them too.
   if (db.kind === 'postgres') {
     await db.transaction(async (tx) => {

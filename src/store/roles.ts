@@ -1,4 +1,5 @@
 import type { Sql } from './database.ts';
+import { JOB_SCHEMA } from './job-schema.ts';
 import { GATE_ROLE, GENERAL_ROLE, GENERAL_TABLES } from './protected-tables.ts';
 
 /** Role names are fixed identifiers; quoting them is still the habit. */
@@ -42,4 +43,18 @@ export async function grantPoolRoles(db: Sql): Promise<void> {
   await db.exec(
     `grant usage, select on all sequences in schema public to ${ident(GATE_ROLE)}, ${ident(GENERAL_ROLE)}`,
   );
+  // The job queue's schema holds no personal values (src/jobs/payload.ts): the general pool works the jobs, the
+  // gate's adds them in its transactions. Use only — its tables are created and altered by the owner's migrate.
+  const jobs = await db.query<{ exists: boolean }>(
+    'select exists (select 1 from pg_namespace where nspname = $1) as exists',
+    [JOB_SCHEMA],
+  );
+  if (jobs.rows[0]?.exists) {
+    const roles = `${ident(GATE_ROLE)}, ${ident(GENERAL_ROLE)}`;
+    const schema = ident(JOB_SCHEMA);
+    await db.exec(`grant usage on schema ${schema} to ${roles}`);
+    await db.exec(`grant select, insert, update, delete on all tables in schema ${schema} to ${roles}`);
+    await db.exec(`grant usage, select on all sequences in schema ${schema} to ${roles}`);
+    await db.exec(`grant execute on all functions in schema ${schema} to ${roles}`);
+  }
 }

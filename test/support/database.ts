@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database, DatabaseKind } from '../../src/store/database.ts';
+import { jobSchemaFingerprint } from '../../src/store/job-schema.ts';
 import type { Migration } from '../../src/store/migrate.ts';
 import { bundledMigrations, migrate, VAULT_MIGRATIONS_DIR } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
@@ -33,9 +34,10 @@ function cacheDir(): string {
 }
 
 /** A migrated PGlite data directory, dumped once per set of migrations and loaded by every test (≈0.5 s vs ≈4 s). */
-async function migratedTemplate(migrations: Migration[]): Promise<Blob> {
+async function migratedTemplate(migrations: Migration[], jobQueue: boolean): Promise<Blob> {
   const fingerprint = createHash('sha256')
     .update(migrations.map((m) => m.checksum).join(','))
+    .update(jobQueue ? jobSchemaFingerprint() : '')
     .digest('hex')
     .slice(0, 16);
   const file = path.join(cacheDir(), `pglite-${fingerprint}.tar`);
@@ -43,7 +45,7 @@ async function migratedTemplate(migrations: Migration[]): Promise<Blob> {
     return new Blob([readFileSync(file)]);
   } catch {
     const db = await openPglite();
-    await migrate(db, migrations);
+    await migrate(db, migrations, { jobQueue });
     const dump = await db.pglite.dumpDataDir('none');
     await db.close();
     const temporary = `${file}.${process.pid}`;
@@ -73,7 +75,7 @@ export async function openTestDatabase(
   const migrations = options.vault ? bundledMigrations(VAULT_MIGRATIONS_DIR) : bundledMigrations();
   if (kind === 'pglite') {
     const db = migrated
-      ? await openPglite({ loadDataDir: await migratedTemplate(migrations) })
+      ? await openPglite({ loadDataDir: await migratedTemplate(migrations, !options.vault) })
       : await openPglite();
     return { db, kind, drop: () => db.close() };
   }
@@ -84,7 +86,7 @@ export async function openTestDatabase(
   await admin.close();
   const url = serverDatabaseUrl(name);
   const db = await openPostgres({ url, maxConnections: 8 });
-  if (migrated) await migrate(db, migrations);
+  if (migrated) await migrate(db, migrations, { jobQueue: !options.vault });
   return {
     db,
     kind,

@@ -115,6 +115,7 @@ export async function startTestHaven(
     },
     async close() {
       await app.close();
+      await haven.jobs.stop();
       await haven.policyImpacts.close();
       await haven.refusals.close();
       await haven.sessions.close();

@@ -10,7 +10,7 @@ export async function migrateCommand(options: { json?: boolean }): Promise<void>
 
   try {
     const applied = await migrate(db);
-    const vaultApplied = await migrate(vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR));
+    const vaultApplied = await migrate(vaultDb, bundledMigrations(VAULT_MIGRATIONS_DIR), { jobQueue: false });
     const total = bundledMigrations().length;
     const vaultTotal = bundledMigrations(VAULT_MIGRATIONS_DIR).length;
     if (options.json) {

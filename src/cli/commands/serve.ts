@@ -9,7 +9,7 @@ import { banner } from '../output.ts';
 
 export async function serve(): Promise<void> {
   const config = loadConfig();
-  const haven = await openHaven(config, { migrate: true });
+  const haven = await openHaven(config, { migrate: true, jobWorkers: true });
   if ((await haven.keys.status()).protection === 'none') {
     banner([
       'WARNING: the key file is not protected.',
