@@ -3,6 +3,7 @@ import { ROLES } from '../domain/roles.ts';
 import { HAVEN_VERSION } from '../http/openapi.ts';
 import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
+import { jobsStatus } from './commands/jobs.ts';
 import { keyStatus, rotateKeys } from './commands/keys.ts';
 import {
   addWitness,
@@ -178,6 +179,13 @@ rights
   .requiredOption('--as <email>', 'the staff account the gate decides for (its role, organisation, caseload)')
   .option('--json', 'print as JSON')
   .action(rightsShow);
+
+const jobs = program.command('jobs').description('Background jobs shared by every server on the database');
+jobs
+  .command('status')
+  .description('Each kind of job with its jobs by state and schedule, and the latest failures')
+  .option('--json', 'print as JSON')
+  .action(jobsStatus);
 
 const orgs = program.command('orgs').description('Organisations');
 orgs

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HavenError } from '../../src/domain/errors.ts';
 import { type JobDefinition, type JobHandler, JobQueue, type JobQueueOptions } from '../../src/jobs/queue.ts';
+import { jobQueueStatus } from '../../src/jobs/status.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { Database } from '../../src/store/database.ts';
 import { openPostgres } from '../../src/store/postgres.ts';
@@ -214,6 +216,28 @@ for (const kind of testDatabaseKinds()) {
       queue.schedule('tick', '* * * * *');
       await queue.start();
       await until(() => ticks.length > 0, 'the schedule', 20_000);
+      await queue.stop();
+    });
+
+    test('the status counts jobs by state and lists failures by code, as the general role reads it', async () => {
+      const queue = await server(
+        'doomed',
+        async () => {
+          throw new HavenError('partner-unreachable', 'The partner did not answer.');
+        },
+        { retryLimit: 0 },
+      );
+      queue.schedule('doomed', '0 3 * * *');
+      await queue.start();
+      await queue.enqueue('doomed', {});
+      await until(async () => (await jobRows('doomed'))[0]?.state === 'failed', 'the failure');
+      const status = await jobQueueStatus(general);
+      const doomed = status.queues.find((q) => q.name === 'doomed');
+      assert.equal(doomed?.states.failed, 1);
+      assert.equal(doomed?.schedule, '0 3 * * *');
+      assert.equal(status.queues.find((q) => q.name === 'once')?.states.completed, 1);
+      assert.deepEqual(status.failures[0]?.error, { type: 'HavenError', code: 'partner-unreachable' });
+      assert.equal(status.failures[0]?.attempts, 1);
       await queue.stop();
     });
 
