@@ -7,7 +7,7 @@ import { JOB_SCHEMA, jobDatabase, jobTransaction } from '../store/job-schema.ts'
 import { checkJobKey, checkJobName, checkJobPayload, type JobPayload } from './payload.ts';
 
 /**
- * Haven's job queue: a thin layer over pg-boss (docs/decisions/0012-job-queue.md). Jobs are rows in the main
+ * Haven's job queue: a thin layer over pg-boss (docs/decisions/0013-job-queue.md). Jobs are rows in the main
  * database, so every Haven server on it shares them (claimed with SKIP LOCKED, each by one worker), they survive a
  * restart, and one can be added in the transaction of the change that causes it. A job runs at least once:
  * a worker that dies mid-job leaves it to expire and run again elsewhere, so handlers must be idempotent.

@@ -3,7 +3,7 @@ import { type Db, fromPglite, getConstructionPlans, PgBoss } from 'pg-boss';
 import type { Database, Sql, SqlValue } from './database.ts';
 
 /**
- * The job queue's tables (pg-boss, docs/decisions/0012-job-queue.md) live in a schema of their own in the main
+ * The job queue's tables (pg-boss, docs/decisions/0013-job-queue.md) live in a schema of their own in the main
  * database. They hold queue names, job ids, codes and times — never a personal value (src/jobs/payload.ts) — so
  * both pool roles may use them (src/store/roles.ts).
  */
