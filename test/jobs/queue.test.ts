@@ -241,6 +241,10 @@ for (const kind of testDatabaseKinds()) {
       await queue.stop();
     });
 
+    test('supervision, schedules and workers ran under the general role without an error', () => {
+      assert.doesNotMatch(logs.text(), /job queue error/);
+    });
+
     test('a payload with anything but ids, codes, numbers, flags and times is refused', async () => {
       const queue = await server('strict', async () => {}, {}, { workers: 0 });
       await queue.start();
