@@ -30,6 +30,8 @@ export const PROTECTED_TABLES = {
   legal_hold: 'a hold on a person’s data (that they are party to proceedings), words sealed',
   erasure_receipt: 'what an erasure took and kept, for the tombstone: categories and counts, no values',
   restriction: 'restriction of processing of a person (GDPR 18): when, by whom, why; words sealed',
+  partner_notice:
+    'a change told to a partner: the person’s id and partner pseudonym, kinds, delivery, no values',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
   person_key: 'key vault (own database): each person’s data key, wrapped',
 } as const;
@@ -68,6 +70,7 @@ export const GENERAL_TABLES = {
   partner_assertion: 'jti of partners’ client assertions seen, against replay (sharing)',
   partner_token: 'SHA-256 of partners’ access tokens (sharing)',
   agreement: 'data-sharing agreements: rules, no personal data (sharing, SHA-1)',
+  partner_webhook_secret: 'partners’ webhook signing secrets, sealed (sharing, pushes)',
 } as const;
 
 export type ProtectedTable = keyof typeof PROTECTED_TABLES;
