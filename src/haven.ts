@@ -12,6 +12,7 @@ import { HavenError } from './domain/errors.ts';
 import { buildNotices, LANGUAGES_FILE, type NoticeFile, type Notices } from './domain/notices/index.ts';
 import type { GateContext } from './gate/context.ts';
 import { completeUnfinishedErasures } from './gate/erasure.ts';
+import type { NoticeHooks } from './gate/partner-notices.ts';
 import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { registrationWriter, sweepUnusedKeys } from './gate/registrations.ts';
 import { type Gate, gateService } from './gate/service.ts';
@@ -27,6 +28,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import { type DictionarySource, PolicyImpacts } from './policy/impact-jobs.ts';
 import { activeEngine } from './policy/policy-store.ts';
+import { enqueueDeliveries, Pushes } from './sharing/pushes.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
 import {
@@ -78,6 +80,8 @@ export interface Haven {
   clock: { now(): Date };
   /** Background jobs, shared by every server on the database (docs/jobs.md). */
   jobs: JobQueue;
+  /** Pushes to partners' webhooks and their webhook secrets (PUR-4, RIG-4, RET-2; docs/partners.md). */
+  pushes: Pushes;
   /** The anonymous concern channel's keys and its address-free throttle (GOV-4). */
   concerns: { keys: ConcernKeys; throttle: ConcernThrottle };
   logger: Logger;
@@ -328,6 +332,13 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   };
   const clock = { now: () => new Date() };
   let policyImpacts: PolicyImpacts | undefined;
+  // A change is fanned out to partners and its deliveries queued in the change's own transaction (decision 0013).
+  const noticeHooks: NoticeHooks = {
+    ackHours: config.noticeAckHours,
+    deliver: (tx, ids) => enqueueDeliveries(jobs, tx, ids),
+  };
+  let gateOperations: Gate | undefined;
+  let pushes: Pushes | undefined;
   const concernKeysOf = concernKeys(keyRing.secret('concerns'));
   let dictionary: Dictionary;
   let notices: Notices;
@@ -367,6 +378,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       cardSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('accounts'), Buffer.alloc(0), 'haven/person-cards/v1', 32),
       ),
+      partnerNotices: noticeHooks,
 
       now: () => clock.now(),
     };
@@ -375,6 +387,19 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     // Keys of registrations a crash cut off between the vault and the data (group commit): of no use to anyone.
     const swept = await sweepUnusedKeys(gate.db, vault, 24);
     if (swept > 0) logger.warn({ swept }, 'removed data keys of registrations a crash interrupted');
+    gateOperations = gateService(gate);
+    pushes = new Pushes({
+      db: opened.db,
+      notices: gateOperations.partnerNotices,
+      hooks: noticeHooks,
+      sealingKey: Buffer.from(
+        hkdfSync('sha256', keyRing.secret('pseudonyms'), Buffer.alloc(0), 'haven/webhook-secrets/v1', 32),
+      ),
+      origin: config.origin,
+      logger,
+      now: () => clock.now(),
+    });
+    pushes.define(jobs);
     // Last: capabilities define their jobs above, and a worker may run one as soon as this returns.
     await jobs.start();
   } catch (error) {
@@ -391,7 +416,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     checkpoints: checkpointPublisher(publishTarget(config.checkpointPublish, config.dataDir)),
     dictionary,
     notices,
-    gate: gateService(gate),
+    gate: gateOperations!,
     keys: {
       rotate: (onProgress) => vault.rotate(onProgress),
       status: async () => ({
@@ -411,6 +436,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     policyImpacts: policyImpacts!,
     clock,
     jobs,
+    pushes: pushes!,
     concerns: {
       keys: concernKeysOf,
       throttle: new ConcernThrottle(concernKeysOf, { difficulty: 14, perMinute: 30 }),

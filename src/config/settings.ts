@@ -124,6 +124,12 @@ export const settings = {
     default: 4,
     doc: 'Background jobs this server runs at once per kind of job (deliveries, sweeps; docs/jobs.md). 0: this server only adds jobs and leaves them to the other servers on the same database.',
   },
+  noticeAckHours: {
+    env: 'HAVEN_NOTICE_ACK_HOURS',
+    type: { kind: 'integer', min: 1, max: 8_760 },
+    default: 72,
+    doc: 'Hours a partner has to acknowledge a push (a withdrawal, correction or erasure it must act on). Past them the notice is on the DPO’s work list and nothing new is released to that partner until it is acknowledged or settled (docs/partners.md). Applies to notices made from then on.',
+  },
   dekCacheSize: {
     env: 'HAVEN_DEK_CACHE_SIZE',
     type: { kind: 'integer', min: 0, max: 10_000_000 },

@@ -1,4 +1,6 @@
 import type { Sql } from '../store/database.ts';
+import type { GateContext } from './context.ts';
+import { fanOutChange } from './partner-notices.ts';
 
 /**
  * The durable outbox of changes (RIG-4, PUR-4): a correction, an erasure, a withdrawn consent or an upheld objection
@@ -16,6 +18,7 @@ export type PersonChange =
   | 'restriction-lifted';
 
 export async function recordChange(
+  ctx: GateContext,
   tx: Sql,
   change: {
     personId: string;
@@ -25,9 +28,9 @@ export async function recordChange(
     fieldGroups?: readonly string[];
   },
 ): Promise<void> {
-  await tx.query(
+  const { rows } = await tx.query<{ seq: string }>(
     `insert into change_outbox (person_id, organisation_id, change, purpose, field_groups)
-     values ($1, $2, $3, $4, $5)`,
+     values ($1, $2, $3, $4, $5) returning seq::text as seq`,
     [
       change.personId,
       change.organisationId,
@@ -36,4 +39,7 @@ export async function recordChange(
       [...(change.fieldGroups ?? [])],
     ],
   );
+  // PUR-4, RIG-4: the notices to partners, and their delivery jobs, commit with the change itself; without the
+  // hooks (a command that runs no queue) the sweep fans it out later.
+  if (ctx.partnerNotices) await fanOutChange(tx, rows[0]!.seq, ctx.partnerNotices, ctx.now());
 }

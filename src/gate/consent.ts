@@ -46,7 +46,7 @@ function changeBasis(
     }
     const written = await write(tx);
     if (action === 'withdraw-consent') {
-      await recordChange(tx, {
+      await recordChange(ctx, tx, {
         personId,
         organisationId: allowed.meta.organisationId,
         change: 'consent-withdrawn',

@@ -8,6 +8,7 @@ import type { AuditActor } from '../ledger/events.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import type { Database } from '../store/database.ts';
 import type { GroupCommit } from '../store/group-commit.ts';
+import type { NoticeHooks } from './partner-notices.ts';
 import type { PurposeRegister } from './purposes.ts';
 import type { PreparedRegistration } from './registrations.ts';
 
@@ -33,6 +34,11 @@ export interface GateContext {
   importSecret: Buffer;
   /** Secret for keyed hashes of the codes on persons' cards (the portal looks a card up by it). */
   cardSecret: Buffer;
+  /**
+   * Fans a change out to the partners that hold the person's data and queues the deliveries, in the change's own
+   * transaction (PUR-4, RIG-4); absent where no queue runs, and the sweep does it later.
+   */
+  partnerNotices?: NoticeHooks;
 
   now(): Date;
 }

@@ -268,7 +268,7 @@ async function review(
         merged,
         personTokens(ctx.index, ctx.dictionary, meta.organisationId, merged),
       );
-      await recordChange(tx, {
+      await recordChange(ctx, tx, {
         personId: meta.id,
         organisationId: meta.organisationId,
         change: 'correction',

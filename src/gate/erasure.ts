@@ -66,7 +66,11 @@ export async function erasePerson(
         );
       }
       await beginErasure(tx, personId);
-      await recordChange(tx, { personId, organisationId: allowed.meta.organisationId, change: 'erasure' });
+      await recordChange(ctx, tx, {
+        personId,
+        organisationId: allowed.meta.organisationId,
+        change: 'erasure',
+      });
       await recordAuditEvents(tx, [
         {
           actor: auditActor(request.actor),

@@ -195,7 +195,7 @@ export function portalWithdrawConsent(
         action: 'withdraw',
         recordedBy: null,
       });
-      await recordChange(tx, {
+      await recordChange(ctx, tx, {
         personId: session.personId,
         organisationId: session.organisationId,
         change: 'consent-withdrawn',

@@ -80,6 +80,7 @@ async function event(
  * restricted stays so under the first restriction: the answer holds, nothing new is written but its ledger event.
  */
 export async function imposeRestriction(
+  ctx: GateContext,
   tx: Sql,
   request: GateRequest,
   restriction: { personId: string; organisationId: string; requestId: string },
@@ -92,7 +93,7 @@ export async function imposeRestriction(
     [randomUUID(), restriction.personId, restriction.organisationId, restriction.requestId, imposedBy],
   );
   if (rows.length > 0) {
-    await recordChange(tx, {
+    await recordChange(ctx, tx, {
       personId: restriction.personId,
       organisationId: restriction.organisationId,
       change: 'restriction',
@@ -180,7 +181,7 @@ export function liftRestriction(
             where id = $1 returning ${COLUMNS}`,
           [row.id, request.actor.accountId, lift.reason, sealed],
         );
-        await recordChange(tx, {
+        await recordChange(ctx, tx, {
           personId,
           organisationId: allowed.meta.organisationId,
           change: 'restriction-lifted',

@@ -258,7 +258,7 @@ export function advanceRightsRequest(
             action: 'withdraw',
             recordedBy: request.actor.kind === 'staff' ? request.actor.accountId : null,
           });
-          await recordChange(tx, {
+          await recordChange(ctx, tx, {
             personId,
             organisationId: row.organisation_id,
             change: 'objection',
@@ -267,7 +267,7 @@ export function advanceRightsRequest(
         }
         if (next.state === 'answered' && row.kind === 'restriction') {
           // GDPR 18: from the next decision on, only the rights purpose and legal claims reach the person's data.
-          await imposeRestriction(tx, request, {
+          await imposeRestriction(ctx, tx, request, {
             personId,
             organisationId: row.organisation_id,
             requestId: row.id,

@@ -17,6 +17,16 @@ import { listCorrections, proposeCorrection, reviewCorrection } from './correcti
 import { erasePerson } from './erasure.ts';
 import { erasureReceipt, previewErasure } from './erasure-account.ts';
 import { advanceLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.ts';
+import {
+  acknowledgeNotice,
+  noticeToDeliver,
+  partnerNoticeList,
+  partnerPushes,
+  recordDelivery,
+  settleNotice,
+  sweepNotices,
+  unacknowledgedPartners,
+} from './partner-notices.ts';
 import { issueCard, portalSession, portalSignIn, portalSignOut } from './person-cards.ts';
 import {
   portalAccessHistory,
@@ -95,6 +105,8 @@ export interface Gate {
   issueCard: Bound<typeof issueCard>;
   /** The person's own portal: signed in with card and PIN, about that person only. */
   readonly portal: PortalGate;
+  /** Notices to partners of changes they must act on, and their delivery (PUR-4, RIG-4, RET-2). */
+  readonly partnerNotices: PartnerNoticeGate;
   showRightsRequest: Bound<typeof showRightsRequest>;
   rightsFigures: Bound<typeof rightsFigures>;
   readonly dictionary: Dictionary;
@@ -120,6 +132,22 @@ export interface PortalGate {
   historyEntry: WithContext<typeof portalHistoryEntry>;
   request: WithContext<typeof portalRequest>;
   answer: WithContext<typeof portalAnswer>;
+}
+
+/**
+ * Notices to partners: system work (delivery, the sweep) and the partner's and staff's views of them. They name a
+ * person only by the partner's pseudonym, and staff see kinds and times, so no per-person decision is made here;
+ * who may call each is the route's access rule (src/http/routes/pushes.ts).
+ */
+export interface PartnerNoticeGate {
+  toDeliver: WithContext<typeof noticeToDeliver>;
+  recordDelivery: WithContext<typeof recordDelivery>;
+  sweep: WithContext<typeof sweepNotices>;
+  acknowledge: WithContext<typeof acknowledgeNotice>;
+  list: WithContext<typeof partnerNoticeList>;
+  pushes: WithContext<typeof partnerPushes>;
+  unacknowledged: WithContext<typeof unacknowledgedPartners>;
+  settle: WithContext<typeof settleNotice>;
 }
 
 export function gateService(ctx: GateContext): Gate {
@@ -165,6 +193,16 @@ export function gateService(ctx: GateContext): Gate {
       historyEntry: withContext(ctx, portalHistoryEntry),
       request: withContext(ctx, portalRequest),
       answer: withContext(ctx, portalAnswer),
+    },
+    partnerNotices: {
+      toDeliver: withContext(ctx, noticeToDeliver),
+      recordDelivery: withContext(ctx, recordDelivery),
+      sweep: withContext(ctx, sweepNotices),
+      acknowledge: withContext(ctx, acknowledgeNotice),
+      list: withContext(ctx, partnerNoticeList),
+      pushes: withContext(ctx, partnerPushes),
+      unacknowledged: withContext(ctx, unacknowledgedPartners),
+      settle: withContext(ctx, settleNotice),
     },
 
     showRightsRequest: bind(ctx, showRightsRequest),

@@ -33,6 +33,7 @@ import { personRoutes } from './routes/persons.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { processorRoutes } from './routes/processors.ts';
+import { pushRoutes } from './routes/pushes.ts';
 import { restrictionRoutes } from './routes/restriction.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -221,6 +222,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   noticeRoutes(app, haven);
   partnerRoutes(app, haven);
   agreementRoutes(app, haven);
+  pushRoutes(app, haven);
   oauthRoutes(app, haven);
   webAppRoutes(app, haven);
   return app;
