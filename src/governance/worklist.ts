@@ -1,6 +1,7 @@
 import { addToDay } from '../domain/calendar.ts';
 import type { Role } from '../domain/roles.ts';
 import type { BreakGlassOverview } from '../gate/break-glass.ts';
+import type { UnacknowledgedPartner } from '../gate/partner-notices.ts';
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
 import { listPolicyVersions } from '../policy/policy-store.ts';
 import type { RightsWorkItem } from '../rights/worklist.ts';
@@ -28,6 +29,7 @@ export type WorkKind =
   | 'policy-to-decide'
   | 'break-glass-to-review'
   | 'alert'
+  | 'notice-unacknowledged'
   | RightsWorkItem['kind'];
 
 export interface WorkItem {
@@ -53,6 +55,8 @@ export interface WorklistSources {
   breakGlass: (() => Promise<BreakGlassOverview>) | null;
   /** Rights requests and corrections, read through the gate as the staff member (src/rights/worklist.ts). */
   rights: (() => Promise<RightsWorkItem[]>) | null;
+  /** Partners with pushes past their acknowledgement time or undeliverable, read through the gate. */
+  partnerNotices?: (() => Promise<UnacknowledgedPartner[]>) | null;
 }
 
 export async function worklist(
@@ -168,6 +172,19 @@ export async function worklist(
   if (role === 'dpo') {
     for (const a of await openAlerts(sources.db, who.organisationId)) {
       items.push(item('alert', a.kind, a.id, null, false, a.subject ? [a.subject] : []));
+    }
+  }
+
+  // PUR-4, RIG-4: a partner that has not acknowledged a withdrawal, correction or erasure in time gets nothing new
+  // until the DPO sees it settled; one item per partner, with counts.
+  if (sources.partnerNotices && role === 'dpo') {
+    for (const p of await sources.partnerNotices()) {
+      items.push(
+        item('notice-unacknowledged', p.partnerName, p.partnerId, p.due.slice(0, 10), p.overdue > 0, [
+          `overdue-${p.overdue}`,
+          ...(p.undelivered > 0 ? [`undelivered-${p.undelivered}`] : []),
+        ]),
+      );
     }
   }
 

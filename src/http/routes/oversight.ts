@@ -57,6 +57,7 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
           states: await haven.gate.purposes.states(),
           breakGlass: governs ? () => haven.gate.breakGlassOverview(gateRequest(request)) : null,
           rights: () => rightsWorkItems(haven.gate, gateRequest(request)),
+          partnerNotices: () => haven.gate.partnerNotices.unacknowledged(account.organisationId),
         },
         { accountId: account.id, organisationId: account.organisationId, role: account.role },
         haven.clock.now(),

@@ -13,6 +13,7 @@ export type WorkKind =
   | 'policy-to-decide'
   | 'break-glass-to-review'
   | 'alert'
+  | 'notice-unacknowledged'
   | 'rights-request-due'
   | 'correction-to-approve';
 
@@ -20,6 +21,7 @@ export type WorkKind =
 export const WORK_KINDS: WorkKind[] = [
   'rights-request-due',
   'correction-to-approve',
+  'notice-unacknowledged',
   'dpia-to-decide',
   'dpia-returned',
   'dpia-expired',

@@ -98,6 +98,9 @@ function useSubject() {
         });
       case 'correction-to-approve':
         return t('work.correction', { purpose: purposeTitle(item.subject), ref: item.ref?.slice(0, 8) });
+      case 'notice-unacknowledged':
+        // A partner's name: an organisation, not a registered person.
+        return item.subject;
     }
   };
 }
@@ -112,6 +115,9 @@ function useDetails() {
       const rollback = /^rollback-of-(\d+)$/.exec(code)?.[1];
       if (rollback) return t('governance.rollbackOf', { version: rollback });
       if (code === 'about-dpo') return t('concerns.aboutDpo');
+      const notices = /^(overdue|undelivered)-(\d+)$/.exec(code);
+      if (item.kind === 'notice-unacknowledged' && notices)
+        return t(`work.notices.${notices[1]}`, { count: Number(notices[2]) });
       if (item.kind === 'processor-problem') return maybe(`processors.problem.${code}`) ?? code;
       if (item.kind === 'dpia-missing') return maybe(`dpia.status.${code}`) ?? t('governance.noDpia');
       if (item.kind === 'break-glass-to-review') return purposeTitle(code);
@@ -146,6 +152,8 @@ function linkOf(item: WorkItem, role: Role): string | null {
       return `/rights/${item.ref}`;
     case 'correction-to-approve':
       return '/corrections';
+    case 'notice-unacknowledged':
+      return item.ref ? `/sharing/partners/${item.ref}` : null;
   }
   const never: never = item.kind;
   return never;

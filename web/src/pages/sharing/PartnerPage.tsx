@@ -178,8 +178,10 @@ export default function PartnerPage({ id }: { id: string }) {
         </ul>
       </section>
 
-      <OptionalSection<{ pushes: { id: string; kind: string; sentAt: string }[] }>
-        path={`/api/partners/${id}/pushes`}
+      <OptionalSection<{
+        pushes: { id: string; change: string; state: string; createdAt: string; overdue: boolean }[];
+      }>
+        path={`/api/partners/${id}/pushes?open=true`}
         title={t('sharing.pushes.title')}
       >
         {(data) =>
@@ -189,7 +191,8 @@ export default function PartnerPage({ id }: { id: string }) {
             <ul>
               {data.pushes.map((push) => (
                 <li key={push.id}>
-                  {push.kind} · {formatDay(push.sentAt.slice(0, 10))}
+                  {push.change} · {push.state} · {formatDay(push.createdAt.slice(0, 10))}
+                  {push.overdue ? <> · {t('governance.overdue')}</> : null}
                 </li>
               ))}
             </ul>
