@@ -22,7 +22,7 @@ export const SWEEP_JOB = 'partner-notice-sweep';
 /** The webhook must answer within this long; a slow one is tried again later. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /**
- * Retries after the first attempt: 30 s doubling (with jitter) to at most an hour apart, about 9 hours in all —
+ * Retries after the first attempt: 30 s doubling (with jitter) to at most an hour apart, about 6 hours in all —
  * a partner's night-long outage — before the DPO is told. The partner can still pull its notices after that.
  */
 export const DELIVERY_RETRY: Required<Pick<JobDefinition, 'retryLimit' | 'retryDelaySeconds' | 'backoff'>> &
