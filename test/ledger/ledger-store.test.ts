@@ -29,6 +29,7 @@ import {
   overwriteNodeHash,
   rewriteLeafSeqs,
   sampleEvents,
+  sequenceUntil,
   storedLeafSeqs,
 } from '../support/ledger.ts';
 
@@ -156,6 +157,7 @@ for (const kind of testDatabaseKinds()) {
       try {
         const id = await identity();
         await appendEvents(t.db, 40);
+        await sequenceUntil(t.db, 40);
         const first = await signCheckpoint(t.db, id);
         assert.equal(first.size, 40);
         assert.deepEqual(
@@ -164,6 +166,7 @@ for (const kind of testDatabaseKinds()) {
         );
         assert.equal((await signCheckpoint(t.db, id)).size, 40, 'no growth, no new checkpoint');
         await appendEvents(t.db, 9);
+        await sequenceUntil(t.db, 49);
         const second = await signCheckpoint(t.db, id);
         assert.equal(second.size, 49);
         assert.match(
@@ -295,6 +298,8 @@ describe('two Haven servers appending at once (PostgreSQL)', {
       const second = await openPostgres({ url: t.url! });
       await Promise.all([sequenceAll(t.db, 7), sequenceAll(second, 11)]);
       await second.close();
+      // Events of transactions still open elsewhere on the server wait their turn (see sequenceUntil).
+      await sequenceUntil(t.db, 2 * 20 * 25);
       const head = await treeHead(t.db);
       assert.equal(head.size, 2 * 20 * 25);
       const { rows } = await t.db.query<{ n: number; distinct: number; max: number }>(

@@ -3,7 +3,7 @@ import { type NewAuditEvent, recordAuditEvents } from '../../src/ledger/events.t
 import { exportEntries } from '../../src/ledger/export.ts';
 import type { NodeId } from '../../src/ledger/merkle.ts';
 import { byteOffset, slotOf, TILE_WIDTH } from '../../src/ledger/tiles.ts';
-import { sequenceAll } from '../../src/ledger/tree-store.ts';
+import { sequenceAll, treeHead } from '../../src/ledger/tree-store.ts';
 import type { Database, Sql } from '../../src/store/database.ts';
 
 export function sampleEvents(n: number, action = 'person.read'): NewAuditEvent[] {
@@ -93,5 +93,19 @@ export async function sequenceEverything(db: Database): Promise<void> {
     if (rows[0]!.waiting === 0) return;
     if (Date.now() > until) throw new Error(`${rows[0]!.waiting} events were never sequenced`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Sequences until the tree holds at least `size` leaves. The sequencer takes only events of transactions older than
+ * every transaction running on the server (pg_snapshot_xmin), and in a test run other databases on the same server
+ * have transactions of their own open for a moment: waiting for them is the behaviour under test, not a fault.
+ */
+export async function sequenceUntil(db: Database, size: number, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await sequenceAll(db);
+    if ((await treeHead(db)).size >= size || Date.now() > end) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
