@@ -6,6 +6,7 @@ import { type Config, ConfigError } from './config/config.ts';
 import { BlindIndex } from './crypto/blind-index/tokens.ts';
 import { type KeyRing, openKeyRing } from './crypto/keyring/keyring.ts';
 import { openPkcs11 } from './crypto/keyring/pkcs11.ts';
+import { releaseSigner } from './crypto/release-envelope.ts';
 import { KeyVault } from './crypto/vault/key-vault.ts';
 import { type Dictionary, parseDictionary } from './domain/dictionary/index.ts';
 import { HavenError } from './domain/errors.ts';
@@ -55,6 +56,8 @@ export interface Haven {
    */
   db: Database;
   identity: IdentityContext;
+  /** Haven's public key that signs releases and answers to partners (SHA-2, SHA-4), as a JWK. */
+  releaseKey: Record<string, string>;
   /** Sessions verified in the last few seconds (see SessionCache). */
   sessions: SessionCache;
   /** Authentication refusals, with repeats counted per window instead of written one by one (AUD-1). */
@@ -378,6 +381,10 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       cardSecret: Buffer.from(
         hkdfSync('sha256', keyRing.secret('accounts'), Buffer.alloc(0), 'haven/person-cards/v1', 32),
       ),
+      pseudonymSecret: Buffer.from(
+        hkdfSync('sha256', keyRing.secret('blind-index'), Buffer.alloc(0), 'haven/partner-pseudonyms/v1', 32),
+      ),
+      releaseSigner: await releaseSigner(keyRing.secret('ledger-signing')),
       partnerNotices: noticeHooks,
 
       now: () => clock.now(),
@@ -437,6 +444,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     clock,
     jobs,
     pushes: pushes!,
+    releaseKey: gate.releaseSigner.publicJwk as Record<string, string>,
     concerns: {
       keys: concernKeysOf,
       throttle: new ConcernThrottle(concernKeysOf, { difficulty: 14, perMinute: 30 }),

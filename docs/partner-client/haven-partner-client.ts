@@ -7,14 +7,19 @@
  *   const { accessToken } = await tokenFor({ havenUrl, partnerId, privateKey: keys.privateKey, kid: keys.kid });
  *   await fetch(`${havenUrl}/api/partner/whoami`, { headers: { authorization: `Bearer ${accessToken}` } });
  *
- * Releases (decrypting what Haven sends) and verification are added here as they come (docs/partners.md).
+ *   const enc = await generateEncryptionKeys();        // once; register enc.publicJwk with Haven (use: enc)
+ *   const jwe = await (await fetch(`${havenUrl}/api/partner/releases/${id}`, { headers })).text();
+ *   const release = await openRelease(jwe, enc.privateKey, await (await fetch(`${havenUrl}/api/partner/keys`)).json());
  */
 import { randomUUID } from 'node:crypto';
 import {
   type CryptoKey,
   calculateJwkThumbprint,
+  compactDecrypt,
+  compactVerify,
   exportJWK,
   generateKeyPair,
+  importJWK,
   type JWK,
   type KeyObject,
   SignJWT,
@@ -114,4 +119,49 @@ export async function tokenFor(options: TokenOptions): Promise<{ accessToken: st
   const body = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new TokenRefused(response.status, body as { code?: string });
   return { accessToken: String(body.access_token), expiresIn: Number(body.expires_in) };
+}
+
+/** A key pair to receive releases with (EC P-256, ECDH-ES+A256KW): give `publicJwk` to Haven with use "enc". */
+export async function generateEncryptionKeys(): Promise<PartnerKeyPair> {
+  const alg = 'ECDH-ES+A256KW';
+  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: 'P-256', extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk, 'sha256');
+  return { privateKey, publicJwk: { ...jwk, kid, alg, use: 'enc' }, kid, alg };
+}
+
+/** What a release holds, once opened (format haven-release/1; docs/partners.md, "Releases"). */
+export interface Release {
+  format: 'haven-release/1';
+  release: string;
+  agreement: string;
+  partner: string;
+  issuedAt: string;
+  records: { pseudonym: string; fields: Record<string, unknown>; masked?: Record<string, number> }[];
+  refused: { pseudonym: string; code: string }[];
+}
+
+/**
+ * Opens a release: decrypts the JWE with your private key, then checks Haven's signature against Haven's public
+ * keys (GET /api/partner/keys) — a release that does not verify is refused, never half-read.
+ */
+export async function openRelease(
+  jwe: string,
+  privateKey: PrivateKey,
+  havenKeys: { keys: JWK[] },
+  expectedPartnerId?: string,
+): Promise<Release> {
+  const { plaintext } = await compactDecrypt(jwe, privateKey);
+  const jws = new TextDecoder().decode(plaintext);
+  const { payload, protectedHeader } = await compactVerify(jws, async (header) => {
+    const key = havenKeys.keys.find((k) => k.kid === header.kid);
+    if (!key) throw new Error(`unknown Haven key ${String(header.kid)}`);
+    return importJWK(key, 'EdDSA');
+  });
+  if (protectedHeader.typ !== 'haven-release+jws') throw new Error('not a Haven release');
+  const release = JSON.parse(new TextDecoder().decode(payload)) as Release;
+  if (release.format !== 'haven-release/1') throw new Error(`unknown release format ${release.format}`);
+  if (expectedPartnerId && release.partner !== expectedPartnerId)
+    throw new Error('a release for another partner');
+  return release;
 }

@@ -1,4 +1,5 @@
 import type { BlindIndex } from '../crypto/blind-index/tokens.ts';
+import type { ReleaseSigner } from '../crypto/release-envelope.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
 import type { Dictionary } from '../domain/dictionary/index.ts';
 import type { Notices } from '../domain/notices/index.ts';
@@ -39,6 +40,10 @@ export interface GateContext {
    * transaction (PUR-4, RIG-4); absent where no queue runs, and the sweep does it later.
    */
   partnerNotices?: NoticeHooks;
+  /** Secret of the pseudonyms partners know people by: one key per partner is derived from it (SHA-2). */
+  pseudonymSecret: Buffer;
+  /** Haven's key that signs what goes to partners (SHA-2). */
+  releaseSigner: ReleaseSigner;
 
   now(): Date;
 }
@@ -54,7 +59,9 @@ export type Actor =
       /** 1 password, 2 + TOTP, 3 + passkey (ACC-3). */
       assurance: number;
     }
-  | { kind: 'importer'; organisationId: string; importId: string };
+  | { kind: 'importer'; organisationId: string; importId: string }
+  /** A partner's machine client, signed in with its key (SHA-1): it only ever receives, never reads. */
+  | { kind: 'partner'; partnerId: string; organisationId: string; partnerKind: string; actsFor: string };
 
 /** One request through the gate: who, why (the declared purpose), and the request id for the ledger. */
 export interface GateRequest {
@@ -73,5 +80,7 @@ export function policyOf(request: GateRequest): { policy?: number } {
 
 export function auditActor(actor: Actor): AuditActor {
   if (actor.kind === 'importer') return { kind: 'cli', organisation: actor.organisationId };
+  if (actor.kind === 'partner')
+    return { kind: 'partner', organisation: actor.organisationId, partner: actor.partnerId };
   return { kind: 'staff', account: actor.accountId, organisation: actor.organisationId, role: actor.role };
 }

@@ -22,6 +22,15 @@ import { markLedgered, type Outcome, refused } from './transaction.ts';
 export function principalOf(actor: Actor): PrincipalFacts {
   if (actor.kind === 'importer')
     return { type: 'Importer', id: actor.importId, organisation: actor.organisationId };
+  if (actor.kind === 'partner') {
+    return {
+      type: 'Partner',
+      id: actor.partnerId,
+      organisation: actor.organisationId,
+      kind: actor.partnerKind,
+      actsFor: actor.actsFor,
+    };
+  }
   return {
     type: 'Staff',
     id: actor.accountId,

@@ -24,6 +24,10 @@ const MESSAGES: Record<string, string> = {
   'not-permitted': 'Your role does not allow this.',
   'policy-error': 'The access policies could not decide this request; it is refused.',
   'person-not-found': 'No person with that id is visible to you.',
+  'origin-state-authority':
+    'Nothing about this person goes to the authorities of a state that their nationality, origin or asylum claim concerns (SHA-3).',
+  consent_withdrawn:
+    'The person withdrew their consent (or their legal basis ended) for what this agreement is for: nothing more about them goes to the partner (PUR-4).',
 };
 
 /** Every reason a policy or the gate gives for a refusal (a test provokes each and finds it in the ledger). */
@@ -40,9 +44,12 @@ const PRIORITY = [
   'dpia-not-approved',
   'purpose-not-usable',
   'other-organisation',
+  // SHA-3 before anything else about the person: it is the one reason never to be outweighed.
+  'origin-state-authority',
   // After other-organisation: another organisation must not learn that a person it cannot see is restricted.
   'person-restricted',
   'consent-withdrawn',
+  'consent_withdrawn',
   'consent-expired',
   'no-consent-or-legal-basis',
   'legal-basis-not-allowed',

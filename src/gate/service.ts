@@ -39,6 +39,7 @@ import {
 import type { PurposeRegister } from './purposes.ts';
 import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
+import { fetchRelease, listAgreementReleases, releaseRecords } from './releases.ts';
 import { liftRestriction } from './restriction.ts';
 import { rightsFigures } from './rights-figures.ts';
 import {
@@ -49,6 +50,7 @@ import {
 } from './rights-requests.ts';
 import { searchPersons } from './search.ts';
 import { updatePerson } from './update.ts';
+import { verifyPerson } from './verification.ts';
 
 /** A gate operation with its context already bound: the caller passes the request and its arguments only. */
 type Bound<F> = F extends (ctx: GateContext, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -103,6 +105,10 @@ export interface Gate {
   viewAccessAnswer: Bound<typeof viewAccessAnswer>;
   reviewAccessAnswer: Bound<typeof reviewAccessAnswer>;
   issueCard: Bound<typeof issueCard>;
+  releaseRecords: Bound<typeof releaseRecords>;
+  fetchRelease: Bound<typeof fetchRelease>;
+  verifyPerson: Bound<typeof verifyPerson>;
+  listAgreementReleases: Bound<typeof listAgreementReleases>;
   /** The person's own portal: signed in with card and PIN, about that person only. */
   readonly portal: PortalGate;
   /** Notices to partners of changes they must act on, and their delivery (PUR-4, RIG-4, RET-2). */
@@ -183,6 +189,10 @@ export function gateService(ctx: GateContext): Gate {
     viewAccessAnswer: bind(ctx, viewAccessAnswer),
     reviewAccessAnswer: bind(ctx, reviewAccessAnswer),
     issueCard: bind(ctx, issueCard),
+    releaseRecords: bind(ctx, releaseRecords),
+    fetchRelease: bind(ctx, fetchRelease),
+    verifyPerson: bind(ctx, verifyPerson),
+    listAgreementReleases: bind(ctx, listAgreementReleases),
     portal: {
       signIn: withContext(ctx, portalSignIn),
       session: withContext(ctx, portalSession),

@@ -34,6 +34,7 @@ import { policyRoutes } from './routes/policies.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { processorRoutes } from './routes/processors.ts';
 import { pushRoutes } from './routes/pushes.ts';
+import { releaseRoutes, verificationRoutes } from './routes/releases.ts';
 import { restrictionRoutes } from './routes/restriction.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -223,6 +224,8 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   partnerRoutes(app, haven);
   agreementRoutes(app, haven);
   pushRoutes(app, haven);
+  releaseRoutes(app, haven);
+  verificationRoutes(app, haven);
   oauthRoutes(app, haven);
   webAppRoutes(app, haven);
   return app;

@@ -30,6 +30,9 @@ const FLOW_ACTIONS: Record<string, string> = {
   '/api/account/recovery-codes': 'auth.factor-change',
   '/api/setup': 'setup.complete',
   '/api/me/sign-in': 'portal.sign-in',
+  // Notices to partners: a refused acknowledgement or settlement is on record like any other refusal (AUD-1).
+  '/api/partner/notices/:id/ack': 'partner.notice-ack',
+  '/api/partners/:id/pushes/:notice/settle': 'partner.notice-settle',
 };
 /** Refusals the gate itself has written to the ledger (a card's failed sign-in, with its person as subject). */
 const RECORDED_BY_GATE = new Set(['card-sign-in-failed']);

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { GateRequest } from '../gate/context.ts';
-import { sessionOf } from './access.ts';
+import { partnerOf, sessionOf } from './access.ts';
 
 /** The purpose travels on every call to personal data in this header (PUR-1); a call without it is refused. */
 export const PURPOSE_HEADER = 'x-haven-purpose';
@@ -33,3 +33,19 @@ export const purposeHeaderSchema = {
     },
   },
 } as const;
+
+/** A partner's machine client through the gate: it receives under its agreements, and reads nothing itself. */
+export function partnerGateRequest(request: FastifyRequest): GateRequest {
+  const partner = partnerOf(request);
+  return {
+    actor: {
+      kind: 'partner',
+      partnerId: partner.partnerId,
+      organisationId: partner.organisationId,
+      partnerKind: partner.kind,
+      actsFor: partner.actsForCountry ?? '',
+    },
+    purpose: undefined,
+    requestId: request.id,
+  };
+}

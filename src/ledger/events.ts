@@ -12,6 +12,8 @@ export interface AuditActor {
   /** Staff account id; absent for the system itself or an unidentified caller (e.g. a sign-in with an unknown email). */
   account?: string;
   organisation?: string;
+  /** The partner, for a partner's machine client (SHA-1). */
+  partner?: string;
   role?: Role;
   /**
    * 'system' for Haven's own jobs, 'cli' for the haven command, 'staff' for a signed-in staff member, 'person' for
@@ -90,6 +92,7 @@ export function auditEvent(input: NewAuditEvent): AuditEvent {
   if (input.actor.account !== undefined && !UUID.test(input.actor.account)) bad('actor.account');
   if (input.actor.organisation !== undefined && !UUID.test(input.actor.organisation))
     bad('actor.organisation');
+  if (input.actor.partner !== undefined && !UUID.test(input.actor.partner)) bad('actor.partner');
   if (input.requestId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(input.requestId)) bad('requestId');
   if (input.count !== undefined && !(Number.isSafeInteger(input.count) && input.count >= 1)) bad('count');
   if (input.policy !== undefined && !(Number.isSafeInteger(input.policy) && input.policy >= 1)) bad('policy');
@@ -121,6 +124,7 @@ function prefixedEventBytes(event: AuditEvent): Buffer {
   if (actor.account !== undefined) actorParts.push(`"account":${s(actor.account)}`);
   actorParts.push(`"kind":${s(actor.kind)}`);
   if (actor.organisation !== undefined) actorParts.push(`"organisation":${s(actor.organisation)}`);
+  if (actor.partner !== undefined) actorParts.push(`"partner":${s(actor.partner)}`);
   if (actor.role !== undefined) actorParts.push(`"role":${s(actor.role)}`);
   text += `${actorParts.join(',')}}`;
   if (event.count !== undefined) text += `,"count":${event.count}`;

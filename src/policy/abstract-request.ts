@@ -26,14 +26,19 @@ export function abstractRequest(request: DecisionRequest): DecisionRequest {
     role: s.role,
     tier: s.tier,
   });
-  const principal =
-    request.principal.type === 'Staff'
-      ? staff(request.principal)
-      : {
-          type: 'Importer' as const,
-          id: rename('i', request.principal.id),
-          organisation: rename('o', request.principal.organisation),
-        };
+  const p0 = request.principal;
+  const principal: DecisionRequest['principal'] =
+    p0.type === 'Staff'
+      ? staff(p0)
+      : p0.type === 'Partner'
+        ? {
+            type: 'Partner',
+            id: rename('a', p0.id),
+            organisation: rename('o', p0.organisation),
+            kind: p0.kind,
+            actsFor: p0.actsFor,
+          }
+        : { type: 'Importer', id: rename('i', p0.id), organisation: rename('o', p0.organisation) };
   const person = (p: PersonFacts): PersonFacts => {
     const id = rename('p', p.id);
     const organisation = rename('o', p.organisation);
@@ -71,6 +76,15 @@ export function abstractRequest(request: DecisionRequest): DecisionRequest {
     case 'PolicyChange':
       resource = { type: 'PolicyChange', id: rename('c', r.id), proposer: staff(r.proposer) };
       break;
+    case 'PersonRelease':
+      // Countries are values the policies compare (SHA-3), never ids: kept as they are, in a fixed order.
+      resource = {
+        type: 'PersonRelease',
+        person: person(r.person),
+        countries: [...new Set(r.countries)].sort(),
+        recipient: { ...r.recipient },
+      };
+      break;
     case 'LegalHold': {
       const placer = staff(r.placer);
       resource = { type: 'LegalHold', id: rename('c', r.id), placer, person: person(r.person) };
@@ -106,7 +120,7 @@ export function decisionKey(request: DecisionRequest): string {
     return orgs.length - 1;
   };
   const known: string[] = [p.id];
-  let key = `${request.action}|${p.type === 'Staff' ? `S${p.role}:${p.tier}` : 'I'}`;
+  let key = `${request.action}|${p.type === 'Staff' ? `S${p.role}:${p.tier}` : p.type === 'Partner' ? `A${p.kind}:${p.actsFor}` : 'I'}`;
   const staff = (s: StaffFacts): string => {
     // Each distinct id gets the next name, as in abstractRequest; the principal is always the first.
     let at = known.indexOf(s.id);
@@ -147,6 +161,9 @@ export function decisionKey(request: DecisionRequest): string {
       break;
     case 'LegalHold':
       key += `|H${staff(r.placer)}|${person(r.person)}`;
+      break;
+    case 'PersonRelease':
+      key += `|R${person(r.person)}|${[...new Set(r.countries)].sort().join(',')}|${r.recipient.kind}:${r.recipient.actsFor}`;
       break;
   }
   const c = request.context;

@@ -17,6 +17,17 @@ function staffEntity(staff: StaffFacts): EntityJson {
 
 function principalEntity(principal: PrincipalFacts): EntityJson {
   if (principal.type === 'Staff') return staffEntity(principal);
+  if (principal.type === 'Partner') {
+    return {
+      uid: uid('Partner', principal.id),
+      attrs: {
+        organisation: ref('Organisation', principal.organisation),
+        kind: principal.kind,
+        actsFor: principal.actsFor,
+      },
+      parents: [],
+    };
+  }
   return {
     uid: uid('Importer', principal.id),
     attrs: { organisation: ref('Organisation', principal.organisation) },
@@ -87,6 +98,20 @@ export function toCedarRequest(request: DecisionRequest): CedarRequest {
       });
       if (resource.placer.id !== principal.id) entities.push(staffEntity(resource.placer));
       organisations.add(resource.person.organisation).add(resource.placer.organisation);
+      break;
+    case 'PersonRelease':
+      resourceUid = uid('PersonRelease', `${resource.person.id}#release`);
+      entities.push(personEntity(resource.person), {
+        uid: resourceUid,
+        attrs: {
+          person: ref('Person', resource.person.id),
+          countries: [...resource.countries],
+          recipientKind: resource.recipient.kind,
+          recipientActsFor: resource.recipient.actsFor,
+        },
+        parents: [],
+      });
+      organisations.add(resource.person.organisation);
       break;
     case 'PolicyChange':
       resourceUid = uid('PolicyChange', resource.id);

@@ -433,7 +433,10 @@ function envOfFacts(request: DecisionRequest): Env {
   const p = request.principal;
   let principal: EntityRef;
   if (p.type === 'Staff') principal = staff(p);
-  else {
+  else if (p.type === 'Partner') {
+    principal = ref('Partner', p.id);
+    add(principal, { organisation: organisation(p.organisation), kind: p.kind, actsFor: p.actsFor });
+  } else {
     principal = ref('Importer', p.id);
     add(principal, { organisation: organisation(p.organisation) });
   }
@@ -464,6 +467,15 @@ function envOfFacts(request: DecisionRequest): Env {
       resource = ref('PolicyChange', r.id);
       if (r.proposer.id !== p.id) staff(r.proposer);
       add(resource, { proposer: ref('Staff', r.proposer.id) });
+      break;
+    case 'PersonRelease':
+      resource = ref('PersonRelease', `${r.person.id}#release`);
+      add(resource, {
+        person: person(r.person),
+        countries: [...r.countries],
+        recipientKind: r.recipient.kind,
+        recipientActsFor: r.recipient.actsFor,
+      });
       break;
   }
   const c = request.context;

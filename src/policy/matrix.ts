@@ -10,6 +10,7 @@ import {
   type PersonFacts,
   type PolicyAction,
   type PrincipalFacts,
+  type RecipientFacts,
   type ResourceFacts,
   type StaffFacts,
 } from './requests.ts';
@@ -240,6 +241,98 @@ export function* authorizationMatrix(dictionary: Dictionary): Generator<MatrixCe
             'policy-change',
             code,
           );
+        }
+      }
+    }
+  }
+  yield* releaseCells(purposes);
+}
+
+/**
+ * Releases to partners and yes/no answers (SHA-2 – SHA-4): every staff member who could push and every kind of
+ * partner, for a person of one country (SYR), to recipients that act for no state, for another state, for the
+ * person's own state, or are its country-of-origin authority. The last two must never be allowed (SHA-3).
+ */
+function* releaseCells(
+  purposes: { definition: Dictionary['purposes'][number]; usable: boolean; dpia: DpiaState; code: string }[],
+): Generator<MatrixCell> {
+  const countries = ['SYR'];
+  const recipients: { recipient: RecipientFacts; code: string }[] = [
+    { recipient: { kind: 'ngo', actsFor: '' }, code: 'to an NGO' },
+    { recipient: { kind: 'host-state-authority', actsFor: 'TUR' }, code: 'to another state’s authority' },
+    {
+      recipient: { kind: 'host-state-authority', actsFor: 'SYR' },
+      code: 'to the authority of the person’s state',
+    },
+    {
+      recipient: { kind: 'origin-state-authority', actsFor: 'SYR' },
+      code: 'to a country-of-origin authority',
+    },
+  ];
+  const senders: {
+    principal: PrincipalFacts;
+    who: string;
+    actions: PolicyAction[];
+    only?: RecipientFacts;
+  }[] = [
+    ...principals()
+      .filter(({ principal }) => principal.type === 'Staff')
+      .map(({ principal, who }) => ({ principal, who, actions: ['release'] as PolicyAction[] })),
+    ...recipients.map(({ recipient }) => ({
+      principal: {
+        type: 'Partner' as const,
+        id: 'partner',
+        organisation: ORG,
+        kind: recipient.kind,
+        actsFor: recipient.actsFor,
+      },
+      who: `partner:${recipient.kind}${recipient.actsFor ? `:${recipient.actsFor}` : ''}`,
+      actions: ['release', 'verify'] as PolicyAction[],
+      only: recipient,
+    })),
+  ];
+  for (const { principal, who, actions, only } of senders) {
+    for (const { definition, usable, dpia, code } of purposes) {
+      const purpose = `${definition.name}${code}`;
+      const context = (basis: ContextFacts['basis']): ContextFacts => ({
+        purpose: {
+          name: definition.name,
+          prohibited: definition.prohibited,
+          usable,
+          dpia,
+          legalBases: [...definition.legalBases],
+        },
+        basis,
+        assurance: 3,
+        breakGlass: false,
+      });
+      for (const action of actions) {
+        for (const { recipient, code: to } of recipients) {
+          if (only && (only.kind !== recipient.kind || only.actsFor !== recipient.actsFor)) continue;
+          for (const relation of ['organisation', 'other-organisation'] as const) {
+            for (const { basis, code: basisCode } of bases(definition.legalBases)) {
+              for (const restricted of [false, true]) {
+                yield {
+                  request: {
+                    principal,
+                    action,
+                    resource: {
+                      type: 'PersonRelease',
+                      person: person(relation, principal.id, restricted),
+                      countries,
+                      recipient,
+                    },
+                    context: context(basis),
+                  },
+                  who,
+                  action,
+                  purpose,
+                  what: 'release',
+                  situation: [to, relation, ...(restricted ? ['restricted'] : []), basisCode].join(' · '),
+                };
+              }
+            }
+          }
         }
       }
     }

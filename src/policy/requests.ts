@@ -29,7 +29,10 @@ export type PolicyAction =
   | 'propose-correction'
   | 'approve-correction'
   | 'approve-legal-hold'
-  | 'approve-policy-change';
+  | 'approve-policy-change'
+  /** A person's record going out to a partner under an agreement (SHA-2), or a yes/no about them (SHA-4). */
+  | 'release'
+  | 'verify';
 
 export interface StaffFacts {
   type: 'Staff';
@@ -45,7 +48,23 @@ export interface ImporterFacts {
   organisation: string;
 }
 
-export type PrincipalFacts = StaffFacts | ImporterFacts;
+/** A partner organisation's machine client, signed in with its key (SHA-1). */
+export interface PartnerFacts {
+  type: 'Partner';
+  id: string;
+  organisation: string;
+  kind: string;
+  /** The state whose authority it is or acts for (ISO 3166 alpha-3); empty for the other kinds. */
+  actsFor: string;
+}
+
+export type PrincipalFacts = StaffFacts | ImporterFacts | PartnerFacts;
+
+/** Who would receive a release: the partner's kind and the state it acts for (empty when none). */
+export interface RecipientFacts {
+  kind: string;
+  actsFor: string;
+}
 
 export interface PersonFacts {
   id: string;
@@ -62,7 +81,17 @@ export type ResourceFacts =
   | { type: 'Organisation'; id: string }
   | { type: 'Correction'; id: string; person: PersonFacts; proposer: StaffFacts }
   | { type: 'PolicyChange'; id: string; proposer: StaffFacts }
-  | { type: 'LegalHold'; id: string; person: PersonFacts; placer: StaffFacts };
+  | { type: 'LegalHold'; id: string; person: PersonFacts; placer: StaffFacts }
+  /**
+   * One person's record as it would go to a partner (SHA-2 – SHA-4): with the countries that concern the person
+   * (nationality, country of origin, asylum claim), read by the gate for this decision only, and the recipient.
+   */
+  | {
+      type: 'PersonRelease';
+      person: PersonFacts;
+      countries: readonly string[];
+      recipient: RecipientFacts;
+    };
 
 export type BasisState = 'active' | 'withdrawn' | 'expired' | 'none' | 'not-applicable';
 

@@ -68,7 +68,17 @@ const ACTIONS: PolicyAction[] = [
   'approve-correction',
   'approve-legal-hold',
   'approve-policy-change',
+  'release',
+  'verify',
 ];
+const PARTNER_KINDS = [
+  'un-agency',
+  'ngo',
+  'service-provider',
+  'host-state-authority',
+  'origin-state-authority',
+];
+const COUNTRIES = ['SYR', 'AFG', 'UKR', 'TUR', 'SDN'];
 
 export function sampleRequest(random: Random): DecisionRequest {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -82,10 +92,20 @@ export function sampleRequest(random: Random): DecisionRequest {
     tier: 1 + Math.floor(random() * 4),
   }));
   const action = pick(ACTIONS);
+  const partnerKind = pick(PARTNER_KINDS);
+  const partner = (): PrincipalFacts => ({
+    type: 'Partner',
+    id: randomUUID(),
+    organisation: random() < 0.8 ? orgs[0]! : pick(orgs),
+    kind: partnerKind,
+    actsFor: partnerKind.endsWith('authority') ? pick(COUNTRIES) : '',
+  });
   const principal: PrincipalFacts =
     action === 'write' && random() < 0.15
       ? { type: 'Importer', id: randomUUID(), organisation: orgs[0]! }
-      : staffPool[0]!;
+      : action === 'verify' || (action === 'release' && random() < 0.6)
+        ? partner()
+        : staffPool[0]!;
   const person = (): PersonFacts => ({
     id: randomUUID(),
     organisation: random() < 0.75 ? orgs[0]! : pick(orgs),
@@ -107,6 +127,12 @@ export function sampleRequest(random: Random): DecisionRequest {
     resource = { type: 'Correction', id: randomUUID(), person: person(), proposer: pick(staffPool) };
   } else if (action === 'approve-legal-hold') {
     resource = { type: 'LegalHold', id: randomUUID(), person: person(), placer: pick(staffPool) };
+  } else if (action === 'release' || action === 'verify') {
+    const recipient =
+      principal.type === 'Partner'
+        ? { kind: principal.kind, actsFor: principal.actsFor }
+        : { kind: partnerKind, actsFor: partnerKind.endsWith('authority') ? pick(COUNTRIES) : '' };
+    resource = { type: 'PersonRelease', person: person(), countries: subset(COUNTRIES), recipient };
   } else if (action === 'approve-policy-change') {
     resource = { type: 'PolicyChange', id: randomUUID(), proposer: pick(staffPool) };
   } else {

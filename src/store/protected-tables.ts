@@ -26,6 +26,9 @@ export const PROTECTED_TABLES = {
   access_answer: 'the answer to an access request: every value, sealed; redactions sealed',
   person_card: 'the person’s portal card: keyed hash of its code, PIN hash, failures',
   person_session: 'the person’s portal sessions',
+  release: 'what went to a partner: the JWE as sent (encrypted to the partner), counts, field groups',
+  release_person: 'who a release was about',
+  partner_pseudonym: 'the pseudonym each partner knows a person by',
 
   legal_hold: 'a hold on a person’s data (that they are party to proceedings), words sealed',
   erasure_receipt: 'what an erasure took and kept, for the tombstone: categories and counts, no values',

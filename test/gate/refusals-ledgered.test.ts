@@ -9,6 +9,8 @@ import { ledgerReason } from '../../src/gate/decide.ts';
 import { REFUSAL_REASONS } from '../../src/gate/explain.ts';
 import { bundledPolicyFiles } from '../../src/policy/compile.ts';
 import { PolicyEngine } from '../../src/policy/engine.ts';
+import { activeAgreement } from '../../src/sharing/agreements.ts';
+import { agreedPartner, askForRelease } from '../sharing/partner-support.ts';
 import { Client, type Reply } from '../support/client.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import {
@@ -56,6 +58,8 @@ function gateRefusalCodes(): Set<string> {
 
 /** Not refusals of a request: faults, and one race the test cannot stage deterministically. Each says why. */
 const NOT_PROVOKED: Record<string, string> = {
+  'settle-reason-invalid':
+    'behind the HTTP schema, which refuses an unlisted reason first (invalid-request, ledgered with the route)',
   'field-group-unknown': 'a fault (500): a dictionary group the policies do not know; never a refusal',
   'import-line-duplicate':
     'two imports of one line racing on a PostgreSQL server; the unique import key makes it a 409',
@@ -666,6 +670,180 @@ for (const kind of testDatabaseKinds()) {
         await fromGate('test-month-invalid', () =>
           t.haven.gate.rightsFigures(staffRequest(a.dpo, undefined, 'test-month-invalid'), '2026-13'),
         ),
+      );
+    });
+
+    test('releases to partners: the persecutor, a withdrawn consent, unknown or used-up releases, a foreign agreement, a re-issued card', async () => {
+      const syrian = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+      const today = new Date().toISOString().slice(0, 10);
+      const ledgerOf = async (personId: string) =>
+        (
+          await t.database.db.query<{ body: Buffer }>('select body from audit_event where person_id = $1', [
+            personId,
+          ])
+        ).rows.map(
+          (r) =>
+            JSON.parse(r.body.toString('utf8')) as {
+              action: string;
+              decision: string;
+              reason: string;
+              requestId?: string;
+            },
+        );
+      // SHA-3: an authority acting for Syria, asking about everyone: the Syrian is refused, the ledger says why.
+      const authority = await agreedPartner(t, a, {
+        name: 'Authority acting for SYR',
+        kind: 'host-state-authority',
+        actsForCountry: 'SYR',
+      });
+      const asked = await askForRelease(t, authority, { agreementId: authority.agreement });
+      assert.equal(asked.status, 201, JSON.stringify(asked.body));
+      const releaseEvents = async (personId: string) =>
+        (await ledgerOf(personId)).filter((e) => e.action === 'sharing.release' && e.decision === 'deny');
+      const sha3 = (await releaseEvents(syrian)).find((e) => e.reason === 'origin-state-authority');
+      assert.ok(sha3, 'the refusal is in the ledger');
+      note('origin-state-authority', {
+        code: 'origin-state-authority',
+        ledgered: 'origin-state-authority',
+        requestId: sha3.requestId!,
+      });
+      // PUR-4: after a withdrawal, the partner's request about that person.
+      const ngo = await agreedPartner(t, a, { name: 'NGO for refusals' });
+      const first = await askForRelease(t, ngo, { agreementId: ngo.agreement });
+      const pseudonyms = await t.database.db.query<{ pseudonym: string }>(
+        'select pseudonym from partner_pseudonym where partner_id = $1 and person_id = $2',
+        [ngo.id, syrian],
+      );
+      await a.clerk
+        .as('registration')
+        .post(`/api/persons/${syrian}/consents/withdraw`, { purpose: 'registration' });
+      const again = await askForRelease(t, ngo, {
+        agreementId: ngo.agreement,
+        pseudonyms: [pseudonyms.rows[0]!.pseudonym],
+      });
+      assert.deepEqual(again.body.refusedPseudonyms, [
+        { pseudonym: pseudonyms.rows[0]!.pseudonym, code: 'consent_withdrawn' },
+      ]);
+      const withdrawn = (await releaseEvents(syrian)).find((e) => e.reason === 'consent_withdrawn');
+      assert.ok(withdrawn, 'the refusal is in the ledger');
+      note('consent_withdrawn', {
+        code: 'consent_withdrawn',
+        ledgered: 'consent_withdrawn',
+        requestId: withdrawn.requestId!,
+      });
+      const fetch = (id: string, token: string) =>
+        t.app.inject({
+          method: 'GET',
+          url: `/api/partner/releases/${id}`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const refusalOf = (reply: { statusCode: number; body: string }) => {
+        const body = JSON.parse(reply.body) as { code: string; requestId: string };
+        assert.ok(reply.statusCode >= 400 && reply.statusCode < 500, reply.body);
+        return { code: body.code, ledgered: body.code, requestId: body.requestId };
+      };
+      note('release-not-found', refusalOf(await fetch(randomUUID(), first.token)));
+      for (let i = 0; i < 3; i++)
+        assert.equal((await fetch(String(first.body.id), first.token)).statusCode, 200);
+      note('release-download-limit', refusalOf(await fetch(String(first.body.id), first.token)));
+      const expiring = await askForRelease(t, ngo, { agreementId: ngo.agreement });
+      await t.database.db.query(`update release set expires_at = now() - interval '1 hour' where id = $1`, [
+        String(expiring.body.id),
+      ]);
+      note('release-expired', refusalOf(await fetch(String(expiring.body.id), expiring.token)));
+      const staff = staffRequest(a.dpo, undefined, 'test-release-foreign');
+      const agreementFacts = {
+        ...(await activeAgreement(t.haven.db, ngo.agreement, ngo.id, today)),
+        organisationId: randomUUID(),
+      };
+      const target = {
+        agreement: agreementFacts,
+        partner: { id: ngo.id, kind: 'ngo', actsForCountry: null },
+        encryptionKey: { kid: ngo.enc.kid, alg: ngo.enc.alg, jwk: ngo.enc.publicJwk },
+      };
+      note(
+        'agreement-not-found',
+        await fromGate('test-release-foreign', () =>
+          t.haven.gate.releaseRecords(staff, target, { all: true }),
+        ),
+      );
+      const own = { ...target, agreement: { ...agreementFacts, organisationId: a.dpo.staff.organisationId } };
+      note(
+        'release-people-invalid',
+        await fromGate('test-release-people', () =>
+          t.haven.gate.releaseRecords(staffRequest(a.dpo, undefined, 'test-release-people'), own, {
+            personIds: ['x'],
+          }),
+        ),
+      );
+      note(
+        'release-pseudonyms-invalid',
+        await fromGate('test-release-pseudonyms', () =>
+          t.haven.gate.releaseRecords(staffRequest(a.dpo, undefined, 'test-release-pseudonyms'), own, {
+            pseudonyms: ['not-one'],
+          }),
+        ),
+      );
+      // A partner that leaves a notice unacknowledged past its time gets nothing new (PUR-4).
+      const noticeId = randomUUID();
+      const outbox = await t.database.db.query<{ seq: string }>(
+        'select seq from change_outbox where person_id = $1 order by seq desc limit 1',
+        [syrian],
+      );
+      await t.database.db.query(
+        `insert into partner_notice (id, outbox_seq, partner_id, organisation_id, person_id, pseudonym, change,
+           agreements, created_at, ack_due_at)
+         values ($1, $2, $3, $4, $5, $6, 'consent-withdrawn', $7, now() - interval '4 days', now() - interval '1 hour')
+         on conflict (outbox_seq, partner_id) do update set ack_due_at = excluded.ack_due_at`,
+        [
+          noticeId,
+          outbox.rows[0]!.seq,
+          ngo.id,
+          a.dpo.staff.organisationId,
+          syrian,
+          pseudonyms.rows[0]!.pseudonym,
+          [ngo.agreement],
+        ],
+      );
+      const blocked = await askForRelease(t, ngo, { agreementId: ngo.agreement });
+      assert.equal(blocked.status, 409, JSON.stringify(blocked.body));
+      note('partner-notices-unacknowledged', {
+        code: String(blocked.body.code),
+        ledgered: String(blocked.body.code),
+        requestId: String(blocked.body.requestId),
+      });
+      // Notices: an unknown one acknowledged; one settled twice.
+      const ack = await t.app.inject({
+        method: 'POST',
+        url: `/api/partner/notices/${randomUUID()}/ack`,
+        headers: { authorization: `Bearer ${blocked.token}` },
+      });
+      note('notice-not-found', refusalOf(ack));
+      const { rows: noticeRows } = await t.database.db.query<{ id: string }>(
+        'select id from partner_notice where partner_id = $1',
+        [ngo.id],
+      );
+      const settle = () =>
+        a.dpo.client.post(`/api/partners/${ngo.id}/pushes/${noticeRows[0]!.id}/settle`, {
+          reason: 'confirmed-otherwise',
+        });
+      assert.equal((await settle()).status, 200);
+      note('notice-settled', fromReply(await settle()));
+      note(
+        'verification-too-vague',
+        await fromGate('test-verify-vague', () =>
+          t.haven.gate.verifyPerson(
+            staffRequest(a.dpo, undefined, 'test-verify-vague'),
+            { agreement: own.agreement, partner: own.partner },
+            { dateOfBirth: '1987-03-14' },
+          ),
+        ),
+      );
+      // A card issued again by a clerk: refused (a take-over looks like a lost card).
+      await a.clerk.client.post(`/api/persons/${syrian}/card`, { pin: '3907' });
+      note(
+        'card-reissue-not-permitted',
+        fromReply(await a.clerk.client.post(`/api/persons/${syrian}/card`, { pin: '4817' })),
       );
     });
 

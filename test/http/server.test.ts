@@ -144,6 +144,8 @@ describe('HTTP server', () => {
       'POST /api/public/concerns/reply',
       // The person portal's sign-in: card code and PIN (issue 16).
       'POST /api/me/sign-in',
+      // Haven's public key that signs releases, for partners to verify them (SHA-2).
+      'GET /api/partner/keys',
     ]);
     let checked = 0;
     for (const [path, methods] of Object.entries(document.paths)) {

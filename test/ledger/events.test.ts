@@ -115,6 +115,8 @@ describe('the fast event encoder', () => {
             requestId: fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/),
             count: fc.integer({ min: 1, max: 2 ** 40 }),
             policy: fc.integer({ min: 1, max: 2 ** 31 }),
+            partner: fc.uuid(),
+            digest: fc.stringMatching(/^[0-9a-f]{64}$/),
           },
           { requiredKeys: [] },
         ),
@@ -126,6 +128,7 @@ describe('the fast event encoder', () => {
               kind: 'staff',
               ...(optional.account ? { account: optional.account } : {}),
               ...(optional.organisation ? { organisation: optional.organisation } : {}),
+              ...(optional.partner ? { partner: optional.partner } : {}),
               ...(optional.role ? { role: optional.role } : {}),
             },
             action,
@@ -137,6 +140,7 @@ describe('the fast event encoder', () => {
             ...(optional.requestId ? { requestId: optional.requestId } : {}),
             ...(optional.count ? { count: optional.count } : {}),
             ...(optional.policy ? { policy: optional.policy } : {}),
+            ...(optional.digest ? { digest: optional.digest } : {}),
           });
 
           assert.ok(eventBytes(event).equals(canonicalBytes(event)));

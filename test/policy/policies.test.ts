@@ -30,6 +30,7 @@ describe('policy files (ACC-2)', () => {
       'purposes.cedar',
       'rights.cedar',
       'roles.cedar',
+      'sharing.cedar',
       'tiers.cedar',
     ]);
   });

@@ -1,12 +1,14 @@
 import {
+  generateEncryptionKeys,
   generatePartnerKeys,
   type PartnerKeyPair,
   signClientAssertion,
   tokenRequestBody,
 } from '../../docs/partner-client/haven-partner-client.ts';
+import { addToDay } from '../../src/domain/calendar.ts';
 import type { HttpApp } from '../../src/http/http-app.ts';
 import type { Reply } from '../support/client.ts';
-import type { Actor } from '../support/gate.ts';
+import type { Actor, Team } from '../support/gate.ts';
 import type { TestHaven } from '../support/haven.ts';
 import { reauthenticate } from '../support/staff.ts';
 
@@ -112,4 +114,54 @@ export async function whoami(t: TestHaven, token: string) {
     headers: { authorization: `Bearer ${token}` },
   });
   return { status: reply.statusCode, body: JSON.parse(reply.body) as Record<string, unknown> };
+}
+
+export const RELEASE_FIELDS = ['given-name-latin', 'family-name-latin', 'sex', 'nationality', 'phone'];
+
+/**
+ * A partner with a signing and an encryption key, and an agreement for registration data on consent, proposed by
+ * the team's supervisor and approved by its DPO.
+ */
+export async function agreedPartner(
+  t: TestHaven,
+  team: Team,
+  body: Record<string, unknown>,
+  fields = RELEASE_FIELDS,
+): Promise<TestPartner & { enc: PartnerKeyPair; agreement: string }> {
+  const partner = await registerPartner(t, team.admin, body);
+  const enc = await generateEncryptionKeys();
+  await reauthenticate(t, team.admin.client, team.admin.staff);
+  const key = await team.admin.client.post(`/api/partners/${partner.id}/keys`, {
+    use: 'enc',
+    jwk: enc.publicJwk,
+  });
+  if (key.status !== 201) throw new Error(`encryption key not added: ${key.text}`);
+  const today = new Date().toISOString().slice(0, 10);
+  const proposed = await team.supervisor.client.post('/api/agreements', {
+    partnerId: partner.id,
+    title: 'Registration data for protection follow-up',
+    purposes: ['registration'],
+    fields,
+    legalBasis: 'consent',
+    startsOn: today,
+    endsOn: addToDay(today, { months: 6 }),
+    partnerRetention: '6 months',
+  });
+  if (proposed.status !== 201) throw new Error(`agreement not proposed: ${proposed.text}`);
+  await reauthenticate(t, team.dpo.client, team.dpo.staff);
+  const approved = await team.dpo.client.post(`/api/agreements/${proposed.body.id}/approve`, {});
+  if (approved.status !== 200) throw new Error(`agreement not approved: ${approved.text}`);
+  return { ...partner, enc, agreement: String(proposed.body.id) };
+}
+
+/** The partner's client asks for a release (POST /api/partner/releases) with a fresh token. */
+export async function askForRelease(t: TestHaven, partner: TestPartner, body: Record<string, unknown>) {
+  const token = await partnerToken(t, partner);
+  const reply = await t.app.inject({
+    method: 'POST',
+    url: '/api/partner/releases',
+    headers: { authorization: `Bearer ${token}` },
+    payload: body,
+  });
+  return { status: reply.statusCode, body: JSON.parse(reply.body) as Record<string, unknown>, token };
 }

@@ -238,7 +238,7 @@ describe('staff web app in Chromium', { skip: missing ?? false }, () => {
     await accessible(page, 'case-registration-en');
 
     // The person's card for the portal: the person types the PIN; the code is shown once, with its QR code.
-    await page.getByRole('heading', { name: "The person's card" }).waitFor();
+    await page.getByRole('heading', { name: 'The person’s card' }).waitFor();
     await page.getByLabel('PIN chosen by the person').fill('4826');
     await page.getByRole('button', { name: 'Issue the card' }).click();
     const code = page.locator('.card-code');

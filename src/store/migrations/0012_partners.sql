@@ -31,7 +31,7 @@ create table partner_key (
   partner_id uuid not null references partner (id),
   kid text not null check (kid ~ '^[A-Za-z0-9._:~-]{1,128}$'),
   use text not null check (use in ('enc', 'sig')),
-  alg text not null check (alg ~ '^[A-Za-z0-9-]{2,32}$'),
+  alg text not null check (alg ~ '^[A-Za-z0-9+-]{2,32}$'),
   -- Public parts only: a private or symmetric key is refused here as well as in code.
   jwk jsonb not null check (jsonb_typeof(jwk) = 'object' and not (jwk ?| array['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'])),
   added_at timestamptz not null default now(),
