@@ -2,6 +2,8 @@ import { hkdfSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BackupSource } from './backups/dump.ts';
+import { type Backups, backupService } from './backups/service.ts';
 import { type Config, ConfigError } from './config/config.ts';
 import { BlindIndex } from './crypto/blind-index/tokens.ts';
 import { type KeyRing, openKeyRing } from './crypto/keyring/keyring.ts';
@@ -18,6 +20,7 @@ import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { registrationWriter, sweepUnusedKeys } from './gate/registrations.ts';
 import { type Gate, gateService } from './gate/service.ts';
 import { type ConcernKeys, ConcernThrottle, concernKeys } from './governance/concerns.ts';
+import { HAVEN_VERSION } from './http/openapi.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
 import { JobQueue } from './jobs/queue.ts';
@@ -85,6 +88,8 @@ export interface Haven {
   jobs: JobQueue;
   /** Pushes to partners' webhooks and their webhook secrets (PUR-4, RIG-4, RET-2; docs/partners.md). */
   pushes: Pushes;
+  /** Encrypted backups, restore and the restore drill (RES-1; docs/operations.md). */
+  backups: Backups;
   /** The anonymous concern channel's keys and its address-free throttle (GOV-4). */
   concerns: { keys: ConcernKeys; throttle: ConcernThrottle };
   logger: Logger;
@@ -136,6 +141,8 @@ export interface OpenOptions {
    * tests only add jobs, so a short-lived command never takes one.
    */
   jobWorkers?: boolean;
+  /** What backups dump when the databases were given (tests on a server): owner URLs for pg_dump. */
+  backupSources?: { main: BackupSource; vault: BackupSource };
 }
 
 interface OpenedDatabases {
@@ -211,6 +218,15 @@ async function openKeys(config: Config): Promise<KeyRing> {
     environmentKey: config.keyEncryptionKey,
     hsm,
   });
+}
+
+/** What a backup dumps: PGlite's own handles, or the servers' owner URLs for pg_dump. */
+function backupSources(config: Config, opened: OpenedDatabases): { main: BackupSource; vault: BackupSource } {
+  const source = (db: Database, url: string | undefined): BackupSource => {
+    if ('pglite' in db) return { kind: 'pglite', db: db as Extract<BackupSource, { kind: 'pglite' }>['db'] };
+    return { kind: 'postgres', url: url ?? '' };
+  };
+  return { main: source(opened.db, config.databaseUrl), vault: source(opened.vaultDb, config.keyVaultUrl) };
 }
 
 export const SHIPPED_DICTIONARY = new URL('../dictionaries/refugee-registration.yaml', import.meta.url);
@@ -342,6 +358,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   };
   let gateOperations: Gate | undefined;
   let pushes: Pushes | undefined;
+  let backups: Backups | undefined;
   const concernKeysOf = concernKeys(keyRing.secret('concerns'));
   let dictionary: Dictionary;
   let notices: Notices;
@@ -407,6 +424,33 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       now: () => clock.now(),
     });
     pushes.define(jobs);
+    backups = backupService({
+      dir: config.backupDir ? path.resolve(config.backupDir) : path.join(config.dataDir, 'backups'),
+      recipient: config.backupRecipient,
+      keepDays: config.backupKeepDays,
+      vaultKeepDays: config.backupVaultKeepDays,
+      havenVersion: HAVEN_VERSION,
+      ...(options.backupSources ?? backupSources(config, opened)),
+      db: opened.db,
+      ledger: ledgerIdentity(config.ledgerName, keyRing),
+      // A restored key vault, opened with this key ring; no cache, so a destroyed key is gone at once.
+      openVault: async (db) => {
+        const restored = new KeyVault(db, keyRing, { cacheSize: 0, cacheSeconds: 1 });
+        await restored.open();
+        return restored;
+      },
+      now: () => clock.now(),
+    });
+    // RES-1: scheduled backups through the queue, one per occurrence across all servers.
+    jobs.define(
+      'backup-create',
+      async () => {
+        await backups!.create();
+      },
+      { retryLimit: 2, retryDelaySeconds: 300 },
+    );
+    if (config.backupRecipient && config.backupSchedule !== 'off')
+      jobs.schedule('backup-create', config.backupSchedule);
     // Last: capabilities define their jobs above, and a worker may run one as soon as this returns.
     await jobs.start();
   } catch (error) {
@@ -444,6 +488,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     clock,
     jobs,
     pushes: pushes!,
+    backups: backups!,
     releaseKey: gate.releaseSigner.publicJwk as Record<string, string>,
     concerns: {
       keys: concernKeysOf,

@@ -130,6 +130,38 @@ export const settings = {
     default: 72,
     doc: 'Hours a partner has to acknowledge a push (a withdrawal, correction or erasure it must act on). Past them the notice is on the DPO’s work list and nothing new is released to that partner until it is acknowledged or settled (docs/partners.md). Applies to notices made from then on.',
   },
+  backupDir: {
+    env: 'HAVEN_BACKUP_DIR',
+    type: { kind: 'string' },
+    doc: 'Folder for encrypted backups (RES-1; docs/operations.md). Default: HAVEN_DATA_DIR/backups; in production a disk or mount of its own, copied off the machine.',
+  },
+  backupRecipient: {
+    env: 'HAVEN_BACKUP_RECIPIENT',
+    type: {
+      kind: 'string',
+      pattern: /^age1[02-9ac-hj-np-z]{58}$/,
+      hint: 'an age1… recipient from `haven backup keygen`',
+    },
+    doc: 'The age recipient (public key) backups are encrypted to. Its identity (private key) is kept off the server: restore, verify and the drill take it from a file or standard input.',
+  },
+  backupSchedule: {
+    env: 'HAVEN_BACKUP_SCHEDULE',
+    type: { kind: 'string', pattern: /^(?:off|\S+ \S+ \S+ \S+ \S+)$/, hint: 'off or a cron line (UTC)' },
+    default: '17 2 * * *',
+    doc: 'When the servers take a backup through the job queue (cron, UTC); only with HAVEN_BACKUP_RECIPIENT set. off: only `haven backup create`.',
+  },
+  backupKeepDays: {
+    env: 'HAVEN_BACKUP_KEEP_DAYS',
+    type: { kind: 'integer', min: 1, max: 3650 },
+    default: 35,
+    doc: 'Main-database backups older than this are deleted at each backup (the newest always stays).',
+  },
+  backupVaultKeepDays: {
+    env: 'HAVEN_BACKUP_VAULT_KEEP_DAYS',
+    type: { kind: 'integer', min: 1, max: 30 },
+    default: 7,
+    doc: 'Key-vault backups older than this are deleted at each backup, without exception: their age bounds how long a restore without the live ledger could bring back an erased person’s key (ENC-4).',
+  },
   dekCacheSize: {
     env: 'HAVEN_DEK_CACHE_SIZE',
     type: { kind: 'integer', min: 0, max: 10_000_000 },

@@ -92,6 +92,15 @@ export async function startTestHaven(
   const haven = await openHaven(config, {
     ...pools,
     logger: createLogger('info', logs),
+    // Backups dump with the owner's URL (pg_dump); on PGlite they use the database handle itself.
+    ...(database.url && vaultDatabase.url
+      ? {
+          backupSources: {
+            main: { kind: 'postgres' as const, url: database.url },
+            vault: { kind: 'postgres' as const, url: vaultDatabase.url },
+          },
+        }
+      : {}),
   });
   // Every purpose here needs a DPIA (PUR-6): tests get approved ones unless they test the DPIA workflow.
   if (options.dpias !== false) {
