@@ -10,6 +10,7 @@ import {
   requestBreakGlass,
   reviewBreakGlass,
 } from './break-glass.ts';
+import { caseStateHistory, changeCaseState } from './case-states.ts';
 import { setCaseload } from './caseload.ts';
 import { basisHistory, giveBasis, withdrawConsent } from './consent.ts';
 import type { GateContext, GateRequest } from './context.ts';
@@ -41,6 +42,7 @@ import { readPerson } from './read.ts';
 import { registerPerson } from './register.ts';
 import { fetchRelease, listAgreementReleases, releaseRecords } from './releases.ts';
 import { liftRestriction } from './restriction.ts';
+import { retentionPreview } from './retention-preview.ts';
 import { rightsFigures } from './rights-figures.ts';
 import {
   advanceRightsRequest,
@@ -97,6 +99,9 @@ export interface Gate {
   placeLegalHold: Bound<typeof placeLegalHold>;
   advanceLegalHold: Bound<typeof advanceLegalHold>;
   listLegalHolds: Bound<typeof listLegalHolds>;
+  changeCaseState: Bound<typeof changeCaseState>;
+  caseStateHistory: Bound<typeof caseStateHistory>;
+  retentionPreview: Bound<typeof retentionPreview>;
   receiveRightsRequest: Bound<typeof receiveRightsRequest>;
   advanceRightsRequest: Bound<typeof advanceRightsRequest>;
   listRightsRequests: Bound<typeof listRightsRequests>;
@@ -181,6 +186,9 @@ export function gateService(ctx: GateContext): Gate {
     placeLegalHold: bind(ctx, placeLegalHold),
     advanceLegalHold: bind(ctx, advanceLegalHold),
     listLegalHolds: bind(ctx, listLegalHolds),
+    changeCaseState: bind(ctx, changeCaseState),
+    caseStateHistory: bind(ctx, caseStateHistory),
+    retentionPreview: bind(ctx, retentionPreview),
     receiveRightsRequest: bind(ctx, receiveRightsRequest),
     advanceRightsRequest: bind(ctx, advanceRightsRequest),
     listRightsRequests: bind(ctx, listRightsRequests),

@@ -36,6 +36,7 @@ import { processorRoutes } from './routes/processors.ts';
 import { pushRoutes } from './routes/pushes.ts';
 import { releaseRoutes, verificationRoutes } from './routes/releases.ts';
 import { restrictionRoutes } from './routes/restriction.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
@@ -210,6 +211,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   rightsRoutes(app, haven);
   restrictionRoutes(app, haven);
   legalHoldRoutes(app, haven);
+  retentionRoutes(app, haven);
   accessAnswerRoutes(app, haven);
   portalRoutes(app, haven);
 

@@ -20,6 +20,9 @@ export const PERSON_RECORD_ACTIONS = [
   'place-legal-hold',
   'release-legal-hold',
   'lift-restriction',
+  /** RET-1: a case's state (open, closed, resettled…), from which retention counts. */
+  'change-case-state',
+  'view-case-state',
 ] as const;
 export type PersonRecordAction = (typeof PERSON_RECORD_ACTIONS)[number];
 export type PolicyAction =

@@ -355,6 +355,9 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
     'access_answer',
     'person_card',
     'person_session',
+    // Where the case stood and its history (RET-1): nothing of it is needed once the person is gone.
+    'case_transition',
+    'case_state',
   ]) {
     await tx.query(`delete from ${table} where person_id = $1`, [personId]);
   }

@@ -33,6 +33,9 @@ export const PROTECTED_TABLES = {
   legal_hold: 'a hold on a person’s data (that they are party to proceedings), words sealed',
   erasure_receipt: 'what an erasure took and kept, for the tombstone: categories and counts, no values',
   restriction: 'restriction of processing of a person (GDPR 18): when, by whom, why; words sealed',
+  case_state:
+    'where a person’s case stands (open, closed, resettled, deceased…) and its dated events (RET-1)',
+  case_transition: 'each change of a person’s case state: from, to, day, by whom, a reason code (RET-1)',
   partner_notice:
     'a change told to a partner: the person’s id and partner pseudonym, kinds, delivery, no values',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',

@@ -847,6 +847,20 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
+    test('case states and the retention preview (RET-1): bad changes and days out of range', async () => {
+      const id = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+      const move = (body: object) => a.supervisor.as(PROTECTION).post(`/api/persons/${id}/case-state`, body);
+      note('case-state-invalid', fromReply(await move({ state: 'archived' })));
+      note('case-state-unchanged', fromReply(await move({ state: 'open' })));
+      note('case-state-day-invalid', fromReply(await move({ state: 'closed', on: '2001-01-01' })));
+      note(
+        'retention-preview-days-invalid',
+        await fromGate('test-preview-days', () =>
+          t.haven.gate.retentionPreview(staffRequest(a.dpo, undefined, 'test-preview-days'), { days: -1 }),
+        ),
+      );
+    });
+
     test('each refusal above is a deny event with its request id, and every code and reason was provoked', async () => {
       const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
       const denials = new Map<string, { reason: string; decision: string }[]>();

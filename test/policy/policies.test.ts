@@ -22,6 +22,7 @@ describe('policy files (ACC-2)', () => {
     const files = Object.keys(bundledPolicyFiles()).sort();
     assert.deepEqual(files, [
       'break-glass.cedar',
+      'case-states.cedar',
       'caseload.cedar',
       'consent.cedar',
       'legal-holds.cedar',
