@@ -15,6 +15,7 @@ import {
   witnessKeygen,
 } from './commands/ledger.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { retentionPreviewCommand } from './commands/retention.ts';
 import { rightsList, rightsShow } from './commands/rights.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
@@ -179,6 +180,17 @@ rights
   .requiredOption('--as <email>', 'the staff account the gate decides for (its role, organisation, caseload)')
   .option('--json', 'print as JSON')
   .action(rightsShow);
+
+const retention = program
+  .command('retention')
+  .description('Retention rules and what falls due (RET-1), through the gate as a staff account');
+retention
+  .command('preview')
+  .description('What the rules make due within N days, per day and category, and what legal holds keep')
+  .requiredOption('--as <email>', 'a supervisor or DPO account the gate decides for')
+  .option('--days <n>', 'how many days ahead (0 to 3660)', '30')
+  .option('--json', 'print as JSON, with every item (ids, groups, rules; never a value)')
+  .action(retentionPreviewCommand);
 
 const jobs = program.command('jobs').description('Background jobs shared by every server on the database');
 jobs

@@ -14,7 +14,7 @@ import { printJson } from '../output.ts';
  * refusal and each request opened is ledgered under that account. No second factor can be asked on a terminal,
  * so it acts at the lowest assurance: enough to list and show, never to release data (ACC-3).
  */
-async function asStaff<T>(
+export async function asStaff<T>(
   email: string,
   work: (haven: Haven, request: GateRequest) => Promise<T>,
 ): Promise<T> {
