@@ -1,6 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ROLES } from '../domain/roles.ts';
 import { HAVEN_VERSION } from '../http/openapi.ts';
+import {
+  backupCreate,
+  backupDrill,
+  backupKeygen,
+  backupList,
+  backupRestore,
+  backupVerify,
+} from './commands/backup.ts';
 import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
 import { jobsStatus } from './commands/jobs.ts';
@@ -198,6 +206,61 @@ jobs
   .description('Each kind of job with its jobs by state and schedule, and the latest failures')
   .option('--json', 'print as JSON')
   .action(jobsStatus);
+
+const backup = program
+  .command('backup')
+  .description('Encrypted backups, restore and the restore drill (RES-1; docs/operations.md)');
+backup
+  .command('keygen')
+  .description(
+    'Make a backup key: prints the identity (keep it off the server) and the recipient (HAVEN_BACKUP_RECIPIENT)',
+  )
+  .option('--json', 'print as JSON')
+  .action(backupKeygen);
+backup
+  .command('create')
+  .description(
+    'Back up the main database and the key vault, each to an encrypted file; expired backups are removed',
+  )
+  .option('--json', 'print as JSON')
+  .action(backupCreate);
+backup
+  .command('list')
+  .description('The backups in HAVEN_BACKUP_DIR, newest first')
+  .option('--json', 'print as JSON')
+  .action(backupList);
+backup
+  .command('verify <file>')
+  .description('Decrypt a backup and check every part against its manifest; nothing is restored')
+  .requiredOption('--identity <file>', 'the backup identity file, or - for standard input')
+  .option('--json', 'print the manifest as JSON')
+  .action(backupVerify);
+backup
+  .command('restore [file]')
+  .description(
+    'Restore into a NEW folder or new empty databases; erasures since are re-applied before it can serve',
+  )
+  .requiredOption('--identity <file>', 'the backup identity file, or - for standard input')
+  .option('--vault <file>', 'the key-vault backup (default: the newest)')
+  .option('--into <folder>', 'a new data folder (embedded database)')
+  .option('--force-new-folder', 'if --into is in use or not empty, restore beside it into a new folder')
+  .option('--into-database-url <url>', 'a new, empty PostgreSQL database for the main database')
+  .option('--into-keyvault-url <url>', 'a new, empty PostgreSQL database for the key vault')
+  .option(
+    '--erasures <file>',
+    'erasures to re-apply too: a ledger export (NDJSON) or person ids, one per line',
+  )
+  .option('--json', 'print as JSON')
+  .action(backupRestore);
+backup
+  .command('drill')
+  .description(
+    'Restore the newest backup into a scratch place and prove the erased stay erased; exit 0 only if it passes',
+  )
+  .requiredOption('--identity <file>', 'the backup identity file, or - for standard input')
+  .option('--erasures <file>', 'more erasures to check: a ledger export (NDJSON) or person ids')
+  .option('--json', 'print the report as JSON')
+  .action(backupDrill);
 
 const orgs = program.command('orgs').description('Organisations');
 orgs
