@@ -1,7 +1,6 @@
 import { dayOf } from '../domain/calendar.ts';
 import { HavenError } from '../domain/errors.ts';
 import { accessHistory } from '../ledger/access-history.ts';
-import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, type PersonMeta, readGroups, sealForPerson } from '../records/person-records.ts';
 import {
   type AccessAnswer,
@@ -13,9 +12,9 @@ import {
 } from '../rights/access-answer.ts';
 import type { Sql } from '../store/database.ts';
 import { readBasisEntries } from './consent.ts';
-import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
+import type { GateContext, GateRequest } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
-import { RIGHTS } from './rights-purpose.ts';
+import { RIGHTS, recordRightsEvent } from './rights-purpose.ts';
 import { personOf } from './rights-requests.ts';
 import { ok } from './transaction.ts';
 
@@ -67,29 +66,6 @@ export const ANSWER_DOWNLOAD_DAYS = 30;
 
 const context = (requestId: string) => `access-answer:${requestId}`;
 const redactionContext = (requestId: string) => `access-answer-redactions:${requestId}`;
-
-async function event(
-  tx: Sql,
-  request: GateRequest,
-  action: string,
-  personId: string,
-  extra: { fieldGroups?: string[]; digest?: string } = {},
-): Promise<void> {
-  await recordAuditEvents(tx, [
-    {
-      actor: auditActor(request.actor),
-      ...policyOf(request),
-      action,
-      purpose: RIGHTS.name,
-      subject: personId,
-      subjectType: 'person',
-      decision: 'allow',
-      reason: 'ok',
-      ...extra,
-      ...(request.requestId ? { requestId: request.requestId } : {}),
-    },
-  ]);
-}
 
 /** Runs `work` for a request's person once the staff member may handle it (ACC-1), the request row locked. */
 function onRequest<T>(
@@ -252,7 +228,7 @@ export function composeAccessAnswer(
          released_hash, released_at`,
       [requestId, personId, sealed, staffId],
     );
-    await event(tx, request, action, personId, { fieldGroups: meta.groups });
+    await recordRightsEvent(tx, request, action, personId, { fieldGroups: meta.groups });
     return viewOf(rows[0]!, answer, []);
   });
 }
@@ -272,7 +248,7 @@ export function viewAccessAnswer(
     const { answer, redactions } = await unseal(ctx, row);
     const groups = answer.data.map((g) => g.group);
     checkClearance(ctx, request, groups);
-    await event(tx, request, action, personId, { fieldGroups: groups });
+    await recordRightsEvent(tx, request, action, personId, { fieldGroups: groups });
     return viewOf(row, answer, redactions);
   });
 }
@@ -333,7 +309,7 @@ export function reviewAccessAnswer(
          released_hash, released_at`,
       [requestId, sealed, redactions.length, staffId],
     );
-    await event(tx, request, action, personId);
+    await recordRightsEvent(tx, request, action, personId);
     return viewOf(rows[0]!, answer, redactions);
   });
 }

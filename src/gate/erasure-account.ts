@@ -8,7 +8,7 @@ import type { Sql } from '../store/database.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { blockingHolds } from './legal-holds.ts';
-import { RIGHTS } from './rights-purpose.ts';
+import { RIGHTS, recordRightsEvent } from './rights-purpose.ts';
 import { ok } from './transaction.ts';
 
 /**
@@ -148,19 +148,9 @@ export function previewErasure(
     async (tx) => {
       const holds = await blockingHolds(tx, personId, dayOf(ctx.now()));
       const { erased, kept: keptItems } = await account(ctx, tx, personId, { events: 1, changes: 1 });
-      await recordAuditEvents(tx, [
-        {
-          actor: auditActor(request.actor),
-          ...policyOf(request),
-          action,
-          purpose: RIGHTS.name,
-          subject: personId,
-          subjectType: 'person',
-          decision: 'allow',
-          reason: holds.length > 0 ? 'legal-hold-active' : 'ok',
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-        },
-      ]);
+      await recordRightsEvent(tx, request, action, personId, {
+        reason: holds.length > 0 ? 'legal-hold-active' : 'ok',
+      });
       return ok({
         personId,
         canErase: holds.length === 0,

@@ -5,7 +5,7 @@ import { HavenError } from '../domain/errors.ts';
 import type { AgreementFacts } from '../domain/sharing/agreements.ts';
 import { maskIdentifiers } from '../domain/sharing/free-text.ts';
 import { type NewAuditEvent, recordAuditEvents } from '../ledger/events.ts';
-import type { RecipientFacts } from '../policy/requests.ts';
+import type { RecipientFacts, ResourceFacts } from '../policy/requests.ts';
 import { isPersonId, type PersonMeta, readGroups } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
@@ -139,6 +139,66 @@ export async function countriesOf(
   return [...countries];
 }
 
+/**
+ * What every release and every answer to a partner starts with, in its transaction: the agreement is the actor's
+ * organisation's; a partner that left notices of withdrawals, corrections or erasures unacknowledged past their
+ * time gets nothing new until the DPO settles them (PUR-4, RIG-4); and the agreement's purposes, resolved now.
+ */
+export async function openForPartner(
+  ctx: GateContext,
+  tx: Sql,
+  request: GateRequest,
+  target: { agreement: AgreementFacts; partner: { id: string } },
+  now: Date,
+): Promise<ResolvedPurpose[]> {
+  if (target.agreement.organisationId !== request.actor.organisationId) {
+    throw new HavenError('agreement-not-found', 'No such agreement.', { status: 404 });
+  }
+  if (await partnerBlocked(tx, target.partner.id, now)) {
+    throw new HavenError(
+      'partner-notices-unacknowledged',
+      'This partner has not acknowledged notices of withdrawals, corrections or erasures in time: nothing more goes to it until they are settled.',
+      { status: 409 },
+    );
+  }
+  const purposes: ResolvedPurpose[] = [];
+  for (const name of target.agreement.purposes) purposes.push(await ctx.purposes.resolve(name, now, tx));
+  return purposes;
+}
+
+/**
+ * The policies' decision for one person going to a partner (SHA-2 – SHA-4), for every purpose of the agreement:
+ * undefined when allowed, else the reason. Any basis a purpose accepts covers it, but an agreement made on consent
+ * needs the person's consent.
+ */
+export async function decideForPartner(
+  ctx: GateContext,
+  tx: Sql,
+  request: GateRequest,
+  action: 'release' | 'verify',
+  purposes: readonly ResolvedPurpose[],
+  agreement: AgreementFacts,
+  release: Omit<Extract<ResourceFacts, { type: 'PersonRelease' }>, 'type'>,
+): Promise<string | undefined> {
+  for (const purpose of purposes) {
+    const basis = await basisFor(tx, release.person.id, purpose.name);
+    const covering =
+      basis.state === 'active' && agreement.legalBasis === 'consent' && basis.kind !== 'consent'
+        ? { state: 'none' as const, kind: 'none' }
+        : basis;
+    const decision = decideOne(
+      ctx,
+      request.actor,
+      action,
+      { type: 'PersonRelease', ...release },
+      purpose,
+      covering,
+    );
+    if (!decision.allowed) return primaryReason(decision.reasons);
+  }
+  return undefined;
+}
+
 /** Free text of a value, masked (MIN-5); other values as they are. */
 function masked(
   spec: TypeSpec,
@@ -236,9 +296,6 @@ export function releaseRecords(
   const action = 'sharing.release';
   const { agreement, partner } = target;
   return throughGate(ctx, { ...request, purpose: agreement.purposes[0] }, action, undefined, async () => {
-    if (agreement.organisationId !== request.actor.organisationId) {
-      throw new HavenError('agreement-not-found', 'No such agreement.', { status: 404 });
-    }
     const fields = agreement.fields
       .map((name) => ctx.dictionary.field(name))
       .filter((f): f is FieldDefinition => f !== undefined);
@@ -246,17 +303,7 @@ export function releaseRecords(
     const recipient: RecipientFacts = { kind: partner.kind, actsFor: partner.actsForCountry ?? '' };
     const now = ctx.now();
     return ctx.db.transaction(async (tx) => {
-      // PUR-4, RIG-4: a partner that leaves a withdrawal, correction or erasure unacknowledged past its time gets
-      // nothing new until the DPO settles it.
-      if (await partnerBlocked(tx, partner.id, now)) {
-        throw new HavenError(
-          'partner-notices-unacknowledged',
-          'This partner has not acknowledged notices of withdrawals, corrections or erasures in time: nothing more goes to it until they are settled.',
-          { status: 409 },
-        );
-      }
-      const purposes: ResolvedPurpose[] = [];
-      for (const name of agreement.purposes) purposes.push(await ctx.purposes.resolve(name, now, tx));
+      const purposes = await openForPartner(ctx, tx, request, target, now);
       const people = await peopleOf(tx, request, target, selection);
       const releaseId = randomUUID();
       const records: ReleasedRecord[] = [];
@@ -293,27 +340,11 @@ export function releaseRecords(
           meta.groups.filter((g) => wanted.has(g)),
         );
         const countries = await countriesOf(ctx, tx, meta, values);
-        let refusedFor: string | undefined;
-        for (const purpose of purposes) {
-          const basis = await basisFor(tx, personId, purpose.name);
-          // The agreement names one legal basis: the person's active basis must be that one (SHA-1).
-          const covering =
-            basis.state === 'active' && basis.kind !== agreement.legalBasis
-              ? { state: 'none' as const, kind: 'none' }
-              : basis;
-          const decision = decideOne(
-            ctx,
-            request.actor,
-            'release',
-            { type: 'PersonRelease', person: facts, countries, recipient },
-            purpose,
-            covering,
-          );
-          if (!decision.allowed) {
-            refusedFor = primaryReason(decision.reasons);
-            break;
-          }
-        }
+        const refusedFor = await decideForPartner(ctx, tx, request, 'release', purposes, agreement, {
+          person: facts,
+          countries,
+          recipient,
+        });
         if (refusedFor) {
           events.push({
             ...base,

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { HavenError } from '../domain/errors.ts';
 import { LIFT_REASONS, type LiftReason } from '../domain/rights/restriction.ts';
-import { recordAuditEvents } from '../ledger/events.ts';
 import { sealForPerson } from '../records/person-records.ts';
 import type { Sql } from '../store/database.ts';
 import { recordChange } from './change-outbox.ts';
-import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
+import type { GateContext, GateRequest } from './context.ts';
 import { refuse } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
-import { RIGHTS } from './rights-purpose.ts';
+import { RIGHTS, recordRightsEvent } from './rights-purpose.ts';
 import { ok } from './transaction.ts';
 
 /**
@@ -53,28 +52,6 @@ const view = (row: RestrictionRow): RestrictionView => ({
   liftReason: row.lift_reason,
 });
 
-async function event(
-  tx: Sql,
-  request: GateRequest,
-  action: string,
-  personId: string,
-  reason: string,
-): Promise<void> {
-  await recordAuditEvents(tx, [
-    {
-      actor: auditActor(request.actor),
-      ...policyOf(request),
-      action,
-      purpose: RIGHTS.name,
-      subject: personId,
-      subjectType: 'person',
-      decision: 'allow',
-      reason,
-      ...(request.requestId ? { requestId: request.requestId } : {}),
-    },
-  ]);
-}
-
 /**
  * Imposes a restriction in the transaction that answers the request (the caller has decided it). A person already
  * restricted stays so under the first restriction: the answer holds, nothing new is written but its ledger event.
@@ -99,13 +76,9 @@ export async function imposeRestriction(
       change: 'restriction',
     });
   }
-  await event(
-    tx,
-    request,
-    'restriction.impose',
-    restriction.personId,
-    rows.length > 0 ? 'restriction' : 'already-restricted',
-  );
+  await recordRightsEvent(tx, request, 'restriction.impose', restriction.personId, {
+    reason: rows.length > 0 ? 'restriction' : 'already-restricted',
+  });
 }
 
 /** GDPR 18(3): the person is told first; the reason is one of a list, `other` with words. */
@@ -186,7 +159,7 @@ export function liftRestriction(
           organisationId: allowed.meta.organisationId,
           change: 'restriction-lifted',
         });
-        await event(tx, request, action, personId, lift.reason);
+        await recordRightsEvent(tx, request, action, personId, { reason: lift.reason });
         return ok(view(lifted[0]!));
       },
     );

@@ -1,4 +1,7 @@
 import { NO_PROCESSING_TRAITS } from '../domain/dictionary/index.ts';
+import { recordAuditEvents } from '../ledger/events.ts';
+import type { Sql } from '../store/database.ts';
+import { auditActor, type GateRequest, policyOf } from './context.ts';
 import type { ResolvedPurpose } from './purposes.ts';
 
 /**
@@ -26,3 +29,28 @@ export const RIGHTS: ResolvedPurpose = {
   dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
   legalBases: ['legal-obligation'],
 };
+
+/** A step taken on a person's request, under the rights purpose, in the caller's transaction (AUD-1). */
+export async function recordRightsEvent(
+  tx: Sql,
+  request: GateRequest,
+  action: string,
+  personId: string,
+  details: { reason?: string; fieldGroups?: string[]; digest?: string } = {},
+): Promise<void> {
+  await recordAuditEvents(tx, [
+    {
+      actor: auditActor(request.actor),
+      ...policyOf(request),
+      action,
+      purpose: RIGHTS.name,
+      subject: personId,
+      subjectType: 'person',
+      decision: 'allow',
+      reason: details.reason ?? 'ok',
+      ...(details.fieldGroups ? { fieldGroups: details.fieldGroups } : {}),
+      ...(details.digest ? { digest: details.digest } : {}),
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+  ]);
+}

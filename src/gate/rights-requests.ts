@@ -17,17 +17,15 @@ import {
   type RightsKind,
   STAFF_IDENTITY_CHECKS,
 } from '../domain/rights/requests.ts';
-import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
-import type { Sql } from '../store/database.ts';
 import { releaseAccessAnswer } from './access-answer.ts';
 import { appendBasis } from './basis-store.ts';
 
 import { recordChange } from './change-outbox.ts';
-import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
+import type { GateContext, GateRequest } from './context.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { imposeRestriction } from './restriction.ts';
-import { RIGHTS } from './rights-purpose.ts';
+import { RIGHTS, recordRightsEvent } from './rights-purpose.ts';
 import { ok } from './transaction.ts';
 
 /**
@@ -102,30 +100,6 @@ function oneOf<T extends string>(list: readonly T[], value: unknown, code: strin
   return value as T;
 }
 
-async function event(
-  tx: Sql,
-  request: GateRequest,
-  action: string,
-  personId: string,
-  reason: string,
-  digest?: string,
-): Promise<void> {
-  await recordAuditEvents(tx, [
-    {
-      actor: auditActor(request.actor),
-      ...policyOf(request),
-      action,
-      purpose: RIGHTS.name,
-      subject: personId,
-      subjectType: 'person',
-      decision: 'allow',
-      reason,
-      ...(digest ? { digest } : {}),
-      ...(request.requestId ? { requestId: request.requestId } : {}),
-    },
-  ]);
-}
-
 /** RIG-1: a request taken down, from any channel, for free and without limit; its deadline starts today. */
 export function receiveRightsRequest(
   ctx: GateContext,
@@ -162,7 +136,7 @@ export function receiveRightsRequest(
             receivedBy,
           ],
         );
-        await event(tx, request, action, personId, kind);
+        await recordRightsEvent(tx, request, action, personId, { reason: kind });
         return ok(view(rows[0]!, today));
       },
     );
@@ -278,7 +252,10 @@ export function advanceRightsRequest(
           next.state === 'answered' && (row.kind === 'access' || row.kind === 'portability')
             ? await releaseAccessAnswer(ctx, tx, row.id)
             : undefined;
-        await event(tx, request, action, personId, next.refusal_reason ?? row.kind, digest);
+        await recordRightsEvent(tx, request, action, personId, {
+          reason: next.refusal_reason ?? row.kind,
+          digest,
+        });
         return ok(view(updated[0]!, today));
       },
     );
@@ -416,7 +393,7 @@ export function showRightsRequest(
         const { rows } = await tx.query<RequestRow>(`select ${COLUMNS} from rights_request where id = $1`, [
           requestId,
         ]);
-        await event(tx, request, action, personId, rows[0]!.kind);
+        await recordRightsEvent(tx, request, action, personId, { reason: rows[0]!.kind });
         return ok(view(rows[0]!, dayOf(ctx.now())));
       },
     );

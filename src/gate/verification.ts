@@ -8,13 +8,9 @@ import { canonicalJson } from '../ledger/canonical-json.ts';
 import { type NewAuditEvent, recordAuditEvents } from '../ledger/events.ts';
 import { findByTokens } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
-import { decideOne } from './decide.ts';
 import { throughGate } from './entry.ts';
-import { basisFor } from './facts.ts';
-import { partnerBlocked } from './partner-notices.ts';
 import { loadPerson } from './person-facts.ts';
-import type { ResolvedPurpose } from './purposes.ts';
-import { countriesOf } from './releases.ts';
+import { countriesOf, decideForPartner, openForPartner } from './releases.ts';
 
 /**
  * Verification instead of disclosure (SHA-4): a partner asks about a person it already knows — "is the holder of
@@ -68,21 +64,10 @@ export function verifyPerson(
   const action = 'sharing.verify';
   const { agreement, partner } = target;
   return throughGate(ctx, { ...request, purpose: agreement.purposes[0] }, action, undefined, async () => {
-    if (agreement.organisationId !== request.actor.organisationId) {
-      throw new HavenError('agreement-not-found', 'No such agreement.', { status: 404 });
-    }
     const question = checkQuestion(input);
     const now = ctx.now();
     return ctx.db.transaction(async (tx) => {
-      if (await partnerBlocked(tx, partner.id, now)) {
-        throw new HavenError(
-          'partner-notices-unacknowledged',
-          'This partner has not acknowledged notices of withdrawals, corrections or erasures in time: nothing more goes to it until they are settled.',
-          { status: 409 },
-        );
-      }
-      const purposes: ResolvedPurpose[] = [];
-      for (const name of agreement.purposes) purposes.push(await ctx.purposes.resolve(name, now, tx));
+      const purposes = await openForPartner(ctx, tx, request, target, now);
       // Only what the agreement's purposes may use is matched on: a match on anything else would disclose it.
       const terms = searchTerms(ctx.index, ctx.dictionary, agreement.organisationId, question, (field) =>
         purposes.some((p) => ctx.dictionary.field(field)?.purposes.includes(p.name) === true),
@@ -109,31 +94,11 @@ export function verifyPerson(
         if (loaded.ok) {
           const { meta, facts } = loaded.value;
           const countries = await countriesOf(ctx, tx, meta);
-          let refusedFor: string | undefined;
-          for (const purpose of purposes) {
-            const basis = await basisFor(tx, personId, purpose.name);
-            const covering =
-              basis.state === 'active' && basis.kind !== agreement.legalBasis
-                ? { state: 'none' as const, kind: 'none' }
-                : basis;
-            const decision = decideOne(
-              ctx,
-              request.actor,
-              'verify',
-              {
-                type: 'PersonRelease',
-                person: facts,
-                countries,
-                recipient: { kind: partner.kind, actsFor: partner.actsForCountry ?? '' },
-              },
-              purpose,
-              covering,
-            );
-            if (!decision.allowed) {
-              refusedFor = decision.reasons[0] ?? 'not-permitted';
-              break;
-            }
-          }
+          const refusedFor = await decideForPartner(ctx, tx, request, 'verify', purposes, agreement, {
+            person: facts,
+            countries,
+            recipient: { kind: partner.kind, actsFor: partner.actsForCountry ?? '' },
+          });
           answer = refusedFor === undefined;
           // The person sees that the partner asked about them (AUD-5); the partner hears only yes or no.
           event = {

@@ -15,12 +15,14 @@ describe('npm run bench --quick', () => {
   // The HTTP benchmarks run against a PostgreSQL server (performance.md); CI always sets one.
   test('every benchmark B1–B6 produces its figures and the table', {
     skip: server ? false : 'needs HAVEN_TEST_DATABASE_URL (a PostgreSQL server); CI sets it',
+    // About 2 minutes alone; on 2 cores shared with the rest of the suite it has taken over 4.
+    timeout: 600_000,
   }, () => {
     const out = join(mkdtempSync(join(tmpdir(), 'haven-bench-')), 'results');
     const run = spawnSync(process.execPath, ['bench/run.ts', '--quick', '--out', out], {
       env: { ...process.env, HAVEN_BENCH_DATABASE_URL: server },
       encoding: 'utf8',
-      timeout: 280_000,
+      timeout: 560_000,
     });
     assert.equal(run.status, 0, run.stderr);
     const results = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as {

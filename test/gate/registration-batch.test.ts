@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { GateRequest } from '../../src/gate/context.ts';
 import { sweepUnusedKeys } from '../../src/gate/registrations.ts';
 import { createOrganisation } from '../../src/identity/accounts.ts';
-import { sequenceAll, treeHead } from '../../src/ledger/tree-store.ts';
+import { treeHead } from '../../src/ledger/tree-store.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import { startTestHaven, type TestHaven } from '../support/haven.ts';
 import { sequenceUntil } from '../support/ledger.ts';
