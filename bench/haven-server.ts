@@ -126,6 +126,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       await app.close();
       await haven.policyImpacts.close();
       await jobs.stop();
+      // The job queue's timers would keep the process alive after the benchmark (docs/jobs.md).
+      await haven.jobs.stop();
       await haven.sessions.close();
       await havenInternals(haven).gateContext.registrations.close();
       await havenInternals(haven).keyRing.close();
