@@ -38,6 +38,8 @@ for (const kind of testDatabaseKinds()) {
     after(async () => {
       await b.app.close();
       await b.haven.sessions.close();
+      // The job queue's timers would keep this test's process alive for ever (docs/jobs.md).
+      await b.haven.jobs.stop();
       await a.close();
     });
 
