@@ -29,6 +29,7 @@ import {
   overwriteNodeHash,
   rewriteLeafSeqs,
   sampleEvents,
+  sequenceEverything,
   sequenceUntil,
   storedLeafSeqs,
 } from '../support/ledger.ts';
@@ -98,7 +99,11 @@ for (const kind of testDatabaseKinds()) {
       const t = await openTestDatabase(kind);
       try {
         await appendEvents(t.db, 777);
-        assert.equal(await sequenceAll(t.db, 100), 777);
+        const first = await sequenceAll(t.db, 100);
+        // Other databases' transactions on the same server may hold some back a moment: the rest follow.
+        await sequenceEverything(t.db);
+        assert.ok(first <= 777);
+        assert.equal((await treeHead(t.db)).size, 777);
         const head = await treeHead(t.db);
         const leaves = await leafHashesInOrder(t.db);
         assert.equal(head.size, 777);
@@ -191,6 +196,7 @@ for (const kind of testDatabaseKinds()) {
       try {
         const id = await identity();
         await appendEvents(t.db, 120);
+        await sequenceEverything(t.db);
         const checkpoint = await signCheckpoint(t.db, id);
         const honest = await verifyExport(await exportLines(t.db, 0, 120), checkpoint.note, id.verifierKey);
         assert.equal(honest.ok, true, JSON.stringify(honest.problem));

@@ -60,6 +60,8 @@ describe('publishing checkpoints outside the instance (AUD-4)', () => {
         const publisher = checkpointPublisher({ kind: 'folder', dir: folder });
         for (let round = 0; round < 6; round++) {
           await appendEvents(t.db, 8);
+          // Other databases' transactions on the same server may hold the sequencer back a moment.
+          await sequenceEverything(t.db);
           await signCheckpoint(t.db, id);
           assert.equal(await publisher.publishLatest(t.db), (round + 1) * 8);
         }
@@ -113,6 +115,7 @@ describe('publishing checkpoints outside the instance (AUD-4)', () => {
       const publisher = checkpointPublisher({ kind: 'folder', dir: folder });
       for (let size = 1; size <= 24; size++) {
         await appendEvents(t.db, 1);
+        await sequenceEverything(t.db);
         await signCheckpoint(t.db, id);
         await publisher.publishLatest(t.db);
       }
@@ -156,6 +159,7 @@ describe('publishing checkpoints outside the instance (AUD-4)', () => {
       const id = await identity();
       for (const n of [5, 7]) {
         await appendEvents(t.db, n);
+        await sequenceEverything(t.db);
         await signCheckpoint(t.db, id);
         await publisher.publishLatest(t.db);
       }
