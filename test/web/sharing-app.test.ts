@@ -155,7 +155,9 @@ describe('sharing pages in Chromium', { skip: missing ?? false }, () => {
     }
     await done.waitFor();
     await page.locator('.subtitle').getByText('In force').waitFor();
-    assert.equal(await page.getByRole('heading', { name: 'Releases under this agreement' }).count(), 0);
+    // Nothing released yet: the section says so.
+    await page.getByRole('heading', { name: 'Releases under this agreement' }).waitFor();
+    await page.getByText('Nothing has been released under this agreement.').waitFor();
     await accessible(page, 'agreement-active');
 
     await page.locator('nav').getByRole('link', { name: 'Sharing agreements' }).click();
