@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { dayOf } from '../domain/calendar.ts';
-import { NO_PROCESSING_TRAITS } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import {
   checkHold,
@@ -21,7 +20,7 @@ import { auditActor, type GateContext, type GateRequest, policyOf } from './cont
 import { decideOne, refusal, refuse } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
 import { loadPerson } from './person-facts.ts';
-import type { ResolvedPurpose } from './purposes.ts';
+import { fixedPurpose } from './purposes.ts';
 import { inTransaction, ok } from './transaction.ts';
 
 /**
@@ -32,27 +31,11 @@ import { inTransaction, ok } from './transaction.ts';
  */
 
 /** Keeping data for legal claims (GDPR 17(3)(e)) is no processing purpose a header can declare: the gate sets it. */
-export const LEGAL_HOLD: ResolvedPurpose = {
-  name: 'legal-hold',
-  definition: {
-    name: 'legal-hold',
-    title: 'Legal hold',
-    description: 'Keeping a person’s data that legal claims, an investigation or a court order need.',
-    legalBases: ['legal-obligation'],
-    consentRequired: false,
-    processing: NO_PROCESSING_TRAITS,
-    retention: undefined,
-    collect: [],
-    require: [],
-    prohibited: false,
-  },
-  prohibited: false,
-  usable: true,
-  // A hold reads nothing and keeps what is already held: no processing of its own that needs a DPIA.
-  dpia: 'not-required',
-  dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
-  legalBases: ['legal-obligation'],
-};
+export const LEGAL_HOLD = fixedPurpose(
+  'legal-hold',
+  'Legal hold',
+  'Keeping a person’s data that legal claims, an investigation or a court order need.',
+);
 
 export interface LegalHoldView {
   id: string;

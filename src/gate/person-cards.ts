@@ -7,7 +7,7 @@ import type { Sql } from '../store/database.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { decidePersonAction } from './entry.ts';
 import { RIGHTS } from './rights-purpose.ts';
-import { ok } from './transaction.ts';
+import { markLedgered, ok } from './transaction.ts';
 
 /**
  * The person's card and PIN (issue 16, RIG-1): how a registered person with no e-mail address, no phone of their
@@ -241,7 +241,8 @@ export async function portalSignIn(
       session: { personId: now.person_id, organisationId: now.organisation_id, csrfToken, tokenHash },
     };
   });
-  if (result.refused) throw signInFailed();
+  // Written to the ledger above (with the person when the card is known): marked, so nobody writes it again.
+  if (result.refused) throw markLedgered(signInFailed());
   return { token: result.token, session: result.session };
 }
 

@@ -1,4 +1,4 @@
-import type { Dictionary, Purpose } from '../domain/dictionary/index.ts';
+import { type Dictionary, NO_PROCESSING_TRAITS, type Purpose } from '../domain/dictionary/index.ts';
 import { type CriterionMet, type DpiaNeed, dpiaNeed } from '../domain/dpia/criteria.ts';
 import { HavenError } from '../domain/errors.ts';
 import type { DpiaState } from '../policy/requests.ts';
@@ -149,4 +149,32 @@ export class PurposeRegister {
       legalBases: state.definition.legalBases,
     };
   }
+}
+
+/**
+ * A purpose the gate sets itself and no header can declare (the person's rights, legal holds, retention): it rests
+ * on a legal obligation, collects nothing, and is no processing of its own that needs a DPIA. Their names are
+ * reserved, so no dictionary can define one (RESERVED_PURPOSE_NAMES).
+ */
+export function fixedPurpose(name: string, title: string, description: string): ResolvedPurpose {
+  return {
+    name,
+    definition: {
+      name,
+      title,
+      description,
+      legalBases: ['legal-obligation'],
+      consentRequired: false,
+      processing: NO_PROCESSING_TRAITS,
+      retention: undefined,
+      collect: [],
+      require: [],
+      prohibited: false,
+    },
+    prohibited: false,
+    usable: true,
+    dpia: 'not-required',
+    dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
+    legalBases: ['legal-obligation'],
+  };
 }

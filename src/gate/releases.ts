@@ -244,7 +244,6 @@ function relativesNames(values: Record<string, Record<string, unknown>>): string
 
 async function peopleOf(
   tx: Sql,
-  request: GateRequest,
   target: ReleaseTarget,
   selection: ReleaseSelection,
 ): Promise<{ personId: string; asked?: string }[]> {
@@ -276,7 +275,6 @@ async function peopleOf(
     [target.partner.id, asked],
   );
   const known = new Map(rows.map((r) => [r.pseudonym, r.person_id]));
-  void request;
   return [...new Set(asked as string[])].map((p) => ({ personId: known.get(p) ?? '', asked: p }));
 }
 
@@ -304,7 +302,7 @@ export function releaseRecords(
     const now = ctx.now();
     return ctx.db.transaction(async (tx) => {
       const purposes = await openForPartner(ctx, tx, request, target, now);
-      const people = await peopleOf(tx, request, target, selection);
+      const people = await peopleOf(tx, target, selection);
       const releaseId = randomUUID();
       const records: ReleasedRecord[] = [];
       const releasedIds: string[] = [];
@@ -524,6 +522,13 @@ export function listAgreementReleases(
   agreementId: string,
 ): Promise<ReleaseListItem[]> {
   return throughGate(ctx, request, 'sharing.release-list', undefined, async () => {
+    // Whoever answers for sharing, and those who audit it; never a partner, a clerk or a caseworker.
+    const readers = ['supervisor', 'dpo', 'admin', 'auditor', 'oversight'];
+    if (request.actor.kind !== 'staff' || !readers.includes(request.actor.role)) {
+      throw new HavenError('not-permitted', 'Your role does not see what was released to partners.', {
+        status: 403,
+      });
+    }
     const { rows } = await ctx.db.query<{
       id: string;
       created_at: Date;

@@ -1,5 +1,4 @@
 import { addToDay, dayOf } from '../domain/calendar.ts';
-import { NO_PROCESSING_TRAITS } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
 import { dueDates } from '../domain/retention/due.ts';
 import { holdBlocks, holdState } from '../domain/retention/legal-holds.ts';
@@ -7,7 +6,7 @@ import { retentionRules } from '../domain/retention/rules.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { throughGate } from './entry.ts';
-import type { ResolvedPurpose } from './purposes.ts';
+import { fixedPurpose } from './purposes.ts';
 
 /**
  * The retention preview (RET-1, RET-2): what the rules in force make due within N days, person by person and
@@ -16,28 +15,11 @@ import type { ResolvedPurpose } from './purposes.ts';
  */
 
 /** Storage limitation (GDPR 5(1)(e)) is the organisation's duty, not a purpose a header declares: the gate sets it. */
-export const RETENTION: ResolvedPurpose = {
-  name: 'retention',
-  definition: {
-    name: 'retention',
-    title: 'Retention',
-    description:
-      'Erasing personal data once its retention period is over, and showing what will go beforehand.',
-    legalBases: ['legal-obligation'],
-    consentRequired: false,
-    processing: NO_PROCESSING_TRAITS,
-    retention: undefined,
-    collect: [],
-    require: [],
-    prohibited: false,
-  },
-  prohibited: false,
-  usable: true,
-  // It reads no values: no processing of its own that needs a DPIA.
-  dpia: 'not-required',
-  dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
-  legalBases: ['legal-obligation'],
-};
+export const RETENTION = fixedPurpose(
+  'retention',
+  'Retention',
+  'Erasing personal data once its retention period is over, and showing what will go beforehand.',
+);
 
 /** The preview looks this far ahead at most (about ten years): further is a rule, not a plan. */
 export const PREVIEW_MAX_DAYS = 3660;

@@ -1,34 +1,17 @@
-import { NO_PROCESSING_TRAITS } from '../domain/dictionary/index.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import type { Sql } from '../store/database.ts';
 import { auditActor, type GateRequest, policyOf } from './context.ts';
-import type { ResolvedPurpose } from './purposes.ts';
+import { fixedPurpose } from './purposes.ts';
 
 /**
  * Acting on a person's own request (RIG-1 – RIG-5) — erasure included — serves the person's rights, not a
  * processing purpose: it is decided under this fixed purpose, which no header can declare.
  */
-export const RIGHTS: ResolvedPurpose = {
-  name: 'rights-request',
-  definition: {
-    name: 'rights-request',
-    title: 'Rights of the person',
-    description: 'Acting on a request of the person: access, correction, erasure, restriction, objection.',
-    legalBases: ['legal-obligation'],
-    consentRequired: false,
-    processing: NO_PROCESSING_TRAITS,
-    retention: undefined,
-    collect: [],
-    require: [],
-    prohibited: false,
-  },
-  prohibited: false,
-  usable: true,
-  // Acting on the person's own request is not processing that needs a DPIA of its own.
-  dpia: 'not-required',
-  dpiaStatus: { required: false, criteria: [], rule: null, inForce: null, latest: null },
-  legalBases: ['legal-obligation'],
-};
+export const RIGHTS = fixedPurpose(
+  'rights-request',
+  'Rights of the person',
+  'Acting on a request of the person: access, correction, erasure, restriction, objection.',
+);
 
 /** A step taken on a person's request, under the rights purpose, in the caller's transaction (AUD-1). */
 export async function recordRightsEvent(

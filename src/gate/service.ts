@@ -1,4 +1,5 @@
 import type { Dictionary } from '../domain/dictionary/index.ts';
+import type { HavenError } from '../domain/errors.ts';
 import type { Notices } from '../domain/notices/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import { composeAccessAnswer, reviewAccessAnswer, viewAccessAnswer } from './access-answer.ts';
@@ -51,6 +52,7 @@ import {
   showRightsRequest,
 } from './rights-requests.ts';
 import { searchPersons } from './search.ts';
+import { isLedgered } from './transaction.ts';
 import { updatePerson } from './update.ts';
 import { verifyPerson } from './verification.ts';
 
@@ -120,6 +122,8 @@ export interface Gate {
   readonly partnerNotices: PartnerNoticeGate;
   showRightsRequest: Bound<typeof showRightsRequest>;
   rightsFigures: Bound<typeof rightsFigures>;
+  /** Whether the gate has already written this refusal to the ledger (the HTTP layer must not write it twice). */
+  alreadyLedgered(error: HavenError): boolean;
   readonly dictionary: Dictionary;
   readonly notices: Notices;
   policies(): PolicyEngine;
@@ -225,6 +229,7 @@ export function gateService(ctx: GateContext): Gate {
 
     showRightsRequest: bind(ctx, showRightsRequest),
     rightsFigures: bind(ctx, rightsFigures),
+    alreadyLedgered: isLedgered,
     dictionary: ctx.dictionary,
     notices: ctx.notices,
     policies: () => ctx.policies(),

@@ -33,9 +33,13 @@ const FLOW_ACTIONS: Record<string, string> = {
   // Notices to partners: a refused acknowledgement or settlement is on record like any other refusal (AUD-1).
   '/api/partner/notices/:id/ack': 'partner.notice-ack',
   '/api/partners/:id/pushes/:notice/settle': 'partner.notice-settle',
+  // Sharing: an agreement not in force, a partner over its question limit — refused before the gate decides any
+  // person — is on record too; what the gate refuses it has recorded itself (AUD-1).
+  '/api/partner/releases': 'sharing.release',
+  '/api/partner/releases/:id': 'sharing.release-fetch',
+  '/api/partner/verify': 'sharing.verify',
+  '/api/agreements/:id/releases': 'sharing.release',
 };
-/** Refusals the gate itself has written to the ledger (a card's failed sign-in, with its person as subject). */
-const RECORDED_BY_GATE = new Set(['card-sign-in-failed']);
 const FLOW_PREFIXES = ['/api/auth/', '/api/account/', '/api/setup'];
 
 export function flowAction(route: string | undefined): string | undefined {
@@ -65,16 +69,25 @@ async function ledger(
   action: string,
   reason: string,
   account: { id: string; organisationId: string; role: AuditActor['role'] } | undefined,
+  partner?: { partnerId: string; organisationId: string },
 ): Promise<void> {
   const event: Refusal = {
-    actor: account ? staffActor(account) : { kind: 'anonymous' },
+    actor: account
+      ? staffActor(account)
+      : partner
+        ? { kind: 'partner', organisation: partner.organisationId, partner: partner.partnerId }
+        : { kind: 'anonymous' },
     action,
     ...(account ? { subject: account.id, subjectType: 'account' as const } : {}),
     decision: 'deny',
     reason,
     requestId: request.id,
   };
-  const key = account ? accountRefusalKey(account.id) : addressRefusalKey(haven.identity, request.ip);
+  const key = account
+    ? accountRefusalKey(account.id)
+    : partner
+      ? `partner:${partner.partnerId}`
+      : addressRefusalKey(haven.identity, request.ip);
   await haven.refusals.record(haven.db, event, key);
 }
 
@@ -102,9 +115,10 @@ export function registerFlowRefusalAudit(app: HttpApp, haven: Haven): void {
     if (haven.refusals.hasRecorded(request.id)) return;
     const action = flowAction(request.routeOptions.url);
     const code = refusalCode(error);
-    if (action === undefined || code === undefined || RECORDED_BY_GATE.has(code)) return;
-
-    await ledger(haven, request, action, code, request.session?.account);
+    if (action === undefined || code === undefined) return;
+    // The gate writes its own refusals, with the person as subject: not twice.
+    if (error instanceof HavenError && haven.gate.alreadyLedgered(error)) return;
+    await ledger(haven, request, action, code, request.session?.account, request.partner ?? undefined);
   });
   app.addHook('onResponse', async (request) => {
     haven.refusals.release(request.id);

@@ -218,9 +218,9 @@ describe('data dictionary problems name the line and the path', () => {
   });
 
   test('the purposes Haven sets itself cannot be defined by a dictionary', () => {
-    for (const name of ['rights-request', 'legal-hold']) {
+    for (const name of ['rights-request', 'legal-hold', 'retention']) {
       const text = `${SMALL}  ${name}:\n    title: Mine\n    description: Mine.\n    legalBases: [consent]\n    consentRequired: true\n`;
-      assert.equal(problem(text, 'purpose-name-reserved').line, lineOf(text, `${name}:`));
+      assert.equal(problem(text, 'purpose-name-reserved').path, `purposes.${name}`);
     }
   });
 

@@ -230,6 +230,11 @@ for (const kind of testDatabaseKinds()) {
       }
       assert.equal(limited.status, 429);
       assert.equal(limited.body.code, 'verification-rate-limited');
+      const limitedEvents = (await ledgerEvents(t)) as unknown as { reason: string; decision: string }[];
+      assert.ok(limitedEvents.some((e) => e.decision === 'deny' && e.reason === 'verification-rate-limited'));
+      // Refusals the gate wrote itself are not written twice.
+      const vagueEvents = (await ledgerEvents(t)) as unknown as { requestId?: string }[];
+      assert.equal(vagueEvents.filter((e) => e.requestId === vague.body.requestId).length, 1);
       const alerts = await a.dpo.client.get('/api/alerts');
       assert.ok(
         (alerts.body.alerts as { kind: string; subject: string }[]).some(
@@ -267,6 +272,19 @@ for (const kind of testDatabaseKinds()) {
       const refused = await ask(ngo, { agreementId: ngo.agreement });
       assert.equal(refused.status, 403);
       assert.equal(refused.body.code, 'agreement-suspended');
+      // Refused before any person was decided, and still on record, with the partner as actor (AUD-1).
+      const denied = (await ledgerEvents(t)) as unknown as {
+        action: string;
+        decision: string;
+        reason: string;
+        requestId?: string;
+        actor: { kind: string; partner?: string };
+      }[];
+      const event = denied.find((e) => e.requestId === refused.body.requestId);
+      assert.deepEqual(
+        [event?.action, event?.decision, event?.reason, event?.actor.kind, event?.actor.partner],
+        ['sharing.release', 'deny', 'agreement-suspended', 'partner', ngo.id],
+      );
     });
 
     test('property: no release ever holds a field outside its agreement', async () => {

@@ -84,7 +84,11 @@ function checkFieldPurposes(
  * Purposes Haven sets itself and no header can declare: the gate and its built-in policies treat them apart (a
  * restricted person's record stays open to them), so a dictionary may not define one under the same name.
  */
-export const RESERVED_PURPOSE_NAMES: ReadonlySet<string> = new Set(['rights-request', 'legal-hold']);
+export const RESERVED_PURPOSE_NAMES: ReadonlySet<string> = new Set([
+  'rights-request',
+  'legal-hold',
+  'retention',
+]);
 
 function checkPurpose(reader: Reader, purpose: ParsedPurpose, fields: readonly ParsedField[]): void {
   const prohibited = purpose.prohibited?.value === true;
