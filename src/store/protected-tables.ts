@@ -36,6 +36,8 @@ export const PROTECTED_TABLES = {
   case_state:
     'where a person’s case stands (open, closed, resettled, deceased…) and its dated events (RET-1)',
   case_transition: 'each change of a person’s case state: from, to, day, by whom, a reason code (RET-1)',
+  group_erasure: 'a field group of a person erased by retention (RET-2): which group, which rule, when',
+
   partner_notice:
     'a change told to a partner: the person’s id and partner pseudonym, kinds, delivery, no values',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
@@ -77,6 +79,10 @@ export const GENERAL_TABLES = {
   partner_token: 'SHA-256 of partners’ access tokens (sharing)',
   agreement: 'data-sharing agreements: rules, no personal data (sharing, SHA-1)',
   partner_webhook_secret: 'partners’ webhook signing secrets, sealed (sharing, pushes)',
+  retention_sweep: 'retention sweeps: when, how they ended, counts (RET-2)',
+  retention_disposal: 'the disposal record in figures: organisation, group, rule, how many (RET-2)',
+  backup_drill: 'restore drills: when, pass or fail, digest of the report (RES-1)',
+
 } as const;
 
 export type ProtectedTable = keyof typeof PROTECTED_TABLES;
