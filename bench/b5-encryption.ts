@@ -69,13 +69,13 @@ export async function benchEncryption(options: { ms: number; records: number }):
       { ms: options.ms },
     ),
   );
-  // Haven: the person's data key from the vault cache, one ciphertext per field group with its AAD, then back.
+  // Haven: the person's keys from the vault cache, one ciphertext per field group under its group key, then back.
   const haven = summary(
     await sample(
       async () => {
-        const dek = (await vault.personKey(personId))!;
-        const sealed = groups.map((g) => sealGroup(dek, personId, g, 1, captured.groups[g]!));
-        for (const [i, g] of groups.entries()) openGroup(dek, personId, g, 1, sealed[i]!);
+        const keys = (await vault.personKey(personId))!;
+        const sealed = groups.map((g) => sealGroup(keys.group(g)!, personId, g, 1, captured.groups[g]!));
+        for (const [i, g] of groups.entries()) openGroup(keys.group(g)!, personId, g, 1, sealed[i]!);
       },
       { ms: options.ms },
     ),

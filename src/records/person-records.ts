@@ -2,10 +2,11 @@
  * INTERNAL — protected person records. Only the gate (src/gate/) may import this module: it stores and returns
  * personal data without asking whether the caller may see it. See README.md in this folder.
  */
-import { type KeyObject, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { open, seal } from '../crypto/aead.ts';
 import { openGroup, sealGroup } from '../crypto/envelope.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
+import type { PersonKeys } from '../crypto/vault/person-keys.ts';
 import { HavenError } from '../domain/errors.ts';
 import type { Sql } from '../store/database.ts';
 import { unpackedSql } from '../store/packed-bytes.ts';
@@ -49,6 +50,26 @@ export function isPersonId(value: string): boolean {
   return UUID.test(value);
 }
 
+/** The key of a group about to be written or read; a group whose key is gone counts as erased. */
+function groupKey(keys: PersonKeys, group: string) {
+  const key = keys.group(group);
+  if (!key) throw erased();
+  return key;
+}
+
+/**
+ * Opens the sealed groups it has keys for. A group whose key was destroyed (erased by retention, RET-2) but whose
+ * ciphertext is still there (the sweep crashed in between) is left out: it is gone, whatever the table says.
+ */
+function openGroups(keys: PersonKeys, personId: string, rows: readonly SealedGroup[]): GroupValues {
+  const values: GroupValues = {};
+  for (const row of rows) {
+    const key = keys.group(row.group);
+    if (key) values[row.group] = openGroup(key, personId, row.group, row.version, row.ciphertext);
+  }
+  return values;
+}
+
 function erased(): HavenError {
   return new HavenError('person-erased', 'This person’s record was erased; nothing of it can be read.', {
     status: 410,
@@ -85,8 +106,8 @@ export interface SealedNewPerson {
   tokens: { token: Buffer; group: string }[];
 }
 
-/** Seals a new person's field groups (version 1) under their data key, which the vault has not stored yet. */
-export function sealNewPerson(key: KeyObject, input: NewPerson & { id: string }): SealedNewPerson {
+/** Seals a new person's field groups (version 1) under their group keys, which the vault has not stored yet. */
+export function sealNewPerson(keys: PersonKeys, input: NewPerson & { id: string }): SealedNewPerson {
   const rows = tokenRows(input.tokens);
   return {
     id: input.id,
@@ -95,7 +116,7 @@ export function sealNewPerson(key: KeyObject, input: NewPerson & { id: string })
     importKey: input.importKey ?? null,
     groups: Object.entries(input.groups).map(([name, values]) => ({
       name,
-      ciphertext: sealGroup(key, input.id, name, 1, values),
+      ciphertext: sealGroup(groupKey(keys, name), input.id, name, 1, values),
     })),
     tokens: rows.tokens.map((token, i) => ({ token, group: rows.groups[i]! })),
   };
@@ -245,12 +266,13 @@ export async function readGroups(
     [person.id, groups],
   );
   if (rows.length === 0) return {};
-  const key = await vault.personKey(person.id);
-  if (!key) throw erased();
-  const values: GroupValues = {};
-  for (const row of rows)
-    values[row.field_group] = openGroup(key, person.id, row.field_group, row.version, row.ciphertext);
-  return values;
+  const keys = await vault.personKey(person.id);
+  if (!keys) throw erased();
+  return openGroups(
+    keys,
+    person.id,
+    rows.map((r) => ({ group: r.field_group, version: r.version, ciphertext: r.ciphertext })),
+  );
 }
 
 /**
@@ -271,9 +293,10 @@ export async function writeGroups(
   );
   const version = rows[0]?.version;
   if (version === undefined) throw erased();
-  const key = await vault.personKey(person.id);
-  if (!key) throw erased();
   const names = Object.keys(groups);
+  // A group erased by retention and written again gets a new key (RET-2); the old one stays destroyed.
+  const keys = await vault.ensureGroupKeys(person.id, names);
+  if (!keys) throw erased();
   if (names.length > 0) {
     await tx.query(
       `insert into person_group (person_id, field_group, version, ciphertext)
@@ -283,7 +306,7 @@ export async function writeGroups(
         person.id,
         version,
         names,
-        names.map((group) => sealGroup(key, person.id, group, version, groups[group]!)),
+        names.map((group) => sealGroup(groupKey(keys, group), person.id, group, version, groups[group]!)),
       ],
     );
   }
@@ -384,15 +407,20 @@ export async function sealForPerson(
   context: string,
   value: unknown,
 ): Promise<Buffer> {
-  const key = await vault.personKey(personId);
-  if (!key) throw erased();
-  return sealWithPersonKey(key, personId, context, value);
+  const keys = await vault.personKey(personId);
+  if (!keys) throw erased();
+  return sealWithPersonKey(keys, personId, context, value);
 }
 
 /** The same, with the key in hand (a person being registered, whose key the vault stores with the batch). */
-export function sealWithPersonKey(key: KeyObject, personId: string, context: string, value: unknown): Buffer {
+export function sealWithPersonKey(
+  keys: PersonKeys,
+  personId: string,
+  context: string,
+  value: unknown,
+): Buffer {
   return seal(
-    key,
+    keys.person,
     Buffer.from(JSON.stringify(value), 'utf8'),
     Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`),
   );
@@ -404,9 +432,9 @@ export async function openForPerson<T>(
   context: string,
   sealed: Buffer,
 ): Promise<T> {
-  const key = await vault.personKey(personId);
-  if (!key) throw erased();
-  const plain = open(key, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
+  const keys = await vault.personKey(personId);
+  if (!keys) throw erased();
+  const plain = open(keys.person, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
   try {
     return JSON.parse(plain.toString('utf8')) as T;
   } finally {
@@ -490,9 +518,7 @@ export async function openSealedGroups(
   if (meta.status !== 'active') throw erased();
   const wanted = sealed.filter((s) => groups.includes(s.group));
   if (wanted.length === 0) return {};
-  const key = await vault.personKey(meta.id);
-  if (!key) throw erased();
-  const values: GroupValues = {};
-  for (const s of wanted) values[s.group] = openGroup(key, meta.id, s.group, s.version, s.ciphertext);
-  return values;
+  const keys = await vault.personKey(meta.id);
+  if (!keys) throw erased();
+  return openGroups(keys, meta.id, wanted);
 }

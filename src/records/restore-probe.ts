@@ -39,7 +39,8 @@ export async function personsThatOpen(vault: KeyVault, copies: readonly SealedCo
   const opened = new Set<string>();
   for (const copy of copies) {
     if (opened.has(copy.personId)) continue;
-    const key = await vault.personKey(copy.personId);
+    // The group's own key: a category erasure (RET-2) destroyed it while the person's other keys stay.
+    const key = (await vault.personKey(copy.personId))?.group(copy.group);
     if (!key) continue;
     try {
       const values = openGroup(key, copy.personId, copy.group, copy.version, copy.ciphertext);

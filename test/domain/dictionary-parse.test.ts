@@ -119,6 +119,21 @@ describe('data dictionary problems name the line and the path', () => {
     assert.equal(found.path, 'fields.given-name.tier');
   });
 
+  test('a field kept longer than the other fields of its group (RET-2: a group is erased whole)', () => {
+    const text = edit(
+      SMALL,
+      '    purposes: [registration, statistics]\n    retention: case-closed + 5 years\n',
+      '    purposes: [registration, statistics]\n    retention: case-closed + 30 days\n',
+    );
+    const found = problem(text, 'group-retention-mismatch');
+    assert.equal(found.line, lineOf(text, 'group: identity', 'sex:'));
+    assert.equal(found.path, 'fields.sex.group');
+    assert.match(
+      found.message,
+      /"case-closed \+ 30 days", but "given-name" in group "identity" is kept "case-closed \+ 5 years"/,
+    );
+  });
+
   test('a purpose collecting a field that does not list the purpose', () => {
     const text = edit(SMALL, 'purposes: [registration, statistics]', 'purposes: [statistics]');
     const found = problem(text, 'collect-not-in-field-purposes');

@@ -151,7 +151,7 @@ describe('retention due dates (RET-1)', () => {
     );
   });
 
-  test('the shipped dictionary: biometrics 30 days after closure, case notes 2 years, location split in two', () => {
+  test('the shipped dictionary: biometrics 30 days after closure, case notes 2 years, location before origin', () => {
     const rules = retentionRules(shipped);
     const closed = facts({ caseClosedOn: '2026-03-10' });
     const items = dueDates(closed, rules);
@@ -165,13 +165,16 @@ describe('retention due dates (RET-1)', () => {
       [['case-closed + 2 years', '2028-03-10', ['case-notes']]],
     );
     assert.deepEqual(
-      of('location').map((i) => [i.fields, i.dueOn, i.by]),
+      [...of('location'), ...of('origin')].map((i) => [i.group, i.fields, i.dueOn, i.by]),
       [
-        [['current-location'], '2027-03-10', 'class'],
+        ['location', ['current-location'], '2027-03-10', 'class'],
         // Five years after closure is later than ten years after the last contact: the backstop comes first.
-        [['place-of-origin'], '2031-03-01', 'person'],
+        ['origin', ['place-of-origin'], '2031-03-01', 'person'],
       ],
     );
+    // One retention class per group: the group is erased whole, under its own key (RET-2).
+    const groups = rules.classes.map((c) => c.group);
+    assert.equal(new Set(groups).size, groups.length);
     // The contact group counts from the last contact, not the closure.
     assert.deepEqual(
       of('contact').map((i) => i.dueOn),

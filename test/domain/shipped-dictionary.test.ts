@@ -78,6 +78,7 @@ describe('the shipped refugee-registration dictionary', () => {
       identity: 2,
       contact: 2,
       location: 3,
+      origin: 3,
       family: 2,
       documents: 2,
       'legal-status': 2,

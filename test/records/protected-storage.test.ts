@@ -162,10 +162,14 @@ for (const kind of testDatabaseKinds()) {
           'select person_id from person_key',
         );
         for (const { person_id } of keys) {
-          const dek = (await t.internals.vault.personKey(person_id))!;
-          assert.throws(() => openGroup(dek, erasedId, 'identity', rows[0]!.version, rows[0]!.ciphertext), {
-            code: 'decryption-failed',
-          });
+          const keys = (await t.internals.vault.personKey(person_id))!;
+          assert.throws(
+            () =>
+              openGroup(keys.group('identity')!, erasedId, 'identity', rows[0]!.version, rows[0]!.ciphertext),
+            {
+              code: 'decryption-failed',
+            },
+          );
         }
         // Everyone else in the same backup is still readable: the backup remains a backup.
         const kept = await personMeta(restored.db, keptId);

@@ -7,8 +7,8 @@ import type { KeyObject } from 'node:crypto';
  * native memory that Node frees when the object is collected — it cannot be overwritten from JavaScript, so
  * eviction drops the last reference instead.
  */
-export class DekCache {
-  private readonly entries = new Map<string, { key: KeyObject; expires: number }>();
+export class DekCache<K = KeyObject> {
+  private readonly entries = new Map<string, { key: K; expires: number }>();
   hits = 0;
   misses = 0;
   readonly maxEntries: number;
@@ -19,7 +19,7 @@ export class DekCache {
     this.maxAgeMs = maxAgeMs;
   }
 
-  get(personId: string, now = Date.now()): KeyObject | undefined {
+  get(personId: string, now = Date.now()): K | undefined {
     const entry = this.entries.get(personId);
     if (!entry || entry.expires <= now) {
       if (entry) this.entries.delete(personId);
@@ -33,7 +33,7 @@ export class DekCache {
     return entry.key;
   }
 
-  set(personId: string, key: KeyObject, now = Date.now()): void {
+  set(personId: string, key: K, now = Date.now()): void {
     if (this.maxEntries === 0) return;
     this.entries.delete(personId);
     this.entries.set(personId, { key, expires: now + this.maxAgeMs });

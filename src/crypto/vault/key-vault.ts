@@ -4,23 +4,48 @@ import type { Database } from '../../store/database.ts';
 import { freshKeyMaterial, KEY_BYTES, open, seal } from '../aead.ts';
 import type { KeyRing } from '../keyring/keyring.ts';
 import { DekCache } from './dek-cache.ts';
+import {
+  decodeKeySet,
+  encodeKeySet,
+  groupKeyName,
+  type KeyFormat,
+  PERSON_KEY_NAME,
+  PersonKeys,
+} from './person-keys.ts';
 
 /**
- * The key vault (ENC-1, ENC-2, ENC-4): one random AES-256 data key (DEK) per person, stored only wrapped, in a
- * database apart from the person's data. Vault keys wrap the DEKs and are wrapped by the key ring's KEK, so the KEK
- * (an HSM in production) is called once per vault key instead of once per person.
- * Deleting a person's row is crypto-shredding: every copy of their data, backups included, stays unreadable.
+ * The key vault (ENC-1, ENC-2, ENC-4): each person's keys (a random seed, or an explicit key set once a field
+ * group was erased: person-keys.ts), stored only wrapped, in a database apart from the person's data. Vault keys
+ * wrap them and are wrapped by the key ring's KEK, so the KEK (an HSM in production) is called once per vault key
+ * instead of once per person. Deleting a person's row is crypto-shredding: every copy of their data, backups
+ * included, stays unreadable; rewriting it without a group's key does the same for that group (RET-2).
  */
 
 const vaultKeyContext = (version: number) => Buffer.from(`haven/vault-key/v1:${version}`);
-const personKeyContext = (personId: string) => Buffer.from(`haven/person-key/v1:${personId}`);
+const CONTEXTS: Record<KeyFormat, string> = {
+  1: 'haven/person-key/v1',
+  2: 'haven/person-seed/v2',
+  3: 'haven/person-keyset/v3',
+};
+const personKeyContext = (personId: string, format: KeyFormat) =>
+  Buffer.from(`${CONTEXTS[format]}:${personId}`);
+
+/** What destroying group keys found: done, a person whose groups share one key, or no keys at all (erased). */
+export type GroupKeyOutcome = 'destroyed' | 'not-separated' | 'no-keys';
+
+interface KeyRow {
+  person_id: string;
+  vault_key_version: number;
+  format: KeyFormat;
+  wrapped: Buffer;
+}
 const REWRAP_BATCH = 1_000;
 
-/** A new person's data key between its creation and its storage in the vault. */
+/** A new person's keys between their creation and their storage in the vault. */
 export interface PendingPersonKey {
   readonly personId: string;
-  readonly key: KeyObject;
-  /** The raw bytes, kept only to be wrapped; wiped once stored. */
+  readonly key: PersonKeys;
+  /** The seed's raw bytes, kept only to be wrapped; wiped once stored. */
   readonly material: Buffer;
 }
 
@@ -40,14 +65,14 @@ export interface RotationProgress {
 export class KeyVault {
   readonly db: Database;
   readonly keyRing: KeyRing;
-  readonly cache: DekCache;
+  readonly cache: DekCache<PersonKeys>;
   private readonly vaultKeys = new Map<number, KeyObject>();
   private current: number | undefined;
 
   constructor(db: Database, keyRing: KeyRing, options: KeyVaultOptions) {
     this.db = db;
     this.keyRing = keyRing;
-    this.cache = new DekCache(options.cacheSize, options.cacheSeconds * 1000);
+    this.cache = new DekCache<PersonKeys>(options.cacheSize, options.cacheSeconds * 1000);
   }
 
   /** Makes sure a vault key exists; called once at start. */
@@ -103,13 +128,13 @@ export class KeyVault {
   }
 
   /**
-   * A fresh data key for a new person, not stored yet: the caller seals with `key` at once and stores the key
-   * with `storePersonKeys` before the person's data is committed (a crash in between leaves an unused key, never
+   * Fresh keys for a new person (a seed), not stored yet: the caller seals with `key` at once and stores them
+   * with `storePersonKeys` before the person's data is committed (a crash in between leaves unused keys, never
    * data without its key).
    */
   newPersonKey(personId: string): PendingPersonKey {
     const material = freshKeyMaterial();
-    return { personId, key: createSecretKey(material), material };
+    return { personId, key: PersonKeys.seeded(personId, createSecretKey(material)), material };
   }
 
   /**
@@ -121,11 +146,11 @@ export class KeyVault {
     for (let attempt = 0; ; attempt++) {
       const version = this.currentVersion();
       const vaultKey = await this.vaultKey(version);
-      const wrapped = pending.map((p) => seal(vaultKey, p.material, personKeyContext(p.personId)));
+      const wrapped = pending.map((p) => seal(vaultKey, p.material, personKeyContext(p.personId, 2)));
       try {
         await this.db.query(
-          `insert into person_key (person_id, vault_key_version, wrapped)
-           select id, $2, w from unnest($1::uuid[], $3::bytea[]) as x(id, w)`,
+          `insert into person_key (person_id, vault_key_version, format, wrapped)
+           select id, $2, 2, w from unnest($1::uuid[], $3::bytea[]) as x(id, w)`,
           [pending.map((p) => p.personId), version, wrapped],
         );
         break;
@@ -147,8 +172,8 @@ export class KeyVault {
     }
   }
 
-  /** Creates and stores the data key of one new person. */
-  async createPersonKey(personId: string): Promise<KeyObject> {
+  /** Creates and stores the keys of one new person. */
+  async createPersonKey(personId: string): Promise<PersonKeys> {
     const pending = this.newPersonKey(personId);
     await this.storePersonKeys([pending]);
     return pending.key;
@@ -161,16 +186,16 @@ export class KeyVault {
     this.current = rows[0]?.version ?? this.current;
   }
 
-  /** The person's data key, or null when it was destroyed (the person is erased). */
-  async personKey(personId: string): Promise<KeyObject | null> {
+  /** The person's keys, or null when they were destroyed (the person is erased). */
+  async personKey(personId: string): Promise<PersonKeys | null> {
     const cached = this.cache.get(personId);
     if (cached) return cached;
     return (await this.fetchKeys([personId])).get(personId) ?? null;
   }
 
-  /** Data keys of several persons with one vault query for those not cached. */
-  async personKeys(personIds: readonly string[]): Promise<Map<string, KeyObject>> {
-    const found = new Map<string, KeyObject>();
+  /** Keys of several persons with one vault query for those not cached. */
+  async personKeys(personIds: readonly string[]): Promise<Map<string, PersonKeys>> {
+    const found = new Map<string, PersonKeys>();
     const missing: string[] = [];
     for (const id of personIds) {
       const cached = this.cache.get(id);
@@ -182,25 +207,128 @@ export class KeyVault {
     return found;
   }
 
-  private async fetchKeys(personIds: readonly string[]): Promise<Map<string, KeyObject>> {
-    const found = new Map<string, KeyObject>();
-    const { rows } = await this.db.query<{ person_id: string; vault_key_version: number; wrapped: Buffer }>(
-      'select person_id, vault_key_version, wrapped from person_key where person_id = any($1::uuid[])',
+  private async fetchKeys(personIds: readonly string[]): Promise<Map<string, PersonKeys>> {
+    const found = new Map<string, PersonKeys>();
+    const { rows } = await this.db.query<KeyRow>(
+      'select person_id, vault_key_version, format, wrapped from person_key where person_id = any($1::uuid[])',
       [personIds],
     );
     for (const row of rows) {
-      const material = open(
-        await this.vaultKey(row.vault_key_version),
-        row.wrapped,
-        personKeyContext(row.person_id),
-      );
-      // A key object: set up once for every later cipher (a raw key costs ~10 µs more per group, B5).
-      const dek = createSecretKey(material);
-      material.fill(0);
-      this.cache.set(row.person_id, dek);
-      found.set(row.person_id, dek);
+      const keys = await this.unwrapRow(row);
+      this.cache.set(row.person_id, keys);
+      found.set(row.person_id, keys);
     }
     return found;
+  }
+
+  private async openRow(row: KeyRow): Promise<Buffer> {
+    return open(
+      await this.vaultKey(row.vault_key_version),
+      row.wrapped,
+      personKeyContext(row.person_id, row.format),
+    );
+  }
+
+  private async unwrapRow(row: KeyRow): Promise<PersonKeys> {
+    const plain = await this.openRow(row);
+    try {
+      // Key objects: set up once for every later cipher (a raw key costs ~10 µs more per group, B5).
+      if (row.format === 1) return PersonKeys.single(row.person_id, createSecretKey(plain));
+      if (row.format === 2) return PersonKeys.seeded(row.person_id, createSecretKey(plain));
+      const keys = new Map<string, KeyObject>();
+      for (const entry of decodeKeySet(plain)) keys.set(entry.name, createSecretKey(entry.material));
+      return PersonKeys.set(row.person_id, keys);
+    } finally {
+      plain.fill(0);
+    }
+  }
+
+  /**
+   * Destroys the keys of some field groups of a person (RET-2: a category erasure that survives backups). A seed
+   * is replaced by the explicit keys of the person and of the groups in `keep` (every group the person may still
+   * have data in), less those destroyed. Persons stored before key sets have one key for all: `not-separated`,
+   * and nothing is changed. Idempotent.
+   */
+  async destroyGroupKeys(
+    personId: string,
+    groups: readonly string[],
+    keep: readonly string[],
+  ): Promise<GroupKeyOutcome> {
+    const outcome = await this.rewriteKeys(personId, (keys, entries) => {
+      if (keys.format === 1) return null;
+      const gone = new Set(groups.map(groupKeyName));
+      const names = new Set([
+        PERSON_KEY_NAME,
+        ...keys.explicitNames(),
+        ...(keys.format === 2 ? keep.map(groupKeyName) : []),
+      ]);
+      for (const name of names) if (!gone.has(name)) entries.push(this.materialOf(keys, name));
+      return entries;
+    });
+    return outcome === 'unchanged' ? 'not-separated' : outcome;
+  }
+
+  /**
+   * Makes sure each group has a key before it is written: a set that lost a group's key (or was written before
+   * the dictionary had the group) gets a fresh random one. Seeds and single keys already cover every group.
+   */
+  async ensureGroupKeys(personId: string, groups: readonly string[]): Promise<PersonKeys | null> {
+    const keys = await this.personKey(personId);
+    if (!keys || keys.format !== 3 || groups.every((g) => keys.group(g))) return keys;
+    await this.rewriteKeys(personId, (current, entries) => {
+      if (current.format !== 3) return null;
+      for (const name of current.explicitNames()) entries.push(this.materialOf(current, name));
+      for (const group of groups) {
+        if (!current.group(group)) entries.push({ name: groupKeyName(group), material: freshKeyMaterial() });
+      }
+      return entries;
+    });
+    return this.personKey(personId);
+  }
+
+  private materialOf(keys: PersonKeys, name: string): { name: string; material: Buffer } {
+    const key = name === PERSON_KEY_NAME ? keys.person : keys.group(name.slice('group:'.length));
+    if (!key) throw new HavenError('key-set-invalid', 'A key set lost a key it lists.', { status: 500 });
+    return { name, material: key.export() };
+  }
+
+  /**
+   * Rewrites a person's row as a key set, under a row lock in the vault: `change` lists the set's entries (their
+   * bytes are wiped after sealing), or returns null to leave the row as it is.
+   */
+  private async rewriteKeys(
+    personId: string,
+    change: (
+      keys: PersonKeys,
+      entries: { name: string; material: Buffer }[],
+    ) => { name: string; material: Buffer }[] | null,
+  ): Promise<'destroyed' | 'unchanged' | 'no-keys'> {
+    this.cache.evict(personId);
+    const outcome = await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<KeyRow>(
+        'select person_id, vault_key_version, format, wrapped from person_key where person_id = $1 for update',
+        [personId],
+      );
+      const row = rows[0];
+      if (!row) return 'no-keys' as const;
+      const keys = await this.unwrapRow(row);
+      const entries = change(keys, []);
+      if (!entries) return 'unchanged' as const;
+      const version = this.currentVersion();
+      const plain = encodeKeySet(entries);
+      try {
+        await tx.query(
+          'update person_key set format = 3, vault_key_version = $2, wrapped = $3 where person_id = $1',
+          [personId, version, seal(await this.vaultKey(version), plain, personKeyContext(personId, 3))],
+        );
+      } finally {
+        plain.fill(0);
+        for (const e of entries) e.material.fill(0);
+      }
+      return 'destroyed' as const;
+    });
+    this.cache.evict(personId);
+    return outcome;
   }
 
   /**
@@ -292,28 +420,27 @@ export class KeyVault {
     onProgress(progress);
     const target = await this.vaultKey(version);
     for (;;) {
-      const { rows } = await this.db.query<{ person_id: string; vault_key_version: number; wrapped: Buffer }>(
-        `select person_id, vault_key_version, wrapped from person_key
+      const { rows } = await this.db.query<KeyRow>(
+        `select person_id, vault_key_version, format, wrapped from person_key
           where vault_key_version <> $1 order by person_id limit $2`,
         [version, REWRAP_BATCH],
       );
       if (rows.length === 0) break;
       const ids: string[] = [];
-      const olds: number[] = [];
+      const olds: Buffer[] = [];
       const rewrapped: Buffer[] = [];
       for (const row of rows) {
-        const context = personKeyContext(row.person_id);
-        const dek = open(await this.vaultKey(row.vault_key_version), row.wrapped, context);
+        const plain = await this.openRow(row);
         ids.push(row.person_id);
-        olds.push(row.vault_key_version);
-        rewrapped.push(seal(target, dek, context));
-        dek.fill(0);
+        olds.push(row.wrapped);
+        rewrapped.push(seal(target, plain, personKeyContext(row.person_id, row.format)));
+        plain.fill(0);
       }
-      // Only rows still as read are rewritten: an erasure in between stays an erasure.
+      // Only rows still as read are rewritten: an erasure in between (a whole person, or a group's key) stays one.
       await this.db.query(
         `update person_key p set vault_key_version = $1, wrapped = v.wrapped
-           from unnest($2::uuid[], $3::int[], $4::bytea[]) as v(person_id, old_version, wrapped)
-          where p.person_id = v.person_id and p.vault_key_version = v.old_version`,
+           from unnest($2::uuid[], $3::bytea[], $4::bytea[]) as v(person_id, old_wrapped, wrapped)
+          where p.person_id = v.person_id and p.wrapped = v.old_wrapped`,
         [version, ids, olds, rewrapped],
       );
       progress.done += rows.length;

@@ -5,6 +5,7 @@
 import { isProhibitedPurposeName } from './prohibited.ts';
 import type { ParsedField, ParsedGroup } from './read-fields.ts';
 import type { ParsedPurpose } from './read-purposes.ts';
+import { formatRetentionRule } from './retention.ts';
 import { closest, type Reader, report } from './yaml-reader.ts';
 
 export function crossCheck(
@@ -18,13 +19,17 @@ export function crossCheck(
   for (const purpose of purposes) checkPurpose(reader, purpose, fields);
 }
 
-/** Every field's group exists, and every field in a group has the group's tier. */
+/**
+ * Every field's group exists, and every field in a group has the group's tier and the same retention rule as the
+ * group's first field (RET-2: a group is one ciphertext under one key, erased as a whole).
+ */
 function checkFieldGroups(
   reader: Reader,
   groups: readonly ParsedGroup[],
   fields: readonly ParsedField[],
 ): void {
   const groupNames = groups.map((group) => group.name);
+  const firstRule = new Map<string, { rule: string; field: string }>();
   for (const field of fields) {
     if (field.group === undefined) continue;
     const group = groups.find((candidate) => candidate.name === field.group?.value);
@@ -48,6 +53,21 @@ function checkFieldGroups(
         'group-tier-mismatch',
         `is ${field.tier.value}, but group "${group.name}" has tier ${group.tier}; every field in a group shares ` +
           'its tier (the group is what is encrypted and granted), so change the tier or move the field',
+      );
+    }
+    if (field.retention === undefined) continue;
+    const rule = formatRetentionRule(field.retention);
+    const first = firstRule.get(group.name);
+    if (first === undefined) firstRule.set(group.name, { rule, field: field.name });
+    else if (first.rule !== rule) {
+      report(
+        reader,
+        field.group.node,
+        field.group.path,
+        'group-retention-mismatch',
+        `is kept "${rule}", but "${first.field}" in group "${group.name}" is kept "${first.rule}"; every field in ` +
+          'a group shares one retention rule (the group is encrypted under one key and erased as a whole), so ' +
+          'align the rules or move the field to a group of its own',
       );
     }
   }
