@@ -32,6 +32,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import { type DictionarySource, PolicyImpacts } from './policy/impact-jobs.ts';
 import { activeEngine } from './policy/policy-store.ts';
+import { defineRetentionSweep } from './retention/sweep-job.ts';
 import { enqueueDeliveries, Pushes } from './sharing/pushes.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
@@ -451,6 +452,8 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     );
     if (config.backupRecipient && config.backupSchedule !== 'off')
       jobs.schedule('backup-create', config.backupSchedule);
+    // RET-2: the retention sweep, on its schedule and when the DPO asks.
+    defineRetentionSweep(jobs, gateOperations, { schedule: config.retentionSchedule, logger });
     // Last: capabilities define their jobs above, and a worker may run one as soon as this returns.
     await jobs.start();
   } catch (error) {

@@ -23,7 +23,7 @@ import {
   witnessKeygen,
 } from './commands/ledger.ts';
 import { migrateCommand } from './commands/migrate.ts';
-import { retentionPreviewCommand } from './commands/retention.ts';
+import { retentionPreviewCommand, retentionSweepCommand } from './commands/retention.ts';
 import { rightsList, rightsShow } from './commands/rights.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
@@ -191,7 +191,7 @@ rights
 
 const retention = program
   .command('retention')
-  .description('Retention rules and what falls due (RET-1), through the gate as a staff account');
+  .description('Retention rules, what falls due (RET-1) and the sweep that erases it (RET-2)');
 retention
   .command('preview')
   .description('What the rules make due within N days, per day and category, and what legal holds keep')
@@ -199,6 +199,14 @@ retention
   .option('--days <n>', 'how many days ahead (0 to 3660)', '30')
   .option('--json', 'print as JSON, with every item (ids, groups, rules; never a value)')
   .action(retentionPreviewCommand);
+retention
+  .command('sweep')
+  .description(
+    'Erase now what the rules make due today (RET-2), as the scheduled job does; with an embedded database, stop the server first',
+  )
+  .option('--batch <n>', 'persons or field groups per transaction (1 to 50000)', '5000')
+  .option('--json', 'print the figures as JSON')
+  .action(retentionSweepCommand);
 
 const jobs = program.command('jobs').description('Background jobs shared by every server on the database');
 jobs

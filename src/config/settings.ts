@@ -150,6 +150,12 @@ export const settings = {
     default: '17 2 * * *',
     doc: 'When the servers take a backup through the job queue (cron, UTC); only with HAVEN_BACKUP_RECIPIENT set. off: only `haven backup create`.',
   },
+  retentionSchedule: {
+    env: 'HAVEN_RETENTION_SCHEDULE',
+    type: { kind: 'string', pattern: /^(?:off|\S+ \S+ \S+ \S+ \S+)$/, hint: 'off or a cron line (UTC)' },
+    default: '41 1 * * *',
+    doc: 'When the retention sweep erases what is due (RET-2), through the job queue (cron, UTC). off: only the DPO’s button and `haven retention sweep`.',
+  },
   backupKeepDays: {
     env: 'HAVEN_BACKUP_KEEP_DAYS',
     type: { kind: 'integer', min: 1, max: 3650 },

@@ -1,6 +1,7 @@
 import { addToDay, dayOf } from '../domain/calendar.ts';
+import { formatRetentionRule } from '../domain/dictionary/retention.ts';
 import { HavenError } from '../domain/errors.ts';
-import { dueDates } from '../domain/retention/due.ts';
+import { dueDates, dueOn } from '../domain/retention/due.ts';
 import { holdBlocks, holdState } from '../domain/retention/legal-holds.ts';
 import { retentionRules } from '../domain/retention/rules.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
@@ -13,6 +14,9 @@ import { fixedPurpose } from './purposes.ts';
  * retention class, and which of it a legal hold keeps. Ids, groups, categories, rules and days only — no value is
  * read or decrypted. It asks the same `dueDates` as the sweep, so a rule change shows here before it erases.
  */
+
+/** The group of a preview item or a disposal figure that stands for the whole person. */
+export const WHOLE_PERSON = '*';
 
 /** Storage limitation (GDPR 5(1)(e)) is the organisation's duty, not a purpose a header declares: the gate sets it. */
 export const RETENTION = fixedPurpose(
@@ -144,21 +148,34 @@ export function retentionPreview(
       const persons = new Set<string>();
       let total = 0;
       let held = 0;
+      const personText = formatRetentionRule(rules.person);
       for (const row of rows) {
-        const due = dueDates(
-          {
-            registeredOn: row.registered_on,
-            lastContactOn: row.last_contact_on,
-            events: {
-              caseClosedOn: row.case_closed_on ?? undefined,
-              claimDecidedOn: row.claim_decided_on ?? undefined,
-              consentWithdrawnOn: row.consent_withdrawn_on ?? undefined,
-            },
+        const facts = {
+          registeredOn: row.registered_on,
+          lastContactOn: row.last_contact_on,
+          events: {
+            caseClosedOn: row.case_closed_on ?? undefined,
+            claimDecidedOn: row.claim_decided_on ?? undefined,
+            consentWithdrawnOn: row.consent_withdrawn_on ?? undefined,
           },
-          rules,
-        );
+        };
+        const due = dueDates(facts, rules);
+        // A person with no field group left still goes whole under the person-wide rule (their tombstone stays).
+        if (row.groups.length === 0) {
+          const day = dueOn(rules.person, facts);
+          if (day !== null)
+            due.push({
+              group: WHOLE_PERSON,
+              fields: [],
+              categories: [],
+              rule: personText,
+              by: 'person',
+              dueOn: day,
+            });
+        }
         for (const d of due) {
-          if (d.dueOn === null || d.dueOn > until || !row.groups.includes(d.group)) continue;
+          if (d.dueOn === null || d.dueOn > until) continue;
+          if (d.group !== WHOLE_PERSON && !row.groups.includes(d.group)) continue;
           const goesOn = [d.dueOn, today].sort()[1]!;
           // A hold keeps what is due while it holds on that day; its expiry lets the next sweep take it.
           const heldBy = (holds.get(row.id) ?? [])

@@ -44,6 +44,7 @@ import { registerPerson } from './register.ts';
 import { fetchRelease, listAgreementReleases, releaseRecords } from './releases.ts';
 import { liftRestriction } from './restriction.ts';
 import { retentionPreview } from './retention-preview.ts';
+import { requestRetentionSweep, retentionSweeps, runRetentionSweep } from './retention-sweep.ts';
 import { rightsFigures } from './rights-figures.ts';
 import {
   advanceRightsRequest,
@@ -104,6 +105,10 @@ export interface Gate {
   changeCaseState: Bound<typeof changeCaseState>;
   caseStateHistory: Bound<typeof caseStateHistory>;
   retentionPreview: Bound<typeof retentionPreview>;
+  /** RET-2: the sweep itself (the job and `haven retention sweep`), its list, and the DPO's "sweep now". */
+  runRetentionSweep: Bound<typeof runRetentionSweep>;
+  retentionSweeps: Bound<typeof retentionSweeps>;
+  requestRetentionSweep: Bound<typeof requestRetentionSweep>;
   receiveRightsRequest: Bound<typeof receiveRightsRequest>;
   advanceRightsRequest: Bound<typeof advanceRightsRequest>;
   listRightsRequests: Bound<typeof listRightsRequests>;
@@ -193,6 +198,9 @@ export function gateService(ctx: GateContext): Gate {
     changeCaseState: bind(ctx, changeCaseState),
     caseStateHistory: bind(ctx, caseStateHistory),
     retentionPreview: bind(ctx, retentionPreview),
+    runRetentionSweep: bind(ctx, runRetentionSweep),
+    retentionSweeps: bind(ctx, retentionSweeps),
+    requestRetentionSweep: bind(ctx, requestRetentionSweep),
     receiveRightsRequest: bind(ctx, receiveRightsRequest),
     advanceRightsRequest: bind(ctx, advanceRightsRequest),
     listRightsRequests: bind(ctx, listRightsRequests),

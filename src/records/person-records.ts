@@ -8,7 +8,7 @@ import { openGroup, sealGroup } from '../crypto/envelope.ts';
 import type { KeyVault } from '../crypto/vault/key-vault.ts';
 import type { PersonKeys } from '../crypto/vault/person-keys.ts';
 import { HavenError } from '../domain/errors.ts';
-import type { Sql } from '../store/database.ts';
+import type { Database, Sql } from '../store/database.ts';
 import { unpackedSql } from '../store/packed-bytes.ts';
 import { WriteStatement } from '../store/write-statement.ts';
 
@@ -365,10 +365,30 @@ export async function beginErasure(tx: Sql, personId: string): Promise<void> {
  */
 export async function completeErasure(vault: KeyVault, tx: Sql, personId: string): Promise<void> {
   await vault.destroyPersonKey(personId);
-  await tx.query('delete from person_group where person_id = $1', [personId]);
-  await tx.query('delete from person_token where person_id = $1', [personId]);
-  // What else held sealed parts of the person: unreadable now, and no longer needed.
+  await eraseRecords(tx, [personId]);
+}
+
+/**
+ * The same for many persons at once (the retention sweep, RET-2; a restore): their keys in one vault statement,
+ * then their records in one transaction, each table in one statement.
+ */
+export async function completeErasures(
+  vault: KeyVault,
+  db: Database,
+  personIds: readonly string[],
+): Promise<void> {
+  if (personIds.length === 0) return;
+  await vault.destroyPersonKeys(personIds);
+  await db.transaction((tx) => eraseRecords(tx, personIds));
+}
+
+/** Everything of the persons but their tombstones, once their keys are gone. */
+async function eraseRecords(tx: Sql, personIds: readonly string[]): Promise<void> {
+  const ids = [...personIds];
+  // What held sealed parts of the person: unreadable now, and no longer needed.
   for (const table of [
+    'person_group',
+    'person_token',
     'processing_basis',
     'correction',
     'break_glass',
@@ -381,17 +401,64 @@ export async function completeErasure(vault: KeyVault, tx: Sql, personId: string
     // Where the case stood and its history (RET-1): nothing of it is needed once the person is gone.
     'case_transition',
     'case_state',
+    // Pending group erasures: the whole person went.
+    'group_erasure',
   ]) {
-    await tx.query(`delete from ${table} where person_id = $1`, [personId]);
+    await tx.query(`delete from ${table} where person_id = any($1::uuid[])`, [ids]);
   }
   // A rights request stays on record (that it was made and answered); its words go.
-  await tx.query('update rights_request set sealed_note = null where person_id = $1', [personId]);
+  await tx.query('update rights_request set sealed_note = null where person_id = any($1::uuid[])', [ids]);
 
   await tx.query(
     `update person set status = 'erased', erased_at = coalesce(erased_at, now()), updated_at = now()
-      where id = $1 and status <> 'erased'`,
-    [personId],
+      where id = any($1::uuid[]) and status <> 'erased'`,
+    [ids],
   );
+}
+
+/**
+ * Erases single field groups of persons (RET-2, and again in a restored copy): each person's group keys go from
+ * the vault first (the person key and their other groups' keys stay), then the groups' ciphertexts, tokens and the
+ * proposed corrections that hold their values. Returns how many groups belonged to persons stored before key sets,
+ * whose groups share one key (decision 15). Idempotent.
+ */
+export async function eraseGroups(
+  vault: KeyVault,
+  db: Database,
+  items: readonly { personId: string; groups: readonly string[] }[],
+): Promise<{ notSeparated: number }> {
+  if (items.length === 0) return { notSeparated: 0 };
+  const { rows } = await db.query<{ person_id: string; stored: string[] }>(
+    `select p.id as person_id, array(select g.field_group from person_group g where g.person_id = p.id) as stored
+       from person p where p.id = any($1::uuid[])`,
+    [items.map((i) => i.personId)],
+  );
+  const stored = new Map(rows.map((r) => [r.person_id, r.stored]));
+  let notSeparated = 0;
+  for (const item of items) {
+    // The keys kept: those of the groups the person still has data in.
+    const keep = (stored.get(item.personId) ?? []).filter((g) => !item.groups.includes(g));
+    const outcome = await vault.destroyGroupKeys(item.personId, item.groups, keep);
+    if (outcome === 'not-separated') notSeparated += item.groups.length;
+  }
+  const persons = items.flatMap((i) => i.groups.map(() => i.personId));
+  const groups = items.flatMap((i) => i.groups);
+  await db.transaction(async (tx) => {
+    for (const table of ['person_group', 'person_token']) {
+      await tx.query(
+        `delete from ${table} t using unnest($1::uuid[], $2::text[]) as x(p, g)
+          where t.person_id = x.p and t.field_group = x.g`,
+        [persons, groups],
+      );
+    }
+    // A proposed correction of an erased group holds its values, sealed: it goes with them.
+    await tx.query(
+      `delete from correction t using unnest($1::uuid[], $2::text[]) as x(p, g)
+        where t.person_id = x.p and x.g = any(t.field_groups)`,
+      [persons, groups],
+    );
+  });
+  return { notSeparated };
 }
 
 /** Persons whose erasure began but did not finish (a crash in between); the gate completes them at start. */

@@ -82,7 +82,6 @@ export const GENERAL_TABLES = {
   retention_sweep: 'retention sweeps: when, how they ended, counts (RET-2)',
   retention_disposal: 'the disposal record in figures: organisation, group, rule, how many (RET-2)',
   backup_drill: 'restore drills: when, pass or fail, digest of the report (RES-1)',
-
 } as const;
 
 export type ProtectedTable = keyof typeof PROTECTED_TABLES;

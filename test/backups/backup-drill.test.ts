@@ -4,7 +4,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { newBackupKey } from '../../src/backups/format.ts';
 import { folderTargets, type RestoreTargets } from '../../src/backups/service.ts';
+import { parseDictionary } from '../../src/domain/dictionary/index.ts';
 import { HavenError } from '../../src/domain/errors.ts';
+import { runRetentionSweep } from '../../src/gate/retention-sweep.ts';
+import { shippedText } from '../domain/dictionary-fixtures.ts';
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '../support/database.ts';
 import { ledgerEvents, register, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven, tempDir } from '../support/haven.ts';
@@ -36,6 +39,23 @@ for (const kind of testDatabaseKinds()) {
         reason: 'erasure-request',
       });
       assert.equal(done.status, 200, done.text);
+      // And one category erased by the retention sweep (RET-2): the third person's contact group, closed a month
+      // ago under a rule keeping contact details 30 days after closure; the rest of them is kept.
+      const closed = await a.supervisor
+        .as('protection-case-management')
+        .post(`/api/persons/${people[2]}/case-state`, { state: 'closed', reason: 'person-left' });
+      assert.equal(closed.status, 200, closed.text);
+      const dictionary = parseDictionary(
+        shippedText.replace('retention: last-contact + 2 years', 'retention: case-closed + 30 days'),
+        'drill.yaml',
+      );
+      const later = new Date(Date.now() + 31 * 24 * 3600 * 1000);
+      const swept = await runRetentionSweep(
+        { ...t.internals.gateContext, dictionary, now: () => later },
+        { trigger: 'command' },
+      );
+      assert.ok(swept.groupsErased >= 1);
+      assert.equal((await t.internals.vault.personKey(people[2]!))!.group('contact'), null);
     });
     after(async () => {
       for (const db of empties) await db.drop();
@@ -67,18 +87,27 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(report.liveErasures >= 1);
       assert.equal(
         report.keysDestroyed,
-        1,
-        'the erased person’s key, still in the vault backup, was destroyed',
+        2,
+        'the erased person’s key and the erased group’s key, still in the vault backup, were destroyed',
       );
       assert.ok(report.counts.ok, JSON.stringify(report.counts));
 
       const drill = await t.haven.backups.drill({ identity: key.identity, actor: { kind: 'cli' } });
       assert.equal(drill.pass, true, JSON.stringify(drill, null, 2));
       assert.equal(drill.erased.decrypted, 0);
-      assert.equal(drill.erased.inBackup, 1);
-      assert.equal(drill.erased.keysInVaultBackup, 1);
+      assert.equal(drill.erased.total, 2);
+      assert.equal(
+        drill.erased.inBackup,
+        2,
+        'the erased person and the erased contact group are in the backup',
+      );
+      assert.equal(drill.erased.keysInVaultBackup, 2);
       assert.equal(drill.control.tried, 2);
-      assert.equal(drill.control.opened, 2, 'the others still decrypt');
+      assert.equal(drill.control.opened, 2, 'the others still decrypt, the third one’s kept groups too');
+      const { rows: drills } = await t.haven.db.query<{ pass: boolean; digest: string }>(
+        'select pass, digest from backup_drill order by at desc limit 1',
+      );
+      assert.deepEqual(drills, [{ pass: true, digest: drill.digest }]);
       assert.ok(drill.ledger.ok && drill.ledger.checkpoints >= 1, JSON.stringify(drill.ledger));
       const events = await ledgerEvents(t);
       const last = events.filter((e) => e.action === 'backup.drill').at(-1)!;

@@ -7,7 +7,12 @@ import {
   RETENTION_EVENTS,
   type RetentionRule,
 } from '../../src/domain/dictionary/retention.ts';
-import { dueDates, dueOn, type PersonRetentionFacts } from '../../src/domain/retention/due.ts';
+import {
+  dueDates,
+  dueOn,
+  latestDueEventDay,
+  type PersonRetentionFacts,
+} from '../../src/domain/retention/due.ts';
 import {
   applyTransition,
   caseStateOf,
@@ -195,6 +200,39 @@ describe('retention due dates (RET-1)', () => {
         assert.ok(s <= l);
       }),
     );
+  });
+});
+
+describe('the sweep’s one-day cut (RET-2)', () => {
+  test('an event on the cut day is due today; one a day later is not', () => {
+    fc.assert(
+      fc.property(ruleArb, dayArb, (rule, today) => {
+        const cut = latestDueEventDay(rule, today);
+        if (rule.event === 'until-erasure') return assert.equal(cut, null);
+        const due = (day: string) =>
+          dueOn(rule, {
+            registeredOn: day,
+            lastContactOn: day,
+            events: { caseClosedOn: day, claimDecidedOn: day, consentWithdrawnOn: day },
+          })!;
+        assert.ok(
+          due(cut!) <= today,
+          `${formatRetentionRule(rule)} from ${cut} is due ${due(cut!)} > ${today}`,
+        );
+        const next = addToDay(cut!, { days: 1 });
+        assert.ok(
+          due(next) > today,
+          `${formatRetentionRule(rule)} from ${next} is due ${due(next)} ≤ ${today}`,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('month ends: a year after 29 February is 28 February', () => {
+    const rule: RetentionRule = { event: 'case-closed', amount: 1, unit: 'years' };
+    assert.equal(latestDueEventDay(rule, '2025-02-28'), '2024-02-29');
+    assert.equal(latestDueEventDay(rule, '2025-02-27'), '2024-02-27');
   });
 });
 

@@ -367,6 +367,15 @@ export class KeyVault {
     }
   }
 
+  /** The same for many persons in one statement (the retention sweep, RET-2). */
+  async destroyPersonKeys(personIds: readonly string[]): Promise<number> {
+    for (const id of personIds) this.cache.evict(id);
+    const result = await this.db.query('delete from person_key where person_id = any($1::uuid[])', [
+      [...personIds],
+    ]);
+    return result.rowCount;
+  }
+
   /** Crypto-shredding (ENC-4): deletes the person's data key everywhere Haven holds it. */
   async destroyPersonKey(personId: string): Promise<boolean> {
     this.cache.evict(personId);

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { DEFAULT_CASE_STATES, TRANSITION_REASONS } from '../../domain/retention/rules.ts';
 import { PREVIEW_MAX_DAYS } from '../../gate/retention-preview.ts';
 import type { Haven } from '../../haven.ts';
+import { queueSweep } from '../../retention/sweep-job.ts';
 import { gateRequest, purposeHeaderSchema } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
 import { errorResponses, Uuid } from '../schemas.ts';
@@ -56,6 +57,32 @@ const Preview = Type.Object({
   totals: Type.Object({ persons: Type.Integer(), items: Type.Integer(), held: Type.Integer() }),
   items: Type.Array(PreviewItem),
   truncated: Type.Boolean(),
+});
+
+const Disposal = Type.Object({
+  group: Type.String({ description: "A field group, or '*': whole persons" }),
+  rule: Type.String(),
+  categories: Type.Array(Type.String()),
+  items: Type.Integer(),
+});
+const Sweep = Type.Object({
+  id: Uuid,
+  onDay: Day,
+  trigger: Type.String({ enum: ['schedule', 'staff', 'command'] }),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+  state: Type.String({ enum: ['running', 'done', 'failed'] }),
+  personsErased: Type.Integer(),
+  groupsErased: Type.Integer(),
+  held: Type.Integer(),
+  disposals: Type.Array(Disposal),
+});
+const Sweeps = Type.Object({
+  sweeps: Type.Array(Sweep),
+  lastDrill: Type.Union([
+    Type.Null(),
+    Type.Object({ at: Type.String({ format: 'date-time' }), pass: Type.Boolean(), digest: Type.String() }),
+  ]),
 });
 
 export function retentionRoutes(app: HttpApp, haven: Haven): void {
@@ -114,5 +141,34 @@ export function retentionRoutes(app: HttpApp, haven: Haven): void {
     },
     async (request) =>
       gate.retentionPreview(gateRequest(request), { days: (request.query as { days?: number }).days ?? 30 }),
+  );
+
+  app.get(
+    '/api/retention/sweeps',
+    {
+      schema: {
+        tags: ['retention'],
+        summary:
+          'The last 20 retention sweeps with the organisation’s disposal figures, and the last restore drill (supervisors and the DPO): counts only',
+        response: { 200: Sweeps, ...errorResponses },
+      },
+    },
+    async (request) => gate.retentionSweeps(gateRequest(request)),
+  );
+
+  app.post(
+    '/api/retention/sweeps',
+    {
+      config: { access: { kind: 'staff', reauth: true } },
+      schema: {
+        tags: ['retention'],
+        summary:
+          'Run the retention sweep now (the DPO, recently re-authenticated): it erases what is due today and cannot be undone; answers at once with the sweep’s id',
+        body: Type.Object({}, { additionalProperties: false }),
+        response: { 202: Type.Object({ sweepId: Uuid }), ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await gate.requestRetentionSweep(gateRequest(request), queueSweep(haven.jobs))),
   );
 }

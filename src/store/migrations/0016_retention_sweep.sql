@@ -10,8 +10,10 @@ create table retention_sweep (
   state text not null default 'running' check (state in ('running', 'done', 'failed')),
   persons_erased integer not null default 0 check (persons_erased >= 0),
   groups_erased integer not null default 0 check (groups_erased >= 0),
-  -- Items that were due but kept by a legal hold (RET-1: the hold wins).
-  held integer not null default 0 check (held >= 0)
+  -- Items that were due but kept by a legal hold or a restriction (RET-1: the hold wins), in all and per
+  -- organisation ({"<organisation id>": n}): each organisation sees its own.
+  held integer not null default 0 check (held >= 0),
+  held_by_organisation jsonb not null default '{}'
 );
 create index retention_sweep_started on retention_sweep (started_at desc);
 
