@@ -37,6 +37,7 @@ const PartnerPage = lazy(() => import('../pages/sharing/PartnerPage.tsx'));
 const AgreementsPage = lazy(() => import('../pages/sharing/AgreementsPage.tsx'));
 const AgreementPage = lazy(() => import('../pages/sharing/AgreementPage.tsx'));
 const AccessAnswerPage = lazy(() => import('../pages/rights/AccessAnswerPage.tsx'));
+const RetentionPage = lazy(() => import('../pages/retention/RetentionPage.tsx'));
 // The public pages: no sign-in, no session asked for.
 const TransparencyPage = lazy(() => import('../pages/public/TransparencyPage.tsx'));
 const RaiseConcernPage = lazy(() => import('../pages/public/RaiseConcernPage.tsx'));
@@ -171,6 +172,8 @@ function page(path: string): ReactNode {
       return <PartnersPage />;
     case '/sharing/agreements':
       return <AgreementsPage />;
+    case '/retention':
+      return <RetentionPage />;
     default:
       return <HomePage />;
   }

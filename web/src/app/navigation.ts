@@ -31,6 +31,7 @@ export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
     label: 'nav.agreements',
     roles: ['supervisor', 'dpo', 'admin', 'auditor', 'oversight'],
   },
+  { path: '/retention', label: 'nav.retention', roles: ['supervisor', 'dpo'] },
   { path: '/admin/break-glass', label: 'nav.breakGlassReview', roles: ['dpo'] },
   { path: '/admin/ledger', label: 'nav.ledger', roles: ['auditor', 'dpo', 'admin', 'oversight'] },
   { path: '/admin/organisation', label: 'nav.organisation', roles: ['admin', 'dpo', 'oversight'] },
