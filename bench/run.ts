@@ -2,7 +2,7 @@
  * `npm run bench`: runs the benchmarks of ../shared/design/performance.md, each against its same-run baseline,
  * and writes bench-results.json and bench-results.md. Options: --only B5,B3  --quick (CI: seconds, not minutes)
  * --ms N (sampling time per figure)  --records N  --seconds N (HTTP load per figure)  --persons N (B6 registry size,
- * default 10⁶).
+ * default 10⁶)  --due-persons N (B8 sweep size, default 10⁶).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { benchLedger } from './b3-ledger.ts';
 import { benchPolicy } from './b4-policy.ts';
 import { benchEncryption } from './b5-encryption.ts';
 import { benchLookup } from './b6-lookup.ts';
+import { benchRetention } from './b8-retention.ts';
 import { type Figure, machine } from './harness.ts';
 
 const { values } = parseArgs({
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-results' },
     seconds: { type: 'string' },
     persons: { type: 'string' },
+    'due-persons': { type: 'string' },
   },
 });
 const quick = values.quick === true;
@@ -73,6 +75,18 @@ const suite: [string, () => Promise<Figure[]>][] = [
         })
       ).filter((f) => !f.figure.includes('10⁸')),
   ],
+  ...(['postgres', 'pglite'] as const).map(
+    (kind) =>
+      [
+        'B8',
+        () =>
+          benchRetention({
+            kind,
+            persons: Number(values['due-persons'] ?? (quick ? 2_000 : 1_000_000)),
+            log: (line) => process.stderr.write(`${line}\n`),
+          }),
+      ] as [string, () => Promise<Figure[]>],
+  ),
   [
     'B6',
     () =>

@@ -61,6 +61,9 @@ const NOT_PROVOKED: Record<string, string> = {
   'settle-reason-invalid':
     'behind the HTTP schema, which refuses an unlisted reason first (invalid-request, ledgered with the route)',
   'field-group-unknown': 'a fault (500): a dictionary group the policies do not know; never a refusal',
+  'retention-batch-invalid':
+    'the operator’s batch size for `haven retention sweep` (a command, not a request the gate decides)',
+  'retention-sweep-ran': 'a job run twice by the queue (at least once); the sweep of the first run stands',
   'import-line-duplicate':
     'two imports of one line racing on a PostgreSQL server; the unique import key makes it a 409',
 };

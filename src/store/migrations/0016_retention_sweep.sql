@@ -53,3 +53,7 @@ create table backup_drill (
   erased_checked integer not null check (erased_checked >= 0)
 );
 create index backup_drill_at on backup_drill (at desc);
+
+-- Erasure deletes by person, many at a time (the sweep): these tables had no index leading with the person.
+create index correction_person on correction (person_id);
+create index break_glass_person on break_glass (person_id);
