@@ -122,7 +122,8 @@ export async function fanOutChange(tx: Sql, seq: string, hooks: NoticeHooks, now
   const change = changes[0];
   if (!change) return [];
   const purpose = byPurpose(change.change) ? change.purpose : null;
-  const groups = change.change === 'correction' ? change.field_groups : [];
+  // A correction, or an erasure of single field groups (RET-2): only partners that received one of them hear of it.
+  const groups = change.change === 'correction' || change.change === 'erasure' ? change.field_groups : [];
   const { rows: holders } = await tx.query<{ partner_id: string; pseudonym: string; agreements: string[] }>(
     `select r.partner_id, pp.pseudonym, array_agg(distinct r.agreement_id) as agreements
        from release_person rp
