@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { havenInternals } from '../src/haven.ts';
 import { type Figure, round } from './harness.ts';
 import { startBenchServer } from './haven-server.ts';
 
@@ -102,7 +101,7 @@ export async function benchRetention(options: {
       },
     });
     const sweepSeconds = (performance.now() - sweepStart) / 1000;
-    const left = await havenInternals(haven).gateContext.db.query<{ active: number; groups: number }>(
+    const left = await main.query<{ active: number; groups: number }>(
       `select (select count(*)::int from person where status <> 'erased') as active,
               (select count(*)::int from person_group) as groups`,
     );

@@ -75,6 +75,8 @@ const SQL_ALLOWED: Allow = {
   'src/store/': 'migrations and the role grants (built from src/store/protected-tables.ts)',
   'bench/b1-register.ts': 'counts persons to check that B1 registered what it claims (counts only)',
   'bench/b6-lookup.ts': 'fills the registry with random tokens straight into the tables, and counts it',
+  'bench/b8-retention.ts':
+    'fills a registry of due persons straight into the tables, deletes it plainly (the baseline, rolled back), and counts what the sweep left',
 };
 
 /** Where no SQL may appear at all: routes and commands parse, call and format (architecture.md, "Modules"). */
