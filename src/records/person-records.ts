@@ -418,8 +418,8 @@ async function eraseRecords(tx: Sql, personIds: readonly string[]): Promise<void
 
 /**
  * Erases single field groups of persons (RET-2, and again in a restored copy): each person's group keys go from
- * the vault first (the person key and their other groups' keys stay), then the groups' ciphertexts, tokens and the
- * proposed corrections that hold their values. Returns how many groups belonged to persons stored before key sets,
+ * the vault first, with the copies' key (the person key and their other groups' keys stay), then the groups'
+ * ciphertexts and tokens, and the corrections and answers sealed under the copies' key. Returns how many groups belonged to persons stored before key sets,
  * whose groups share one key (decision 15). Idempotent.
  */
 export async function eraseGroups(
@@ -451,12 +451,11 @@ export async function eraseGroups(
         [persons, groups],
       );
     }
-    // A proposed correction of an erased group holds its values, sealed: it goes with them.
-    await tx.query(
-      `delete from correction t using unnest($1::uuid[], $2::text[]) as x(p, g)
-        where t.person_id = x.p and x.g = any(t.field_groups)`,
-      [persons, groups],
-    );
+    // Proposed corrections and access answers were sealed under the copies' key, destroyed with the groups' keys
+    // (they may hold the groups' values): unreadable now, they go. An open access request is answered anew.
+    for (const table of ['correction', 'access_answer']) {
+      await tx.query(`delete from ${table} where person_id = any($1::uuid[])`, [[...new Set(persons)]]);
+    }
   });
   return { notSeparated };
 }
@@ -467,19 +466,35 @@ export async function unfinishedErasures(sql: Sql): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Seals a value that belongs to a person (consent details, a proposed correction) under their data key. */
+/**
+ * What is sealed under the copies' key rather than the person key: values copied out of field groups — a proposed
+ * correction, an access answer and its redactions. A field group's erasure destroys that key with the group's
+ * (decision 15), so no backup of these copies outlives the group.
+ */
+const COPIED = ['correction:', 'access-answer:', 'access-answer-redactions:'];
+const copiesValues = (context: string) => COPIED.some((prefix) => context.startsWith(prefix));
+
+function sealingKey(keys: PersonKeys, context: string) {
+  const key = copiesValues(context) ? keys.copies : keys.person;
+  if (!key) throw erased();
+  return key;
+}
+
+/** Seals a value that belongs to a person (consent details, a proposed correction) under their keys. */
 export async function sealForPerson(
   vault: KeyVault,
   personId: string,
   context: string,
   value: unknown,
 ): Promise<Buffer> {
-  const keys = await vault.personKey(personId);
+  const keys = copiesValues(context)
+    ? await vault.ensureCopiesKey(personId)
+    : await vault.personKey(personId);
   if (!keys) throw erased();
   return sealWithPersonKey(keys, personId, context, value);
 }
 
-/** The same, with the key in hand (a person being registered, whose key the vault stores with the batch). */
+/** The same, with the keys in hand (a person being registered, whose keys the vault stores with the batch). */
 export function sealWithPersonKey(
   keys: PersonKeys,
   personId: string,
@@ -487,7 +502,7 @@ export function sealWithPersonKey(
   value: unknown,
 ): Buffer {
   return seal(
-    keys.person,
+    sealingKey(keys, context),
     Buffer.from(JSON.stringify(value), 'utf8'),
     Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`),
   );
@@ -501,7 +516,11 @@ export async function openForPerson<T>(
 ): Promise<T> {
   const keys = await vault.personKey(personId);
   if (!keys) throw erased();
-  const plain = open(keys.person, sealed, Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`));
+  const plain = open(
+    sealingKey(keys, context),
+    sealed,
+    Buffer.from(`haven/person-sealed/v1\0${personId}\0${context}`),
+  );
   try {
     return JSON.parse(plain.toString('utf8')) as T;
   } finally {

@@ -71,11 +71,13 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(after.format, 3);
       assert.equal(after.group('biometrics'), null);
       assert.ok(after.person.equals(keys.person));
+      assert.equal(after.copies, null, 'copies of group values (corrections, answers) lose their key too');
       for (const g of ['identity', 'contact']) assert.ok(after.group(g)!.equals(keys.group(g)!));
       // Again: nothing more to do, and still gone.
       assert.equal(await vault.destroyGroupKeys(id, ['biometrics'], GROUPS), 'destroyed');
       assert.equal((await vault.personKey(id))!.group('biometrics'), null);
       // A later write of the group gets a fresh key; the old ciphertext stays unreadable.
+      assert.ok(!(await vault.ensureCopiesKey(id))!.copies!.equals(keys.copies!), 'a fresh copies key');
       const renewed = (await vault.ensureGroupKeys(id, ['biometrics']))!;
       const fresh = renewed.group('biometrics')!;
       assert.ok(!fresh.equals(keys.group('biometrics')!));

@@ -244,7 +244,23 @@ for (const kind of testDatabaseKinds()) {
         id,
       ]);
       assert.equal(sealed.length, 1);
+      // A proposed correction copies values out of their groups: sealed under the copies' key, it goes too.
+      const proposed = await a.clerk.as('registration').post(`/api/persons/${id}/corrections`, {
+        changes: { 'family-name-latin': 'Al-Halaby' },
+        reason: 'spelling',
+      });
+      assert.equal(proposed.status, 201, proposed.text);
+      const { rows: copy } = await t.internals.gateContext.db.query<{ proposal: Buffer }>(
+        'select proposal from correction where person_id = $1',
+        [id],
+      );
+      assert.equal(copy.length, 1);
       await runRetentionSweep(on(addToDay(today(), { days: 31 })), { trigger: 'command' });
+      const { rows: corrections } = await t.internals.gateContext.db.query(
+        'select 1 from correction where person_id = $1',
+        [id],
+      );
+      assert.equal(corrections.length, 0, 'the correction went with the copies’ key');
       const keys = (await t.internals.vault.personKey(id))!;
       assert.equal(keys.group('contact'), null, 'the contact key is destroyed');
       assert.ok(keys.group('identity'));
@@ -256,6 +272,7 @@ for (const kind of testDatabaseKinds()) {
           assert.throws(() => openGroup(key, id, 'contact', sealed[0]!.version, sealed[0]!.ciphertext));
       }
       assert.throws(() => openGroup(keys.person, id, 'contact', sealed[0]!.version, sealed[0]!.ciphertext));
+      assert.equal(keys.copies, null, 'the copies’ key is destroyed: a backup’s correction stays unreadable');
       const read = await a.clerk.as('registration').get(`/api/persons/${id}`);
       assert.equal(read.status, 200, read.text);
       const data = (read.body as { data: Record<string, Record<string, unknown>> }).data;

@@ -5,6 +5,7 @@ import { freshKeyMaterial, KEY_BYTES, open, seal } from '../aead.ts';
 import type { KeyRing } from '../keyring/keyring.ts';
 import { DekCache } from './dek-cache.ts';
 import {
+  COPIES_KEY_NAME,
   decodeKeySet,
   encodeKeySet,
   groupKeyName,
@@ -256,7 +257,8 @@ export class KeyVault {
   ): Promise<GroupKeyOutcome> {
     const outcome = await this.rewriteKeys(personId, (keys, entries) => {
       if (keys.format === 1) return null;
-      const gone = new Set(groups.map(groupKeyName));
+      // The copies' key goes too: corrections and answers may hold the erased groups' values.
+      const gone = new Set([...groups.map(groupKeyName), COPIES_KEY_NAME]);
       const names = new Set([
         PERSON_KEY_NAME,
         ...keys.explicitNames(),
@@ -273,13 +275,22 @@ export class KeyVault {
    * the dictionary had the group) gets a fresh random one. Seeds and single keys already cover every group.
    */
   async ensureGroupKeys(personId: string, groups: readonly string[]): Promise<PersonKeys | null> {
+    return this.ensureKeys(personId, groups.map(groupKeyName));
+  }
+
+  /** The same for the copies' key, before a correction or an answer is sealed. */
+  async ensureCopiesKey(personId: string): Promise<PersonKeys | null> {
+    return this.ensureKeys(personId, [COPIES_KEY_NAME]);
+  }
+
+  private async ensureKeys(personId: string, names: readonly string[]): Promise<PersonKeys | null> {
     const keys = await this.personKey(personId);
-    if (!keys || keys.format !== 3 || groups.every((g) => keys.group(g))) return keys;
+    if (!keys || keys.format !== 3 || names.every((n) => keys.named(n))) return keys;
     await this.rewriteKeys(personId, (current, entries) => {
       if (current.format !== 3) return null;
       for (const name of current.explicitNames()) entries.push(this.materialOf(current, name));
-      for (const group of groups) {
-        if (!current.group(group)) entries.push({ name: groupKeyName(group), material: freshKeyMaterial() });
+      for (const name of names) {
+        if (!current.named(name)) entries.push({ name, material: freshKeyMaterial() });
       }
       return entries;
     });
@@ -287,7 +298,7 @@ export class KeyVault {
   }
 
   private materialOf(keys: PersonKeys, name: string): { name: string; material: Buffer } {
-    const key = name === PERSON_KEY_NAME ? keys.person : keys.group(name.slice('group:'.length));
+    const key = keys.named(name);
     if (!key) throw new HavenError('key-set-invalid', 'A key set lost a key it lists.', { status: 500 });
     return { name, material: key.export() };
   }

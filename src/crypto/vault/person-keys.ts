@@ -17,6 +17,7 @@ import { KEY_BYTES } from '../aead.ts';
 export type KeyFormat = 1 | 2 | 3;
 
 const PERSON = 'person';
+const COPIES = 'copies';
 const groupName = (group: string) => `group:${group}`;
 
 /** The bytes of a key derived from a seed. Wipe them after use. */
@@ -69,7 +70,8 @@ export class PersonKeys {
     return this.format !== 1;
   }
 
-  private named(name: string): KeyObject | null {
+  /** A key by name (`person`, `copies`, `group:<name>`); null when destroyed or never made. */
+  named(name: string): KeyObject | null {
     if (this.single) return this.single;
     const known = this.keys.get(name);
     if (known) return known;
@@ -88,6 +90,14 @@ export class PersonKeys {
     return key;
   }
 
+  /**
+   * The key of what copies field-group values outside their groups — proposed corrections, access answers — so that
+   * it can be destroyed with any group's key (the copies may hold that group's values). Null once destroyed.
+   */
+  get copies(): KeyObject | null {
+    return this.named(COPIES);
+  }
+
   /** The key of one field group; null when it was destroyed (the group was erased) or never made. */
   group(group: string): KeyObject | null {
     return this.named(groupName(group));
@@ -100,6 +110,7 @@ export class PersonKeys {
 }
 
 export const PERSON_KEY_NAME = PERSON;
+export const COPIES_KEY_NAME = COPIES;
 export const groupKeyName = groupName;
 
 /** A set's plaintext: per key, its name's length (1 byte), the name, then the 32 key bytes. */
