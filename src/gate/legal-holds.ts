@@ -41,6 +41,8 @@ export interface LegalHoldView {
   id: string;
   scope: 'person';
   personId: string;
+  /** The categories of the person's data it keeps (RET-1); null: everything of them. */
+  categories: string[] | null;
   reason: HoldReason;
   /** The words given when placed and released; only in the answer to the step itself, never in lists. */
   note: { hold?: string; release?: string } | null;
@@ -63,6 +65,7 @@ interface HoldRow {
   organisation_id: string;
   scope: 'person';
   person_id: string;
+  categories: string[] | null;
   reason: HoldReason;
   sealed_note: Buffer | null;
   until_on: string | null;
@@ -76,7 +79,7 @@ interface HoldRow {
   release_reason: ReleaseReason | null;
 }
 
-const COLUMNS = `id, organisation_id, scope, person_id, reason, sealed_note,
+const COLUMNS = `id, organisation_id, scope, person_id, categories, reason, sealed_note,
   to_char(until_on, 'YYYY-MM-DD') as until_on, placed_by, to_char(placed_on, 'YYYY-MM-DD') as placed_on, placed_at,
   approved_by, approved_at, released_by, released_at, release_reason`;
 
@@ -101,6 +104,7 @@ function view(row: HoldRow, today: string, note: LegalHoldView['note'] = null): 
     id: row.id,
     scope: row.scope,
     personId: row.person_id,
+    categories: row.categories,
     reason: row.reason,
     note,
     untilOn: row.until_on,
@@ -168,7 +172,7 @@ export function placeLegalHold(
   ctx: GateContext,
   request: GateRequest,
   personId: string,
-  input: { reason?: unknown; note?: unknown; until?: unknown },
+  input: { reason?: unknown; note?: unknown; until?: unknown; categories?: unknown },
 ): Promise<LegalHoldView> {
   const action = 'legal-hold.place';
   return throughGate(ctx, scoped(request), action, personId, async () => {
@@ -186,8 +190,8 @@ export function placeLegalHold(
         const sealed = note === null ? null : await sealForPerson(ctx.vault, personId, noteContext(id), note);
         const { rows } = await tx.query<HoldRow>(
           `insert into legal_hold (id, organisation_id, scope, person_id, reason, sealed_note, until_on, placed_by,
-             placed_on)
-           values ($1, $2, 'person', $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
+             placed_on, categories)
+           values ($1, $2, 'person', $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
           [
             id,
             allowed.meta.organisationId,
@@ -197,6 +201,7 @@ export function placeLegalHold(
             hold.untilOn,
             staff.accountId,
             today,
+            hold.categories,
           ],
         );
         await event(tx, scoped(request), action, personId, hold.reason);

@@ -2,7 +2,7 @@ import { addToDay, dayOf } from '../domain/calendar.ts';
 import { formatRetentionRule } from '../domain/dictionary/retention.ts';
 import { HavenError } from '../domain/errors.ts';
 import { dueDates, dueOn } from '../domain/retention/due.ts';
-import { holdBlocks, holdState } from '../domain/retention/legal-holds.ts';
+import { holdBlocks, holdCovers, holdState } from '../domain/retention/legal-holds.ts';
 import { retentionRules } from '../domain/retention/rules.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
@@ -69,6 +69,7 @@ interface FactsRow {
 interface HoldRow {
   id: string;
   person_id: string;
+  categories: string[] | null;
   placed_on: string;
   approved: boolean;
   until_on: string | null;
@@ -135,7 +136,7 @@ export function retentionPreview(
         [actor.organisationId],
       );
       const { rows: holdRows } = await tx.query<HoldRow>(
-        `select id, person_id, to_char(placed_on, 'YYYY-MM-DD') as placed_on, approved_by is not null as approved,
+        `select id, person_id, categories, to_char(placed_on, 'YYYY-MM-DD') as placed_on, approved_by is not null as approved,
            to_char(until_on, 'YYYY-MM-DD') as until_on
          from legal_hold where organisation_id = $1 and released_at is null and person_id is not null`,
         [actor.organisationId],
@@ -179,13 +180,15 @@ export function retentionPreview(
           const goesOn = [d.dueOn, today].sort()[1]!;
           // A hold keeps what is due while it holds on that day; its expiry lets the next sweep take it.
           const heldBy = (holds.get(row.id) ?? [])
-            .filter((h) =>
-              holdBlocks(
-                holdState(
-                  { placedOn: h.placed_on, approved: h.approved, untilOn: h.until_on, released: false },
-                  goesOn,
+            .filter(
+              (h) =>
+                holdCovers(h.categories, d.group === WHOLE_PERSON ? null : d.categories) &&
+                holdBlocks(
+                  holdState(
+                    { placedOn: h.placed_on, approved: h.approved, untilOn: h.until_on, released: false },
+                    goesOn,
+                  ),
                 ),
-              ),
             )
             .map((h) => h.id);
           persons.add(row.id);

@@ -84,10 +84,15 @@ const EVENT_DAY: Record<Exclude<RetentionEvent, 'consent-withdrawn'>, string> & 
      having bool_and(b.action = 'withdraw'))`,
 };
 
-/** Nothing of the person goes while a hold is in force or processing is restricted ($2: today). */
-const KEPT = `(exists (select 1 from legal_hold h where h.person_id = p.id and h.released_at is null
+/**
+ * What a hold in force or a restriction of processing keeps ($2: today): for the whole person (`categories` null)
+ * any hold; for a field group, a hold on everything or on one of the group's categories (`holdCovers`).
+ */
+const kept = (categories: string | null) => `(exists (select 1 from legal_hold h where h.person_id = p.id
+      and h.released_at is null
       and (h.until_on is null or h.until_on >= $2::date)
-      and (h.approved_by is not null or h.placed_on + ${PENDING_HOLD_DAYS} >= $2::date))
+      and (h.approved_by is not null or h.placed_on + ${PENDING_HOLD_DAYS} >= $2::date)
+      ${categories === null ? '' : `and (h.categories is null or h.categories && ${categories}::text[])`})
    or exists (select 1 from restriction r where r.person_id = p.id and r.lifted_at is null))`;
 
 function duePredicate(rule: RetentionRule, cutParam: string): string {
@@ -286,7 +291,7 @@ async function erasePersons(ctx: GateContext, input: PhaseInput & { rule: Retent
   if (cut === null) return;
   const ruleText = formatRetentionRule(input.rule);
   const allCategories = [...new Set(ctx.dictionary.fields.map((f) => f.category))].sort();
-  const due = `p.status = 'active' and ${duePredicate(input.rule, '$1')} and not ${KEPT}`;
+  const due = `p.status = 'active' and ${duePredicate(input.rule, '$1')} and not ${kept(null)}`;
   // One pass over the due persons, by id: the prefilter is SQL, the claim repeats it under the row locks.
   const { rows: counted } = await ctx.db.query<{ n: number }>(
     `select count(*)::int as n from person p left join case_state c on c.person_id = p.id where ${due}`,
@@ -344,11 +349,11 @@ async function eraseDueGroups(ctx: GateContext, input: PhaseInput & { cls: Reten
         `select p.id, p.organisation_id from person p
            join person_group g on g.person_id = p.id and g.field_group = $3
            left join case_state c on c.person_id = p.id
-          where p.status = 'active' and ${duePredicate(cls.rule, '$1')} and not ${KEPT}
+          where p.status = 'active' and ${duePredicate(cls.rule, '$1')} and not ${kept('$5')}
             and not exists (select 1 from group_erasure e where e.person_id = p.id and e.field_group = $3
                               and e.done_at is null)
           order by p.id limit $4 for update of p skip locked`,
-        [cut, input.today, cls.group, input.batch],
+        [cut, input.today, cls.group, input.batch, [...cls.categories]],
       );
       if (rows.length === 0) return rows;
       await tx.query(
@@ -440,22 +445,23 @@ async function countKept(
   const personCut = latestDueEventDay(personRule, today);
   if (personCut !== null) {
     params.push(personCut);
-    parts.push(`(${duePredicate(personRule, `$${params.length}`)})::int`);
+    parts.push(`(${duePredicate(personRule, `$${params.length}`)} and ${kept(null)})::int`);
   }
   for (const cls of classes) {
     const cut = latestDueEventDay(cls.rule, today);
     if (cut === null) continue;
-    params.push(cut, cls.group);
+    params.push(cut, cls.group, [...cls.categories]);
+    const n = params.length;
     parts.push(
-      `(${duePredicate(cls.rule, `$${params.length - 1}`)} and exists (select 1 from person_group g
-         where g.person_id = p.id and g.field_group = $${params.length}))::int`,
+      `(${duePredicate(cls.rule, `$${n - 2}`)} and exists (select 1 from person_group g
+         where g.person_id = p.id and g.field_group = $${n - 1}) and ${kept(`$${n}`)})::int`,
     );
   }
   if (parts.length === 0) return {};
   const { rows } = await ctx.db.query<{ organisation_id: string; n: number }>(
     `select p.organisation_id, sum(${parts.join(' + ')})::int as n
        from person p left join case_state c on c.person_id = p.id
-      where p.status = 'active' and ${KEPT} and $1::text is null group by 1`,
+      where p.status = 'active' and ${kept(null)} and $1::text is null group by 1`,
     params,
   );
   return Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.organisation_id, r.n]));

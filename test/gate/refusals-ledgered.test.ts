@@ -562,6 +562,7 @@ for (const kind of testDatabaseKinds()) {
         ['legal-hold-note-required', { reason: 'other' }],
         ['legal-hold-note-invalid', { reason: 'litigation', note: 'x'.repeat(2001) }],
         ['legal-hold-until-invalid', { reason: 'litigation', until: '2001-01-01' }],
+        ['legal-hold-categories-invalid', { reason: 'litigation', categories: ['fingerprints'] }],
       ] as const) {
         note(
           code,

@@ -232,6 +232,53 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(erasures.rows[0]!.n, ids.length);
     });
 
+    test('a hold on some categories keeps those and lets the sweep take the rest; any hold keeps the person', async () => {
+      const [kept, other] = [
+        await register(a.clerk, { ...KNOWN_PEOPLE[0] }),
+        await register(a.clerk, { ...KNOWN_PEOPLE[1] }),
+      ];
+      for (const [id, categories] of [
+        [kept, ['contact']],
+        [other, ['biometric']],
+      ] as const) {
+        await a.supervisor
+          .as(WORK)
+          .post(`/api/persons/${id}/case-state`, { state: 'closed', reason: 'person-left' });
+        const hold = await a.supervisor.client.post<{ id: string; categories: string[] }>(
+          `/api/persons/${id}/legal-holds`,
+          { reason: 'court-order', categories },
+        );
+        assert.equal(hold.status, 201, hold.text);
+        assert.deepEqual(hold.body.categories, categories);
+        assert.equal((await a.dpo.client.post(`/api/legal-holds/${hold.body.id}/approve`, {})).status, 200);
+      }
+      const month = addToDay(today(), { days: 31 });
+      const preview = await retentionPreview(on(month), dpo(), { days: 0 });
+      const contact = (id: string) => preview.items.find((i) => i.personId === id && i.group === 'contact');
+      assert.equal(contact(kept)?.heldBy.length, 1, 'the contact hold keeps the contact group');
+      assert.equal(contact(other)?.heldBy.length, 0, 'a biometrics hold does not');
+      await runRetentionSweep(on(month), { trigger: 'command' });
+      const after = await stored([kept, other]);
+      assert.ok(after.get(kept)!.groups.includes('contact'));
+      assert.ok(!after.get(other)!.groups.includes('contact'));
+      // Past the person-wide rule: neither goes whole, each keeps what its hold covers, the rest goes by class.
+      await runRetentionSweep(on(addToDay(today(), { months: 121 })), { trigger: 'command' });
+      const late = await stored([kept, other]);
+      assert.deepEqual(
+        [late.get(kept), late.get(other)],
+        [
+          { status: 'active', groups: ['contact'] },
+          { status: 'active', groups: [] },
+        ],
+      );
+      // Bad scope: refused with a stable code, nothing placed.
+      const bad = await a.supervisor.client.post<{ code: string }>(`/api/persons/${kept}/legal-holds`, {
+        reason: 'court-order',
+        categories: ['fingerprints'],
+      });
+      assert.equal(bad.status, 400, bad.text);
+    });
+
     test('a group erased by the sweep has no key left; the person’s other groups still read', async () => {
       const id = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
       await a.supervisor

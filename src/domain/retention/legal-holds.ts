@@ -1,4 +1,5 @@
 import { addToDay } from '../calendar.ts';
+import { CATEGORIES, type Category } from '../dictionary/types.ts';
 import { HavenError } from '../errors.ts';
 
 /**
@@ -61,11 +62,22 @@ export function holdState(hold: HoldDates, today: string): HoldState {
 /** Whether a hold in this state stops an erasure (and, from issue 18, the sweep). */
 export const holdBlocks = (state: HoldState): boolean => state === 'pending' || state === 'active';
 
+/**
+ * Whether a hold keeps data of these categories (RET-1, scope): a hold on everything keeps all; one on some
+ * categories keeps an item that has one of them. A whole-person erasure (`null`) is kept by any hold.
+ */
+export const holdCovers = (
+  holdCategories: readonly string[] | null,
+  item: readonly string[] | null,
+): boolean => holdCategories === null || item === null || item.some((c) => holdCategories.includes(c));
+
 /** States that a second person may still approve, or anyone release. */
 export const holdOpen = (state: HoldState): boolean => state === 'pending' || state === 'active';
 
 export interface HoldInput {
   reason: HoldReason;
+  /** The categories it keeps; null: everything of the person. */
+  categories: Category[] | null;
   /** Trimmed; required for `other`. */
   note: string | null;
   untilOn: string | null;
@@ -100,10 +112,26 @@ function noteOf(value: unknown, required: boolean): string | null {
 
 /** Checks what is asked when a hold is placed; `today` bounds the until date (a hold ending in the past is none). */
 export function checkHold(
-  input: { reason?: unknown; note?: unknown; until?: unknown },
+  input: { reason?: unknown; note?: unknown; until?: unknown; categories?: unknown },
   today: string,
 ): HoldInput {
   const reason = oneOf(HOLD_REASONS, input.reason, 'legal-hold-reason-invalid', 'The reason for the hold');
+  let categories: Category[] | null = null;
+  if (input.categories !== undefined && input.categories !== null) {
+    const list = input.categories;
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      list.some((c) => typeof c !== 'string' || !(CATEGORIES as readonly string[]).includes(c))
+    ) {
+      throw new HavenError(
+        'legal-hold-categories-invalid',
+        `The categories a hold keeps: a non-empty list of ${CATEGORIES.join(', ')}; none for everything.`,
+        { status: 422 },
+      );
+    }
+    categories = [...new Set(list as Category[])].sort();
+  }
   const note = noteOf(input.note, reason === 'other');
   let untilOn: string | null = null;
   if (input.until !== undefined && input.until !== null) {
@@ -119,7 +147,7 @@ export function checkHold(
       });
     untilOn = until;
   }
-  return { reason, note, untilOn };
+  return { reason, categories, note, untilOn };
 }
 
 /** Checks an early release: a listed reason, and a note for `other`. */

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { CATEGORIES } from '../../domain/dictionary/types.ts';
 import { ERASED_ITEMS, KEPT_GROUNDS, KEPT_ITEMS } from '../../domain/retention/erasure-account.ts';
 import { HOLD_NOTE_MAX, HOLD_REASONS, RELEASE_REASONS } from '../../domain/retention/legal-holds.ts';
 import type { Haven } from '../../haven.ts';
@@ -22,6 +23,9 @@ const LegalHold = Type.Object({
   id: Uuid,
   scope: literals(['person']),
   personId: Uuid,
+  categories: Type.Union([Type.Null(), Type.Array(Type.String())], {
+    description: 'The categories of the person’s data it keeps; null: everything of them',
+  }),
   reason: literals(HOLD_REASONS),
   note: Type.Union([
     Type.Null(),
@@ -97,6 +101,13 @@ export function legalHoldRoutes(app: HttpApp, haven: Haven): void {
             reason: literals(HOLD_REASONS),
             note: Type.Optional(Note),
             until: Type.Optional(Day),
+            categories: Type.Optional(
+              Type.Array(literals(CATEGORIES), {
+                minItems: 1,
+                description:
+                  'Keep only these categories (retention takes the rest, RET-1); absent: everything of the person',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -57,3 +57,7 @@ create index backup_drill_at on backup_drill (at desc);
 -- Erasure deletes by person, many at a time (the sweep): these tables had no index leading with the person.
 create index correction_person on correction (person_id);
 create index break_glass_person on break_glass (person_id);
+
+-- A legal hold may keep only some categories of the person's data (RET-1: scope): null keeps everything of them,
+-- as before; a list keeps those categories while retention takes the rest.
+alter table legal_hold add column categories text[] check (categories is null or cardinality(categories) > 0);
