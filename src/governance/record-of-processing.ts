@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Dictionary, formatRetentionRule } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
+import { DEFAULT_CASE_STATES, PERSON_RULE } from '../domain/retention/rules.ts';
 import { ROLES } from '../domain/roles.ts';
 
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
@@ -67,6 +68,11 @@ export interface ProcessingRecord {
   /** (c) the people it is about. */
   subjects: { vulnerable: boolean; description: string | null };
   purposes: RecordPurpose[];
+  /**
+   * (f) how long, over all purposes (RET-1): the person-wide rule, the case states retention counts from, and that
+   * the sweep erases by destroying keys. Each purpose adds its categories' rules.
+   */
+  retention: { person: string; caseStates: { name: string; closesCase: boolean; decidesClaim: boolean }[] };
   /** (g) general description of the technical and organisational measures. */
   security: string[];
   processors: PublicProcessor[];
@@ -240,6 +246,14 @@ export async function processingRecord(
     },
     subjects: { vulnerable: dictionary.vulnerableSubjects, description: dictionary.description ?? null },
     purposes,
+    retention: {
+      person: formatRetentionRule(PERSON_RULE),
+      caseStates: DEFAULT_CASE_STATES.map((state) => ({
+        name: state.name,
+        closesCase: state.sets.includes('case-closed'),
+        decidesClaim: state.sets.includes('claim-decided'),
+      })),
+    },
     security: [...SECURITY_MEASURES],
     processors: processors.map(publicProcessor),
     sources: {

@@ -320,6 +320,8 @@ export interface ProcessingRecord {
   };
   subjects: { vulnerable: boolean; description: string | null };
   purposes: RecordPurpose[];
+  /** Absent in records published before it was added. */
+  retention?: { person: string; caseStates: { name: string; closesCase: boolean; decidesClaim: boolean }[] };
   security: string[];
   processors: PublicProcessor[];
   sources: { dictionary: string; dictionaryVersion: number; policyVersion: number };

@@ -139,6 +139,7 @@ function RecordView({ published }: { published: PublishedRecord }) {
       {r.purposes.map((p) => (
         <PurposeEntry key={p.name} purpose={p} />
       ))}
+      {r.retention ? <RetentionEntry retention={r.retention} /> : null}
       <h2>{t('record.processors')}</h2>
       {r.processors.length === 0 ? <p>{t('record.noProcessors')}</p> : <ProcessorTable record={r} />}
       <h2>{t('record.security')}</h2>
@@ -210,6 +211,25 @@ function PurposeEntry({ purpose: p }: { purpose: RecordPurpose }) {
           <dd>{retention(p.retention.purpose)}</dd>
         </div>
         <div>
+          <dt>{t('record.categoryRetention')}</dt>
+          <dd>
+            {p.retention.categories.length === 0 ? (
+              '—'
+            ) : (
+              <ul className="plain-list">
+                {p.retention.categories.map((c) => (
+                  <li key={`${c.category} ${c.rule}`}>
+                    {t('record.categoryRule', {
+                      category: maybe(`category.${c.category}`) ?? c.category,
+                      rule: retention(c.rule),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
+        <div>
           <dt>{t('purposes.dpia')}</dt>
           <dd>
             {!p.dpia.required
@@ -228,6 +248,21 @@ function PurposeEntry({ purpose: p }: { purpose: RecordPurpose }) {
         </div>
       </dl>
     </section>
+  );
+}
+
+/** RET-1: the person-wide rule and the case states the rules count from; erasure by destroying keys. */
+function RetentionEntry({ retention: r }: { retention: NonNullable<ProcessingRecord['retention']> }) {
+  const { t, maybe, formatList } = useI18n();
+  const retention = useRetention();
+  const closing = r.caseStates.filter((s) => s.closesCase).map((s) => maybe(`caseState.${s.name}`) ?? s.name);
+  return (
+    <>
+      <h2>{t('record.retention')}</h2>
+      <p>{t('record.retentionPerson', { rule: retention(r.person) })}</p>
+      <p>{t('record.retentionStates', { states: formatList(closing) })}</p>
+      <p>{t('record.retentionSweep')}</p>
+    </>
   );
 }
 
