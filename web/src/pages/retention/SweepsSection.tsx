@@ -217,7 +217,11 @@ function Disposals({ disposals }: { disposals: Disposal[] }) {
                 ? t('retentionPage.sweeps.wholePerson')
                 : (maybe(`group.${d.group}`) ?? d.group),
             items: d.items,
-            categories: formatList(d.categories.map((c) => maybe(`category.${c}`) ?? c)),
+            // A whole person goes with every category: named as such, not as the dictionary's long list.
+            categories:
+              d.group === '*'
+                ? t('retentionPage.sweeps.allCategories')
+                : formatList(d.categories.map((c) => maybe(`category.${c}`) ?? c)),
             rule: rule(d.rule),
           })}
         </li>
