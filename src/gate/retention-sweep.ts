@@ -521,7 +521,7 @@ export function retentionSweeps(ctx: GateContext, request: GateRequest): Promise
                 coalesce((s.held_by_organisation ->> $1::text)::int, 0) as held,
                 (select json_agg(json_build_object('group', d.field_group, 'rule', d.rule, 'categories', d.categories,
                    'items', d.items) order by d.field_group, d.rule)
-                   from retention_disposal d where d.sweep_id = s.id and d.organisation_id = $1) as disposals
+                   from retention_disposal d where d.sweep_id = s.id and d.organisation_id = $1::uuid) as disposals
            from retention_sweep s order by s.started_at desc limit 20`,
         [actor.organisationId],
       );

@@ -279,6 +279,46 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(bad.status, 400, bad.text);
     });
 
+    test('the sweeps and the last drill are shown to the DPO and supervisors, with their own figures; only the DPO starts one', async () => {
+      const listed = await a.dpo.client.get<{
+        sweeps: {
+          id: string;
+          state: string;
+          personsErased: number;
+          disposals: { group: string; items: number }[];
+        }[];
+        lastDrill: unknown;
+      }>('/api/retention/sweeps');
+      assert.equal(listed.status, 200, listed.text);
+      assert.ok(listed.body.sweeps.length >= 3);
+      // All done but the one killed above: it shows as running until it is six hours old, then as failed.
+      assert.deepEqual(
+        listed.body.sweeps.filter((s) => s.state !== 'done').map((s) => s.state),
+        ['running'],
+      );
+      const wholes = listed.body.sweeps.flatMap((s) => s.disposals).filter((d) => d.group === '*');
+      assert.ok(wholes.length > 0 && wholes.every((d) => d.items > 0));
+      assert.equal((await a.supervisor.client.get('/api/retention/sweeps')).status, 200);
+      assert.equal((await a.clerk.client.get('/api/retention/sweeps')).status, 403);
+      // Another organisation sees the sweeps, but none of these figures.
+      const b = await team(t, 'org-b-sweeps');
+      const theirs = await b.dpo.client.get<{ sweeps: { personsErased: number; disposals: unknown[] }[] }>(
+        '/api/retention/sweeps',
+      );
+      assert.ok(theirs.body.sweeps.every((s) => s.personsErased === 0 && s.disposals.length === 0));
+
+      const refused = await a.supervisor.client.post<{ code: string }>('/api/retention/sweeps', {});
+      assert.equal(refused.status, 403, refused.text);
+      const started = await a.dpo.client.post<{ sweepId: string }>('/api/retention/sweeps', {});
+      assert.equal(started.status, 202, started.text);
+      assert.match(started.body.sweepId, /^[0-9a-f-]{36}$/);
+      const events = (await ledgerEvents(t)).filter((e) => e.action === 'retention.sweep-request');
+      assert.deepEqual(
+        events.map((e) => e.decision),
+        ['deny', 'allow'],
+      );
+    });
+
     test('a group erased by the sweep has no key left; the person’s other groups still read', async () => {
       const id = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
       await a.supervisor

@@ -22,6 +22,7 @@ const APP_PATHS = [
   '/corrections',
   '/rights',
   '/rights/:id',
+  '/retention',
   '/account',
   '/admin/accounts',
   '/admin/purposes',
