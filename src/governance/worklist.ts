@@ -30,6 +30,8 @@ export type WorkKind =
   | 'break-glass-to-review'
   | 'alert'
   | 'notice-unacknowledged'
+  | 'restore-drill-due'
+  | 'retention-sweep-failed'
   | RightsWorkItem['kind'];
 
 export interface WorkItem {
@@ -47,6 +49,9 @@ export interface WorkItem {
 
 /** A DPIA is flagged this many days before its review date, so it can be renewed before the purpose stops. */
 export const DPIA_WARNING_DAYS = 60;
+
+/** RES-1: the restore drill is run monthly (docs/operations.md); older than this, it is due again. */
+export const DRILL_EVERY_DAYS = 31;
 
 export interface WorklistSources {
   db: Database;
@@ -186,6 +191,32 @@ export async function worklist(
         ]),
       );
     }
+  }
+
+  // RES-1, RET-2: the proof that backups keep erasures, and the sweep that makes them, are the DPO's to watch.
+  if (role === 'dpo') {
+    const { rows: drills } = await sources.db.query<{ at: Date; pass: boolean }>(
+      'select at, pass from backup_drill order by at desc limit 1',
+    );
+    const drill = drills[0];
+    if (drill === undefined) {
+      items.push(item('restore-drill-due', 'restore-drill', null, null, true, ['never-run']));
+    } else {
+      const dueOn = addToDay(drill.at.toISOString().slice(0, 10), { days: DRILL_EVERY_DAYS });
+      if (!drill.pass || dueOn <= today) {
+        items.push(
+          item('restore-drill-due', 'restore-drill', null, dueOn, !drill.pass || dueOn < today, [
+            drill.pass ? 'passed' : 'failed',
+          ]),
+        );
+      }
+    }
+    const { rows: sweeps } = await sources.db.query<{ id: string; on_day: string; state: string }>(
+      `select id, to_char(on_day, 'YYYY-MM-DD') as on_day, state from retention_sweep
+        where state <> 'running' order by started_at desc limit 1`,
+    );
+    if (sweeps[0]?.state === 'failed')
+      items.push(item('retention-sweep-failed', sweeps[0].on_day, sweeps[0].id, null, true, []));
   }
 
   if (sources.rights) items.push(...(await sources.rights()));

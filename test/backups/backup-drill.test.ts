@@ -23,12 +23,13 @@ for (const kind of testDatabaseKinds()) {
     let backupDir: string;
     const people: string[] = [];
     const empties: TestDatabase[] = [];
+    let a: Awaited<ReturnType<typeof team>>;
 
     before(async () => {
       key = await newBackupKey();
       backupDir = tempDir('haven-backups-');
       t = await startTestHaven(kind, { HAVEN_BACKUP_RECIPIENT: key.recipient, HAVEN_BACKUP_DIR: backupDir });
-      const a = await team(t, 'backup-org');
+      a = await team(t, 'backup-org');
       for (const values of KNOWN_PEOPLE.slice(0, 3)) people.push(await register(a.clerk, { ...values }));
       const created = await t.haven.backups.create();
       assert.equal(created.main.kind, 'main');
@@ -108,6 +109,10 @@ for (const kind of testDatabaseKinds()) {
         'select pass, digest from backup_drill order by at desc limit 1',
       );
       assert.deepEqual(drills, [{ pass: true, digest: drill.digest }]);
+      // The DPO's work list asks for no drill for another month.
+      const work = await a.dpo.client.get<{ items: { kind: string }[] }>('/api/worklist');
+      assert.equal(work.status, 200, work.text);
+      assert.ok(!work.body.items.some((i) => i.kind === 'restore-drill-due'));
       assert.ok(drill.ledger.ok && drill.ledger.checkpoints >= 1, JSON.stringify(drill.ledger));
       const events = await ledgerEvents(t);
       const last = events.filter((e) => e.action === 'backup.drill').at(-1)!;

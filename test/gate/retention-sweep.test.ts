@@ -307,6 +307,14 @@ for (const kind of testDatabaseKinds()) {
       );
       assert.ok(theirs.body.sweeps.every((s) => s.personsErased === 0 && s.disposals.length === 0));
 
+      // No restore drill yet: the DPO's work list says so, overdue, and leads to the Retention page.
+      const work = await a.dpo.client.get<{ items: { kind: string; overdue: boolean; details: string[] }[] }>(
+        '/api/worklist',
+      );
+      assert.deepEqual(
+        work.body.items.filter((i) => i.kind === 'restore-drill-due').map((i) => [i.overdue, i.details]),
+        [[true, ['never-run']]],
+      );
       const refused = await a.supervisor.client.post<{ code: string }>('/api/retention/sweeps', {});
       assert.equal(refused.status, 403, refused.text);
       const started = await a.dpo.client.post<{ sweepId: string }>('/api/retention/sweeps', {});

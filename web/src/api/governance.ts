@@ -15,7 +15,9 @@ export type WorkKind =
   | 'alert'
   | 'notice-unacknowledged'
   | 'rights-request-due'
-  | 'correction-to-approve';
+  | 'correction-to-approve'
+  | 'restore-drill-due'
+  | 'retention-sweep-failed';
 
 /** In the order the work list shows them: the person's rights, with their legal clocks, first. */
 export const WORK_KINDS: WorkKind[] = [
@@ -33,6 +35,8 @@ export const WORK_KINDS: WorkKind[] = [
   'processor-problem',
   'break-glass-to-review',
   'alert',
+  'retention-sweep-failed',
+  'restore-drill-due',
 ];
 
 export interface WorkItem {

@@ -101,6 +101,10 @@ function useSubject() {
       case 'notice-unacknowledged':
         // A partner's name: an organisation, not a registered person.
         return item.subject;
+      case 'restore-drill-due':
+        return t('work.restoreDrill');
+      case 'retention-sweep-failed':
+        return t('work.sweepFailed', { day: item.subject });
     }
   };
 }
@@ -123,6 +127,7 @@ function useDetails() {
       if (item.kind === 'break-glass-to-review') return purposeTitle(code);
       if (item.kind === 'rights-request-due') return maybe(`rights.state.${code}`) ?? code;
       if (item.kind === 'correction-to-approve') return maybe(`group.${code}`) ?? code;
+      if (item.kind === 'restore-drill-due') return maybe(`work.restoreDrill.${code}`) ?? code;
       return code;
     });
 }
@@ -154,6 +159,9 @@ function linkOf(item: WorkItem, role: Role): string | null {
       return '/corrections';
     case 'notice-unacknowledged':
       return item.ref ? `/sharing/partners/${item.ref}` : null;
+    case 'restore-drill-due':
+    case 'retention-sweep-failed':
+      return '/retention';
   }
   const never: never = item.kind;
   return never;
