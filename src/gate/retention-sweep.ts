@@ -69,6 +69,9 @@ export interface SweepOptions {
 
 const SYSTEM: AuditActor = { kind: 'system' };
 
+/** Due rows read per prefilter query; claimed and erased `batchSize` at a time. */
+const PREFILTER_PAGE = 50_000;
+
 /** Each rule event as a day of person `p` (with `c` its case state), the same facts the preview reads. */
 const EVENT_DAY: Record<Exclude<RetentionEvent, 'consent-withdrawn'>, string> & {
   'consent-withdrawn': string;
@@ -292,47 +295,61 @@ async function erasePersons(ctx: GateContext, input: PhaseInput & { rule: Retent
   const ruleText = formatRetentionRule(input.rule);
   const allCategories = [...new Set(ctx.dictionary.fields.map((f) => f.category))].sort();
   const due = `p.status = 'active' and ${duePredicate(input.rule, '$1')} and not ${kept(null)}`;
-  // One pass over the due persons, by id: the prefilter is SQL, the claim repeats it under the row locks.
   const { rows: counted } = await ctx.db.query<{ n: number }>(
     `select count(*)::int as n from person p left join case_state c on c.person_id = p.id where ${due}`,
     [cut, input.today],
   );
   const total = counted[0]?.n ?? 0;
   let done = 0;
-  let after = '00000000-0000-0000-0000-000000000000';
   input.progress({ phase: 'persons', done, total });
+  // The prefilter reads the persons in the order they are stored (by ctid, a page at a time): those due are the
+  // oldest and lie together, so every later step touches neighbouring pages instead of the whole table (B8).
+  let after = '(0,0)';
   for (;;) {
-    const claimed = await ctx.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; organisation_id: string }>(
-        `with due as (
-           select p.id from person p left join case_state c on c.person_id = p.id
-            where p.id > $3::uuid and ${due} order by p.id limit $4 for update of p skip locked)
-         update person p set status = 'erasing', updated_at = now() from due where p.id = due.id
-         returning p.id, p.organisation_id`,
-        [cut, input.today, after, input.batch],
+    const { rows: page } = await ctx.db.query<{ id: string; at: string }>(
+      `select p.id, p.ctid::text as at from person p left join case_state c on c.person_id = p.id
+        where p.ctid > $3::tid and ${due} order by p.ctid limit $4`,
+      [cut, input.today, after, PREFILTER_PAGE],
+    );
+    if (page.length === 0) break;
+    after = page.at(-1)!.at;
+    for (let i = 0; i < page.length; i += input.batch) {
+      const batch = page.slice(i, i + input.batch).map((r) => r.id);
+      const claimed = await ctx.db.transaction(async (tx) => {
+        // The due test again, under the rows' locks: a record changed since, or held, is no longer taken.
+        const { rows } = await tx.query<{ id: string; organisation_id: string }>(
+          `with due as (
+             select p.id from person p left join case_state c on c.person_id = p.id
+              where p.id = any($3::uuid[]) and ${due} for update of p skip locked)
+           update person p set status = 'erasing', updated_at = now() from due where p.id = due.id
+           returning p.id, p.organisation_id`,
+          [cut, input.today, batch],
+        );
+        if (rows.length === 0) return rows;
+        const counters = new Map<string, Counter>();
+        for (const row of rows) tally(counters, row.organisation_id, WHOLE_PERSON, ruleText, allCategories);
+        await addDisposals(tx, input.sweepId, counters.values());
+        await recordAuditEvents(
+          tx,
+          rows.map((r) => eraseEvent(input.actor, r.id)),
+        );
+        await queueErasureNotices(
+          tx,
+          rows.map((r) => ({ personId: r.id, organisationId: r.organisation_id, groups: [] })),
+        );
+        return rows;
+      });
+      if (claimed.length === 0) continue;
+      input.step();
+      await completeErasures(
+        ctx.vault,
+        ctx.db,
+        claimed.map((r) => r.id),
       );
-      if (rows.length === 0) return rows;
-      const counters = new Map<string, Counter>();
-      for (const row of rows) tally(counters, row.organisation_id, WHOLE_PERSON, ruleText, allCategories);
-      await addDisposals(tx, input.sweepId, counters.values());
-      await recordAuditEvents(
-        tx,
-        rows.map((r) => eraseEvent(input.actor, r.id)),
-      );
-      await queueErasureNotices(
-        tx,
-        rows.map((r) => ({ personId: r.id, organisationId: r.organisation_id, groups: [] })),
-      );
-      return rows;
-    });
-    if (claimed.length === 0) break;
-    input.step();
-    const ids = claimed.map((r) => r.id).sort();
-    await completeErasures(ctx.vault, ctx.db, ids);
-    after = ids.at(-1)!;
-    done += ids.length;
-    input.outcome.personsErased += ids.length;
-    input.progress({ phase: 'persons', done, total });
+      done += claimed.length;
+      input.outcome.personsErased += claimed.length;
+      input.progress({ phase: 'persons', done, total });
+    }
   }
 }
 
@@ -343,47 +360,61 @@ async function eraseDueGroups(ctx: GateContext, input: PhaseInput & { cls: Reten
   if (cut === null) return;
   let done = 0;
   input.progress({ phase: 'groups', done, total: null });
+  const due = `p.status = 'active' and ${duePredicate(cls.rule, '$1')} and not ${kept('$5')}
+    and not exists (select 1 from group_erasure e where e.person_id = p.id and e.field_group = $3
+                      and e.done_at is null)`;
+  // The group's rows in the order they are stored, a page at a time (as for whole persons).
+  let after = '(0,0)';
   for (;;) {
-    const claimed = await ctx.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; organisation_id: string }>(
-        `select p.id, p.organisation_id from person p
-           join person_group g on g.person_id = p.id and g.field_group = $3
-           left join case_state c on c.person_id = p.id
-          where p.status = 'active' and ${duePredicate(cls.rule, '$1')} and not ${kept('$5')}
-            and not exists (select 1 from group_erasure e where e.person_id = p.id and e.field_group = $3
-                              and e.done_at is null)
-          order by p.id limit $4 for update of p skip locked`,
-        [cut, input.today, cls.group, input.batch, [...cls.categories]],
-      );
-      if (rows.length === 0) return rows;
-      await tx.query(
-        `insert into group_erasure (person_id, field_group, sweep_id, rule)
-         select p, $2, $3, $4 from unnest($1::uuid[]) as x(p)`,
-        [rows.map((r) => r.id), cls.group, input.sweepId, cls.ruleText],
-      );
-      const counters = new Map<string, Counter>();
-      for (const row of rows) tally(counters, row.organisation_id, cls.group, cls.ruleText, cls.categories);
-      await addDisposals(tx, input.sweepId, counters.values());
-      await recordAuditEvents(
-        tx,
-        rows.map((r) => eraseEvent(input.actor, r.id, [cls.group])),
-      );
-      await queueErasureNotices(
-        tx,
-        rows.map((r) => ({ personId: r.id, organisationId: r.organisation_id, groups: [cls.group] })),
-      );
-      return rows;
-    });
-    if (claimed.length === 0) break;
-    input.step();
-    const finished = await finishGroupErasures(
-      ctx,
-      claimed.map((r) => r.id),
+    const { rows: page } = await ctx.db.query<{ id: string; at: string }>(
+      `select p.id, g.ctid::text as at from person_group g
+         join person p on p.id = g.person_id
+         left join case_state c on c.person_id = p.id
+        where g.field_group = $3 and g.ctid > $4::tid and ${due} order by g.ctid limit $6`,
+      [cut, input.today, cls.group, after, [...cls.categories], PREFILTER_PAGE],
     );
-    input.outcome.notSeparated += finished.notSeparated;
-    done += claimed.length;
-    input.outcome.groupsErased += claimed.length;
-    input.progress({ phase: 'groups', done, total: null });
+    if (page.length === 0) break;
+    after = page.at(-1)!.at;
+    for (let i = 0; i < page.length; i += input.batch) {
+      const batch = page.slice(i, i + input.batch).map((r) => r.id);
+      const claimed = await ctx.db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string; organisation_id: string }>(
+          `select p.id, p.organisation_id from person p
+             join person_group g on g.person_id = p.id and g.field_group = $3
+             left join case_state c on c.person_id = p.id
+            where p.id = any($4::uuid[]) and ${due} for update of p skip locked`,
+          [cut, input.today, cls.group, batch, [...cls.categories]],
+        );
+        if (rows.length === 0) return rows;
+        await tx.query(
+          `insert into group_erasure (person_id, field_group, sweep_id, rule)
+           select p, $2, $3, $4 from unnest($1::uuid[]) as x(p)`,
+          [rows.map((r) => r.id), cls.group, input.sweepId, cls.ruleText],
+        );
+        const counters = new Map<string, Counter>();
+        for (const row of rows) tally(counters, row.organisation_id, cls.group, cls.ruleText, cls.categories);
+        await addDisposals(tx, input.sweepId, counters.values());
+        await recordAuditEvents(
+          tx,
+          rows.map((r) => eraseEvent(input.actor, r.id, [cls.group])),
+        );
+        await queueErasureNotices(
+          tx,
+          rows.map((r) => ({ personId: r.id, organisationId: r.organisation_id, groups: [cls.group] })),
+        );
+        return rows;
+      });
+      if (claimed.length === 0) continue;
+      input.step();
+      const finished = await finishGroupErasures(
+        ctx,
+        claimed.map((r) => r.id),
+      );
+      input.outcome.notSeparated += finished.notSeparated;
+      done += claimed.length;
+      input.outcome.groupsErased += claimed.length;
+      input.progress({ phase: 'groups', done, total: null });
+    }
   }
 }
 
