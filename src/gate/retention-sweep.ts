@@ -182,6 +182,38 @@ function eraseEvent(actor: AuditActor, personId: string, groups?: readonly strin
 
 class Crash extends Error {}
 
+const batchesOf = (page: readonly { id: string }[], size: number): string[][] => {
+  const batches: string[][] = [];
+  for (let i = 0; i < page.length; i += size) batches.push(page.slice(i, i + size).map((r) => r.id));
+  return batches;
+};
+
+/**
+ * Works through the batches two at a time, so one batch's claim overlaps another's erasure (B8: both cores busy).
+ * A failure stops both from taking more; the first error is thrown once neither is running.
+ */
+async function twoAtATime(
+  batches: readonly string[][],
+  work: (batch: string[]) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < batches.length) {
+      const batch = batches[next++]!;
+      try {
+        await work(batch);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled([worker(), worker()]);
+  const rejected = results.find((r) => r.status === 'rejected');
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
+}
+
 /** RET-2: one sweep, start to end. Throws only when it could not finish; the sweep row then says `failed`. */
 export async function runRetentionSweep(ctx: GateContext, options: SweepOptions): Promise<SweepOutcome> {
   const batch = checkBatch(options.batchSize);
@@ -313,8 +345,7 @@ async function erasePersons(ctx: GateContext, input: PhaseInput & { rule: Retent
     );
     if (page.length === 0) break;
     after = page.at(-1)!.at;
-    for (let i = 0; i < page.length; i += input.batch) {
-      const batch = page.slice(i, i + input.batch).map((r) => r.id);
+    await twoAtATime(batchesOf(page, input.batch), async (batch) => {
       const claimed = await ctx.db.transaction(async (tx) => {
         // The due test again, under the rows' locks: a record changed since, or held, is no longer taken.
         const { rows } = await tx.query<{ id: string; organisation_id: string }>(
@@ -339,7 +370,7 @@ async function erasePersons(ctx: GateContext, input: PhaseInput & { rule: Retent
         );
         return rows;
       });
-      if (claimed.length === 0) continue;
+      if (claimed.length === 0) return;
       input.step();
       await completeErasures(
         ctx.vault,
@@ -349,7 +380,7 @@ async function erasePersons(ctx: GateContext, input: PhaseInput & { rule: Retent
       done += claimed.length;
       input.outcome.personsErased += claimed.length;
       input.progress({ phase: 'persons', done, total });
-    }
+    });
   }
 }
 
@@ -375,8 +406,7 @@ async function eraseDueGroups(ctx: GateContext, input: PhaseInput & { cls: Reten
     );
     if (page.length === 0) break;
     after = page.at(-1)!.at;
-    for (let i = 0; i < page.length; i += input.batch) {
-      const batch = page.slice(i, i + input.batch).map((r) => r.id);
+    await twoAtATime(batchesOf(page, input.batch), async (batch) => {
       const claimed = await ctx.db.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: string; organisation_id: string }>(
           `select p.id, p.organisation_id from person p
@@ -404,7 +434,7 @@ async function eraseDueGroups(ctx: GateContext, input: PhaseInput & { cls: Reten
         );
         return rows;
       });
-      if (claimed.length === 0) continue;
+      if (claimed.length === 0) return;
       input.step();
       const finished = await finishGroupErasures(
         ctx,
@@ -414,7 +444,7 @@ async function eraseDueGroups(ctx: GateContext, input: PhaseInput & { cls: Reten
       done += claimed.length;
       input.outcome.groupsErased += claimed.length;
       input.progress({ phase: 'groups', done, total: null });
-    }
+    });
   }
 }
 

@@ -1,6 +1,8 @@
 import { addToDay } from '../domain/calendar.ts';
+import { PENDING_HOLD_DAYS } from '../domain/retention/legal-holds.ts';
 import type { Role } from '../domain/roles.ts';
 import type { BreakGlassOverview } from '../gate/break-glass.ts';
+import type { LegalHoldView } from '../gate/legal-holds.ts';
 import type { UnacknowledgedPartner } from '../gate/partner-notices.ts';
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
 import { listPolicyVersions } from '../policy/policy-store.ts';
@@ -32,6 +34,7 @@ export type WorkKind =
   | 'notice-unacknowledged'
   | 'restore-drill-due'
   | 'retention-sweep-failed'
+  | 'legal-hold-to-approve'
   | RightsWorkItem['kind'];
 
 export interface WorkItem {
@@ -62,6 +65,13 @@ export interface WorklistSources {
   rights: (() => Promise<RightsWorkItem[]>) | null;
   /** Partners with pushes past their acknowledgement time or undeliverable, read through the gate. */
   partnerNotices?: (() => Promise<UnacknowledgedPartner[]>) | null;
+  /**
+   * Only for supervisors and the DPO: the organisation's legal holds, read through the gate (legal_hold is the gate
+   * role's table: that a person is party to proceedings is personal).
+   */
+  legalHolds?:
+    | (() => Promise<Pick<LegalHoldView, 'id' | 'state' | 'reason' | 'placedBy' | 'placedOn'>[]>)
+    | null;
 }
 
 export async function worklist(
@@ -217,6 +227,17 @@ export async function worklist(
     );
     if (sweeps[0]?.state === 'failed')
       items.push(item('retention-sweep-failed', sweeps[0].on_day, sweeps[0].id, null, true, []));
+  }
+
+  // ACC-6, RET-1: a hold placed by one person blocks erasure for PENDING_HOLD_DAYS at most; a second supervisor or
+  // the DPO approves it by then or it lapses. The hold's id and reason code, never whose it is.
+  if (sources.legalHolds && (role === 'supervisor' || role === 'dpo')) {
+    for (const h of await sources.legalHolds()) {
+      if (h.state !== 'pending' || h.placedBy === who.accountId) continue;
+      // The last day it can be approved; past it the hold lapses, no longer blocks, and leaves this list.
+      const due = addToDay(h.placedOn, { days: PENDING_HOLD_DAYS });
+      items.push(item('legal-hold-to-approve', h.id, h.id, due, due < today, [h.reason]));
+    }
   }
 
   if (sources.rights) items.push(...(await sources.rights()));

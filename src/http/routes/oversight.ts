@@ -15,9 +15,9 @@ import { errorResponses, MULTILINE } from '../schemas.ts';
 
 /**
  * What staff start their day with: the work list (rights requests by deadline, corrections to approve, DPIAs,
- * processors, concerns, policy changes, break-glass reviews and alerts that need them), the break-glass overview
- * oversight reads without personal data, the DPO's alerts, and the organisation's profile as the record of
- * processing names it.
+ * processors, concerns, policy changes, legal holds to approve, break-glass reviews and alerts that need them), the
+ * break-glass overview oversight reads without personal data, the DPO's alerts, and the organisation's profile as
+ * the record of processing names it.
  */
 const WorkItem = Type.Object({
   kind: Type.String(),
@@ -58,6 +58,9 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
           breakGlass: governs ? () => haven.gate.breakGlassOverview(gateRequest(request)) : null,
           rights: () => rightsWorkItems(haven.gate, gateRequest(request)),
           partnerNotices: () => haven.gate.partnerNotices.unacknowledged(account.organisationId),
+          legalHolds: ['supervisor', 'dpo'].includes(account.role)
+            ? () => haven.gate.listLegalHolds(gateRequest(request))
+            : null,
         },
         { accountId: account.id, organisationId: account.organisationId, role: account.role },
         haven.clock.now(),
