@@ -125,7 +125,7 @@ export async function benchRetention(options: {
         goal: '10⁶ persons in ≤ 60 s',
         met: options.persons >= 1_000_000 && sweepSeconds <= 60,
         dataSize: `${options.persons.toLocaleString('en')} due persons, 3 field groups and 6 tokens each`,
-        concurrency: '1 sweep, batches of 5,000',
+        concurrency: '1 sweep, batches of 5,000, two in flight',
         database,
         notes: `${round(options.persons / sweepSeconds)} persons/s; ${outcome.personsErased} ledger events; registry written in ${round(fillSeconds, 1)} s`,
       },
