@@ -113,10 +113,10 @@ export async function benchRetention(options: {
       {
         id: 'B8',
         figure: 'retention sweep: due persons crypto-shredded (keys, groups, tokens, ledger events, figures)',
-        value: round(sweepSeconds, 1),
+        value: round(sweepSeconds, 3),
         unit: 's',
         baseline: {
-          value: round(plainSeconds, 1),
+          value: round(plainSeconds, 3),
           unit: 's',
           what: 'plain DELETE of the same field groups, tokens and keys, one statement per table',
         },
