@@ -17,12 +17,14 @@ export type WorkKind =
   | 'rights-request-due'
   | 'correction-to-approve'
   | 'restore-drill-due'
-  | 'retention-sweep-failed';
+  | 'retention-sweep-failed'
+  | 'legal-hold-to-approve';
 
 /** In the order the work list shows them: the person's rights, with their legal clocks, first. */
 export const WORK_KINDS: WorkKind[] = [
   'rights-request-due',
   'correction-to-approve',
+  'legal-hold-to-approve',
   'notice-unacknowledged',
   'dpia-to-decide',
   'dpia-returned',

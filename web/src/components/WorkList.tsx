@@ -1,6 +1,7 @@
 /**
- * A staff member's work list (issue 16; GOV-1 – GOV-4, RIG-2, RIG-4, ACC-8): what waits on them today, grouped by
- * kind, overdue first and said in words as well as colour (WCAG 1.4.1), each item linking to where it is handled.
+ * A staff member's work list (issue 16; GOV-1 – GOV-4, RIG-2, RIG-4, ACC-6, ACC-8): what waits on them today,
+ * grouped by kind, overdue first and said in words as well as colour (WCAG 1.4.1), each item linking to where it is
+ * handled.
  * The home page of every role and the governance page show the same list.
  */
 import { api } from '../api/client.ts';
@@ -105,6 +106,8 @@ function useSubject() {
         return t('work.restoreDrill');
       case 'retention-sweep-failed':
         return t('work.sweepFailed', { day: item.subject });
+      case 'legal-hold-to-approve':
+        return t('work.legalHold', { ref: item.subject.slice(0, 8) });
     }
   };
 }
@@ -128,6 +131,7 @@ function useDetails() {
       if (item.kind === 'rights-request-due') return maybe(`rights.state.${code}`) ?? code;
       if (item.kind === 'correction-to-approve') return maybe(`group.${code}`) ?? code;
       if (item.kind === 'restore-drill-due') return maybe(`work.restoreDrill.${code}`) ?? code;
+      if (item.kind === 'legal-hold-to-approve') return maybe(`legalHolds.reason.${code}`) ?? code;
       return code;
     });
 }
@@ -162,6 +166,8 @@ function linkOf(item: WorkItem, role: Role): string | null {
     case 'restore-drill-due':
     case 'retention-sweep-failed':
       return '/retention';
+    case 'legal-hold-to-approve':
+      return '/retention#legal-holds';
   }
   const never: never = item.kind;
   return never;

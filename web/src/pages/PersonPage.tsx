@@ -1,6 +1,7 @@
 /**
  * The case view (PUR-1, ACC-9, AUD-5): the purpose first, then the field groups it and the staff member's role
- * allow, and for each withheld group why; consent history and withdrawal; corrections; who looked.
+ * allow, and for each withheld group why; consent history and withdrawal; corrections; legal holds (RET-1);
+ * who looked.
  */
 import { type ReactNode, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
@@ -18,6 +19,7 @@ import { AccessHistory } from './person/AccessHistory.tsx';
 import { BreakGlass } from './person/BreakGlass.tsx';
 import { Caseload } from './person/Caseload.tsx';
 import { ConsentHistory } from './person/ConsentHistory.tsx';
+import { LegalHolds } from './person/LegalHolds.tsx';
 import { PersonCard } from './person/PersonCard.tsx';
 import { ProposeCorrection } from './person/ProposeCorrection.tsx';
 
@@ -151,6 +153,10 @@ function CaseView({
           ) : null}
           {account.role === 'supervisor' ? <Caseload personId={id} purpose={purpose.name} /> : null}
           {['clerk', 'caseworker', 'supervisor'].includes(account.role) ? <PersonCard personId={id} /> : null}
+          {/* RET-1: holds run under the gate's own purpose, whatever the one declared here. */}
+          {['supervisor', 'dpo'].includes(account.role) ? (
+            <LegalHolds personId={id} dictionary={dictionary} />
+          ) : null}
           {['caseworker', 'supervisor', 'dpo'].includes(account.role) ? (
             <AccessHistory personId={id} purpose={purpose.name} groupLabel={group} />
           ) : null}
