@@ -4,7 +4,7 @@ import { HavenError } from '../domain/errors.ts';
 import { dueDates, dueOn } from '../domain/retention/due.ts';
 import { holdBlocks, holdCovers, holdState } from '../domain/retention/legal-holds.ts';
 import { retentionRules } from '../domain/retention/rules.ts';
-import { recordAuditEvents } from '../ledger/events.ts';
+import { type NewAuditEvent, recordAuditEvents } from '../ledger/events.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { throughGate } from './entry.ts';
 import { fixedPurpose } from './purposes.ts';
@@ -73,6 +73,25 @@ interface HoldRow {
   placed_on: string;
   approved: boolean;
   until_on: string | null;
+}
+
+/**
+ * The allow event of a retention step about the organisation as a whole (a preview, the sweeps' list, a sweep
+ * asked for): it names no person.
+ */
+export function retentionEvent(scoped: GateRequest, action: string): NewAuditEvent {
+  const actor = scoped.actor as Extract<GateRequest['actor'], { kind: 'staff' }>;
+  return {
+    actor: auditActor(actor),
+    ...policyOf(scoped),
+    action,
+    purpose: RETENTION.name,
+    subject: actor.organisationId,
+    subjectType: 'organisation',
+    decision: 'allow',
+    reason: 'ok',
+    ...(scoped.requestId ? { requestId: scoped.requestId } : {}),
+  };
 }
 
 export function checkPreviewDays(days: unknown): number {
@@ -216,19 +235,7 @@ export function retentionPreview(
           }
         }
       }
-      await recordAuditEvents(tx, [
-        {
-          actor: auditActor(actor),
-          ...policyOf(scoped),
-          action,
-          purpose: RETENTION.name,
-          subject: actor.organisationId,
-          subjectType: 'organisation',
-          decision: 'allow',
-          reason: 'ok',
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-        },
-      ]);
+      await recordAuditEvents(tx, [retentionEvent(scoped, action)]);
       items.sort((x, y) =>
         x.goesOn === y.goesOn ? (x.personId < y.personId ? -1 : 1) : x.goesOn < y.goesOn ? -1 : 1,
       );

@@ -12,9 +12,9 @@ import { type RetentionClass, retentionRules } from '../domain/retention/rules.t
 import { type AuditActor, type NewAuditEvent, recordAuditEvents } from '../ledger/events.ts';
 import { completeErasures, eraseGroups } from '../records/person-records.ts';
 import type { Sql, SqlValue } from '../store/database.ts';
-import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
+import { auditActor, type GateContext, type GateRequest } from './context.ts';
 import { throughGate } from './entry.ts';
-import { RETENTION, WHOLE_PERSON } from './retention-preview.ts';
+import { RETENTION, retentionEvent, WHOLE_PERSON } from './retention-preview.ts';
 
 /**
  * The retention sweep (RET-2): erases what the rules in force make due today — whole persons past the
@@ -589,19 +589,7 @@ export function retentionSweeps(ctx: GateContext, request: GateRequest): Promise
       const { rows: drills } = await tx.query<{ at: Date; pass: boolean; digest: string }>(
         'select at, pass, digest from backup_drill order by at desc limit 1',
       );
-      await recordAuditEvents(tx, [
-        {
-          actor: auditActor(actor),
-          ...policyOf(scoped),
-          action,
-          purpose: RETENTION.name,
-          subject: actor.organisationId,
-          subjectType: 'organisation',
-          decision: 'allow',
-          reason: 'ok',
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-        },
-      ]);
+      await recordAuditEvents(tx, [retentionEvent(scoped, action)]);
       return {
         sweeps: rows.map((r) => {
           const disposals = r.disposals ?? [];
@@ -644,19 +632,7 @@ export function requestRetentionSweep(
     const actor = supervisorsAndDpo(request, 'Only the DPO starts a retention sweep.', ['dpo']);
     const sweepId = randomUUID();
     await ctx.db.transaction(async (tx) => {
-      await recordAuditEvents(tx, [
-        {
-          actor: auditActor(actor),
-          ...policyOf(scoped),
-          action,
-          purpose: RETENTION.name,
-          subject: actor.organisationId,
-          subjectType: 'organisation',
-          decision: 'allow',
-          reason: 'ok',
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-        },
-      ]);
+      await recordAuditEvents(tx, [retentionEvent(scoped, action)]);
       await queue({ sweepId, actor: auditActor(actor) }, tx);
     });
     return { sweepId };

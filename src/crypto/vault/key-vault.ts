@@ -285,7 +285,7 @@ export class KeyVault {
 
   private async ensureKeys(personId: string, names: readonly string[]): Promise<PersonKeys | null> {
     const keys = await this.personKey(personId);
-    if (!keys || keys.format !== 3 || names.every((n) => keys.named(n))) return keys;
+    if (keys?.format !== 3 || names.every((n) => keys.named(n))) return keys;
     await this.rewriteKeys(personId, (current, entries) => {
       if (current.format !== 3) return null;
       for (const name of current.explicitNames()) entries.push(this.materialOf(current, name));

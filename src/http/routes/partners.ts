@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { PARTNER_KINDS, PartnerKind } from '../../domain/sharing/agreements.ts';
+import type { PartnerKind } from '../../domain/sharing/agreements.ts';
 import type { Haven } from '../../haven.ts';
 import {
   addPartnerKey,

@@ -49,6 +49,39 @@ const cancelled = (error: unknown) =>
   error instanceof Error && !(error instanceof ApiError) && error.message === 'cancelled';
 
 /** A hold's reasons and what it keeps, in words. */
+/** A required choice among reason codes, in words: the reason to place a hold, or to release one. */
+export function ReasonSelect<T extends string>(props: {
+  label: string;
+  error: string | undefined;
+  codes: readonly T[];
+  value: T | '';
+  onChange: (value: T | '') => void;
+  words: (code: T) => string;
+}) {
+  const { t } = useI18n();
+  return (
+    <FormField label={props.label} error={props.error} required>
+      {({ id, describedBy, invalid }) => (
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          required
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value as T | '')}
+        >
+          <option value="">{t('form.choose')}</option>
+          {props.codes.map((code) => (
+            <option key={code} value={code}>
+              {props.words(code)}
+            </option>
+          ))}
+        </select>
+      )}
+    </FormField>
+  );
+}
+
 export function useHoldWords() {
   const { t, maybe, formatList } = useI18n();
   return {
@@ -294,25 +327,14 @@ function ReleaseDialog({
       ) : null}
       <ErrorAlert error={release.error} />
       <form ref={form} onSubmit={release.submit} noValidate>
-        <FormField label={t('legalHolds.releaseReason')} error={said(problems.reason)} required>
-          {({ id, describedBy, invalid }) => (
-            <select
-              id={id}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              required
-              value={reason}
-              onChange={(e) => setReason(e.target.value as ReleaseReason | '')}
-            >
-              <option value="">{t('form.choose')}</option>
-              {RELEASE_REASONS.map((code) => (
-                <option key={code} value={code}>
-                  {words.release(code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <ReasonSelect
+          label={t('legalHolds.releaseReason')}
+          error={said(problems.reason)}
+          codes={RELEASE_REASONS}
+          value={reason}
+          onChange={setReason}
+          words={words.release}
+        />
         <TextAreaField
           label={t('legalHolds.releaseNote')}
           hint={t('legalHolds.releaseNoteHint')}

@@ -21,7 +21,14 @@ import { useFormAction } from '../../app/form-action.ts';
 import { Button, ErrorAlert, FormField, Loading, TextAreaField } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { today } from '../governance/common.tsx';
-import { type HoldStepDone, HoldTable, holdRef, lapsesAfter, useHoldWords } from './HoldTable.tsx';
+import {
+  type HoldStepDone,
+  HoldTable,
+  holdRef,
+  lapsesAfter,
+  ReasonSelect,
+  useHoldWords,
+} from './HoldTable.tsx';
 
 export function LegalHolds({ personId, dictionary }: { personId: string; dictionary: Dictionary }) {
   const { t, formatNumber } = useI18n();
@@ -185,25 +192,14 @@ function PlaceHold({
     <form ref={form} onSubmit={place.submit} noValidate aria-labelledby="place-hold-heading">
       <h3 id="place-hold-heading">{t('legalHolds.place.title')}</h3>
       <p>{t('legalHolds.place.explain')}</p>
-      <FormField label={t('legalHolds.place.reason')} error={said(problems.reason)} required>
-        {({ id, describedBy, invalid }) => (
-          <select
-            id={id}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            required
-            value={reason}
-            onChange={(e) => setReason(e.target.value as HoldReason | '')}
-          >
-            <option value="">{t('form.choose')}</option>
-            {HOLD_REASONS.map((code) => (
-              <option key={code} value={code}>
-                {words.reason(code)}
-              </option>
-            ))}
-          </select>
-        )}
-      </FormField>
+      <ReasonSelect
+        label={t('legalHolds.place.reason')}
+        error={said(problems.reason)}
+        codes={HOLD_REASONS}
+        value={reason}
+        onChange={setReason}
+        words={words.reason}
+      />
       <TextAreaField
         label={t('legalHolds.place.note')}
         hint={t('legalHolds.place.noteHint')}
