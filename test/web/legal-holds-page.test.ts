@@ -149,7 +149,10 @@ describe('legal holds in Chromium', { skip: missing ?? false }, () => {
     await placed.waitFor();
     holdRef = /Hold ([0-9a-f]{8})/.exec((await placed.textContent()) ?? '')?.[1] ?? '';
 
-    const row = section.getByRole('table', { name: 'Legal holds on this person' }).getByRole('row').nth(1);
+    const row = section
+      .getByRole('table', { name: 'Legal holds on this person' })
+      .getByRole('row')
+      .filter({ hasText: `Hold ${holdRef}` });
     assert.deepEqual((await cells(row)).slice(0, 7), [
       `Hold ${holdRef}`,
       `Waiting for approval Lapses after ${formatDay(addToDay(today(), { days: 7 }))} unless approved`,
@@ -271,5 +274,7 @@ function formatDay(day: string): string {
 }
 
 async function cells(row: Locator): Promise<string[]> {
+  // allInnerTexts does not wait: a row read while the table re-renders would read as [].
+  await row.waitFor();
   return (await row.locator('td, th').allInnerTexts()).map((text) => text.trim().replace(/\s+/g, ' '));
 }

@@ -315,5 +315,7 @@ function formatDay(day: string): string {
 }
 
 async function cells(row: ReturnType<Page['getByRole']>): Promise<string[]> {
+  // allInnerTexts does not wait: a row read while the table re-renders would read as [].
+  await row.waitFor();
   return (await row.locator('td, th').allInnerTexts()).map((text) => text.trim().replace(/\s+/g, ' '));
 }
