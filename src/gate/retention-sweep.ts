@@ -227,7 +227,9 @@ export async function runRetentionSweep(ctx: GateContext, options: SweepOptions)
     if (options.crashAfterBatches !== undefined && ++batches > options.crashAfterBatches)
       throw new Crash('crash requested');
   };
-  // A sweep whose server died long ago (jobs expire after 15 minutes) stays `running` no more.
+  // A sweep whose server died long ago stays `running` no more: the job expires after 3 hours
+  // (src/retention/sweep-job.ts), so a sweep started 6 hours ago is certainly not running any more.
+
   await ctx.db.query(
     `update retention_sweep set state = 'failed', finished_at = now()
       where state = 'running' and started_at < now() - interval '6 hours'`,
