@@ -82,6 +82,9 @@ export const GENERAL_TABLES = {
   retention_sweep: 'retention sweeps: when, how they ended, counts (RET-2)',
   retention_disposal: 'the disposal record in figures: organisation, group, rule, how many (RET-2)',
   backup_drill: 'restore drills: when, pass or fail, digest of the report (RES-1)',
+  incident:
+    'the incident register: codes, numbers, times; free texts sealed (they may name someone) (BRE-1, BRE-2)',
+
 } as const;
 
 export type ProtectedTable = keyof typeof PROTECTED_TABLES;

@@ -16,6 +16,8 @@ export const SECRET_NAMES = [
   'pseudonyms',
   'templates',
   'concerns',
+  // Seals the incident register's free texts (BRE-1).
+  'incidents',
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
