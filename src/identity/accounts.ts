@@ -25,6 +25,8 @@ export interface Account {
   role: Role;
   tier: Tier;
   status: 'active' | 'disabled';
+  /** Why it is disabled (null while active). */
+  disabledReason: DisabledReason | null;
   locked: boolean;
   totpEnrolled: boolean;
   passkeys: number;
@@ -94,6 +96,7 @@ interface AccountRow {
   role: Role;
   tier: Tier;
   status: 'active' | 'disabled';
+  disabled_reason: DisabledReason | null;
   locked_at: Date | null;
   totp_enrolled: boolean;
   passkeys: number;
@@ -101,7 +104,7 @@ interface AccountRow {
   last_sign_in_at: Date | null;
 }
 
-const ACCOUNT_COLUMNS = `a.id, a.organisation_id, a.email, a.role, a.tier, a.status, a.locked_at,
+const ACCOUNT_COLUMNS = `a.id, a.organisation_id, a.email, a.role, a.tier, a.status, a.disabled_reason, a.locked_at,
   a.totp_secret is not null as totp_enrolled,
   (select count(*)::int from passkey p where p.account_id = a.id) as passkeys,
   a.created_at, a.last_sign_in_at`;
@@ -114,7 +117,9 @@ function toAccount(row: AccountRow): Account {
     role: row.role,
     tier: row.tier,
     status: row.status,
+    disabledReason: row.disabled_reason,
     locked: row.locked_at !== null,
+
     totpEnrolled: row.totp_enrolled,
     passkeys: row.passkeys,
     createdAt: row.created_at,
@@ -290,8 +295,12 @@ export async function changeAccount(
   const role = change.role === undefined ? before.role : validRole(change.role);
   const tier = change.tier === undefined ? before.tier : validTier(change.tier);
   const status = change.status ?? before.status;
+  if (status === 'active' && before.status === 'disabled') await checkReenable(sql, id);
   await sql.query(
-    `update staff_account set role = $2, tier = $3, status = $4,
+    `update staff_account set role = $2, tier = $3,
+       status = case when $4 = 'active' then 'active' else status end,
+       disabled_reason = case when $4 = 'active' then null else disabled_reason end,
+       disabled_at = case when $4 = 'active' then null else disabled_at end,
        locked_at = case when $5 then null else locked_at end,
        failed_attempts = case when $5 then 0 else failed_attempts end
      where id = $1`,
@@ -307,13 +316,80 @@ export async function changeAccount(
       reason: 'ok',
     });
   if (status !== before.status) {
-    await audit(status === 'disabled' ? 'account.disable' : 'account.enable');
-    if (status === 'disabled') await endAllSessions(sql, id);
+    if (status === 'disabled') await disableAccount(sql, id, 'administrator', actor);
+    else await audit('account.enable');
   }
+
   // Sessions carry role and tier: every server forgets its cached copy of this account's sessions.
   await announceSessionChange(sql, id);
   if (role !== before.role) await audit('account.role-change');
   if (tier !== before.tier) await audit('account.tier-change');
   if (change.unlock && before.locked) await audit('account.unlock');
   return (await getAccount(sql, id))!;
+}
+
+/** Why an account is disabled (ACC-4, ACC-7): recorded with it, and in the ledger event's reason. */
+export type DisabledReason = 'administrator' | 'dormant' | 'lapsed' | 'suspended';
+export const DISABLED_REASONS: readonly DisabledReason[] = [
+  'administrator',
+  'dormant',
+  'lapsed',
+  'suspended',
+];
+
+/**
+ * The one way an account is disabled — by an administrator, the dormancy job, a lapsed role grant, or automatic
+ * suspension — so that every path ends the account's sessions at once and on every server (ACC-4). Runs in the
+ * caller's transaction; the ledger event (`account.disable`, reason = why) commits with it. Disabling an account
+ * already disabled changes nothing and returns false.
+ */
+export async function disableAccount(
+  sql: Sql,
+  id: string,
+  reason: DisabledReason,
+  actor: AuditActor = { kind: 'system' },
+): Promise<boolean> {
+  if (!DISABLED_REASONS.includes(reason)) {
+    throw new HavenError('disabled-reason-invalid', 'An account is disabled for a known reason.', {
+      status: 422,
+    });
+  }
+  const { rowCount } = await sql.query(
+    `update staff_account set status = 'disabled', disabled_reason = $2, disabled_at = now()
+      where id = $1 and status = 'active'`,
+    [/^[0-9a-f-]{36}$/i.test(id) ? id : '00000000-0000-0000-0000-000000000000', reason],
+  );
+  if (rowCount === 0) return false;
+  await recordAuditEvent(sql, {
+    actor,
+    action: 'account.disable',
+    subject: id,
+    subjectType: 'account',
+    decision: 'allow',
+    reason,
+  });
+  await endAllSessions(sql, id);
+  return true;
+}
+
+/**
+ * ACC-7: an account disabled for dormancy or because its role grant lapsed comes back only after someone reviewed
+ * its role since then (approved it on the Reviews page or with `haven reviews`).
+ */
+async function checkReenable(sql: Sql, id: string): Promise<void> {
+  const { rows } = await sql.query<{ disabled_reason: DisabledReason | null; reviewed: boolean }>(
+    `select a.disabled_reason,
+            exists (select 1 from access_grant g where g.account_id = a.id and g.kind = 'role' and g.state = 'active'
+                      and g.reviewed_at is not null and g.reviewed_at >= a.disabled_at) as reviewed
+       from staff_account a where a.id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (row && (row.disabled_reason === 'dormant' || row.disabled_reason === 'lapsed') && !row.reviewed) {
+    throw new HavenError(
+      'account-review-required',
+      'This account was disabled because it was unused or its access lapsed. Its access must be reviewed (approved) before it is enabled again.',
+      { status: 409, reason: 'ACC-7' },
+    );
+  }
 }

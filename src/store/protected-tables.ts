@@ -82,6 +82,10 @@ export const GENERAL_TABLES = {
   retention_sweep: 'retention sweeps: when, how they ended, counts (RET-2)',
   retention_disposal: 'the disposal record in figures: organisation, group, rule, how many (RET-2)',
   backup_drill: 'restore drills: when, pass or fail, digest of the report (RES-1)',
+  access_grant: 'staff grants and their review dates (ACC-7): accounts, roles, agreements, no person',
+  training_record: 'staff data-protection training: course and dates (ACC-7)',
+  review_campaign: 'access review campaigns: who started one, when, due by (ACC-7)',
+  review_item: 'each grant a review campaign put before a reviewer, and the decision (ACC-7)',
   incident:
     'the incident register: codes, numbers, times; free texts sealed (they may name someone) (BRE-1, BRE-2)',
 
