@@ -45,7 +45,9 @@ export interface AuditEvent {
     | 'processor'
     | 'concern'
     | 'partner'
-    | 'agreement';
+    | 'agreement'
+    | 'incident';
+
   fieldGroups?: string[];
   decision: 'allow' | 'deny';
   /** Stable reason code for the decision, e.g. `ok`, `wrong-password`, `no-consent`. */
