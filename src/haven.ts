@@ -20,6 +20,7 @@ import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { registrationWriter, sweepUnusedKeys } from './gate/registrations.ts';
 import { type Gate, gateService } from './gate/service.ts';
 import { type ConcernKeys, ConcernThrottle, concernKeys } from './governance/concerns.ts';
+import { type IncidentKeys, incidentKeys } from './incidents/register.ts';
 import { HAVEN_VERSION } from './http/openapi.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
@@ -93,6 +94,8 @@ export interface Haven {
   backups: Backups;
   /** The anonymous concern channel's keys and its address-free throttle (GOV-4). */
   concerns: { keys: ConcernKeys; throttle: ConcernThrottle };
+  /** The incident register's key for its sealed free texts (BRE-1; decision 0016). */
+  incidents: { keys: IncidentKeys };
   logger: Logger;
   close(): Promise<void>;
 }
@@ -493,7 +496,9 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     pushes: pushes!,
     backups: backups!,
     releaseKey: gate.releaseSigner.publicJwk as Record<string, string>,
+    incidents: { keys: incidentKeys(keyRing.secret('incidents')) },
     concerns: {
+
       keys: concernKeysOf,
       throttle: new ConcernThrottle(concernKeysOf, { difficulty: 14, perMinute: 30 }),
     },

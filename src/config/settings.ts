@@ -156,6 +156,24 @@ export const settings = {
     default: '41 1 * * *',
     doc: 'When the retention sweep erases what is due (RET-2), through the job queue (cron, UTC). off: only the DPO’s button and `haven retention sweep`.',
   },
+  reviewDays: {
+    env: 'HAVEN_REVIEW_DAYS',
+    type: { kind: 'integer', min: 7, max: 366 },
+    default: 90,
+    doc: 'Days from granting (or the last approval) to a grant’s review date (ACC-7): role, tier, caseload, agreement access, break-glass eligibility. Unreviewed by then, it lapses.',
+  },
+  dormantDays: {
+    env: 'HAVEN_DORMANT_DAYS',
+    type: { kind: 'integer', min: 7, max: 3650 },
+    default: 45,
+    doc: 'A staff account unused (no sign-in, no action in the ledger) for this many days is disabled as dormant (ACC-7); re-enabling it needs a review.',
+  },
+  reviewSchedule: {
+    env: 'HAVEN_REVIEW_SCHEDULE',
+    type: { kind: 'string', pattern: /^(?:off|\S+ \S+ \S+ \S+ \S+)$/, hint: 'off or a cron line (UTC)' },
+    default: '23 1 * * *',
+    doc: 'When grants past their review date lapse and dormant accounts are disabled (ACC-7), through the job queue (cron, UTC). off: only `haven reviews lapse` and `haven reviews dormant`.',
+  },
   backupKeepDays: {
     env: 'HAVEN_BACKUP_KEEP_DAYS',
     type: { kind: 'integer', min: 1, max: 3650 },
