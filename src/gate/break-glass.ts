@@ -5,6 +5,7 @@ import { openForPerson, sealForPerson } from '../records/person-records.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
 import { groupInfo, resolvePurpose } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
+import { refuse } from './decide.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
 /**
@@ -90,6 +91,20 @@ export function requestBreakGlass(
       request,
       { event, personId, action: 'request-break-glass', purpose },
       async (tx) => {
+        // ACC-7: only staff granted break-glass eligibility (after training), not past its review date.
+        if (!(await breakGlassEligible(tx, actor.accountId))) {
+          return refuse(
+            tx,
+            request,
+            event,
+            personId,
+            new HavenError(
+              'break-glass-not-eligible',
+              'You are not eligible for break-glass. An administrator grants eligibility to trained staff.',
+              { status: 403, reason: 'ACC-7' },
+            ),
+          );
+        }
         const id = randomUUID();
         const sealed = await sealForPerson(ctx.vault, personId, `break-glass:${id}`, { justification });
         const { rows } = await tx.query<GrantRow>(
@@ -120,6 +135,16 @@ export function requestBreakGlass(
       },
     );
   });
+}
+
+/** An active break-glass eligibility grant (ACC-7, src/reviews/) whose review date has not passed. */
+async function breakGlassEligible(tx: Sql, accountId: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `select 1 from access_grant where kind = 'break-glass' and account_id = $1 and state = 'active'
+        and review_due >= (now() at time zone 'utc')::date`,
+    [accountId],
+  );
+  return rowCount > 0;
 }
 
 /** ACC-8: a written justification, a bounded time, and only field groups the declared purpose may use. */

@@ -4,6 +4,7 @@ import type { Notices } from '../domain/notices/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import { composeAccessAnswer, reviewAccessAnswer, viewAccessAnswer } from './access-answer.ts';
 import { viewAccessHistory } from './access-history.ts';
+import { caseloadHolders, endCaseload } from './access-reviews.ts';
 import {
   breakGlassOverview,
   endBreakGlass,
@@ -125,6 +126,11 @@ export interface Gate {
   readonly portal: PortalGate;
   /** Notices to partners of changes they must act on, and their delivery (PUR-4, RIG-4, RET-2). */
   readonly partnerNotices: PartnerNoticeGate;
+  /** Caseload sizes and ending a caseload, for access recertification (ACC-7, src/reviews/). */
+  readonly accessReviews: {
+    caseloadHolders: WithContext<typeof caseloadHolders>;
+    endCaseload: WithContext<typeof endCaseload>;
+  };
   showRightsRequest: Bound<typeof showRightsRequest>;
   rightsFigures: Bound<typeof rightsFigures>;
   /** Whether the gate has already written this refusal to the ledger (the HTTP layer must not write it twice). */
@@ -235,6 +241,10 @@ export function gateService(ctx: GateContext): Gate {
       settle: withContext(ctx, settleNotice),
     },
 
+    accessReviews: {
+      caseloadHolders: withContext(ctx, caseloadHolders),
+      endCaseload: withContext(ctx, endCaseload),
+    },
     showRightsRequest: bind(ctx, showRightsRequest),
     rightsFigures: bind(ctx, rightsFigures),
     alreadyLedgered: isLedgered,

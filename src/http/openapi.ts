@@ -58,6 +58,11 @@ export function openApiInfo(origin: string) {
         description: 'Tamper-evident audit ledger: checkpoints, proofs, export, witnesses (AUD-2 – AUD-4)',
       },
       { name: 'dpias', description: 'Impact assessments that gate their purposes (GOV-2, PUR-6)' },
+      {
+        name: 'incidents',
+        description: 'The incident register and the 72-hour clock; drills (BRE-1, BRE-2)',
+      },
+
       { name: 'policies', description: 'Access policy versions, their impact, two-person approval (ACC-2)' },
       { name: 'processors', description: 'Processors and sub-processors with contract status (GOV-3)' },
       { name: 'concerns', description: 'Anonymous concerns to the DPO and oversight (GOV-4)' },
