@@ -20,15 +20,17 @@ import { PurposeRegister, syncPurposes } from './gate/purposes.ts';
 import { registrationWriter, sweepUnusedKeys } from './gate/registrations.ts';
 import { type Gate, gateService } from './gate/service.ts';
 import { type ConcernKeys, ConcernThrottle, concernKeys } from './governance/concerns.ts';
-import { type IncidentKeys, incidentKeys } from './incidents/register.ts';
 import { HAVEN_VERSION } from './http/openapi.ts';
 import { type IdentityContext, identityContext } from './identity/context.ts';
 import { SessionCache } from './identity/session-cache.ts';
+import { type IncidentKeys, incidentKeys } from './incidents/register.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { type LedgerIdentity, ledgerIdentity } from './ledger/checkpoints.ts';
 import { EventBatcher } from './ledger/event-batcher.ts';
 import { type CheckpointPublisher, checkpointPublisher, publishTarget } from './ledger/publish.ts';
 import { RefusalLedger } from './ledger/refusals.ts';
+import { defineBaselineJob } from './monitoring/job.ts';
+import { Monitor } from './monitoring/monitor.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import { type DictionarySource, PolicyImpacts } from './policy/impact-jobs.ts';
@@ -88,6 +90,8 @@ export interface Haven {
   clock: { now(): Date };
   /** Background jobs, shared by every server on the database (docs/jobs.md). */
   jobs: JobQueue;
+  /** Anomaly detection over the ledger (AUD-6): the server starts it; tests and commands run its rounds. */
+  monitor: Monitor;
   /** Pushes to partners' webhooks and their webhook secrets (PUR-4, RIG-4, RET-2; docs/partners.md). */
   pushes: Pushes;
   /** Encrypted backups, restore and the restore drill (RES-1; docs/operations.md). */
@@ -339,6 +343,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   const closeAll = async () => {
     // Running jobs get a few seconds to finish; any still running then run again later (docs/jobs.md).
     await jobs.stop();
+    await monitor?.stop();
     // A policy impact being computed stops after its slice; it is computed again when next asked for.
     await policyImpacts?.close();
     // Registrations already accepted are written before the databases close.
@@ -362,6 +367,8 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   };
   let gateOperations: Gate | undefined;
   let pushes: Pushes | undefined;
+  let monitor: Monitor | undefined;
+
   let backups: Backups | undefined;
   const concernKeysOf = concernKeys(keyRing.secret('concerns'));
   let dictionary: Dictionary;
@@ -457,6 +464,13 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       jobs.schedule('backup-create', config.backupSchedule);
     // RET-2: the retention sweep, on its schedule and when the DPO asks.
     defineRetentionSweep(jobs, gateOperations, { schedule: config.retentionSchedule, logger });
+    // AUD-6: the monitor follows the ledger; its baselines are recomputed daily.
+    monitor = new Monitor({ db: opened.db, explain: gateOperations.explainAccesses, logger });
+    defineBaselineJob(jobs, opened.db, {
+      schedule: config.monitoringSchedule,
+      logger,
+      now: () => clock.now(),
+    });
     // Last: capabilities define their jobs above, and a worker may run one as soon as this returns.
     await jobs.start();
   } catch (error) {
@@ -493,12 +507,13 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     policyImpacts: policyImpacts!,
     clock,
     jobs,
+    monitor: monitor!,
+
     pushes: pushes!,
     backups: backups!,
     releaseKey: gate.releaseSigner.publicJwk as Record<string, string>,
     incidents: { keys: incidentKeys(keyRing.secret('incidents')) },
     concerns: {
-
       keys: concernKeysOf,
       throttle: new ConcernThrottle(concernKeysOf, { difficulty: 14, perMinute: 30 }),
     },

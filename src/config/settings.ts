@@ -174,6 +174,13 @@ export const settings = {
     default: '23 1 * * *',
     doc: 'When grants past their review date lapse and dormant accounts are disabled (ACC-7), through the job queue (cron, UTC). off: only `haven reviews lapse` and `haven reviews dormant`.',
   },
+  monitoringSchedule: {
+    env: 'HAVEN_MONITORING_SCHEDULE',
+    type: { kind: 'string', pattern: /^(?:off|\S+ \S+ \S+ \S+ \S+)$/, hint: 'off or a cron line (UTC)' },
+    default: '7 0 * * *',
+    doc: 'When each staff member’s anomaly baseline (hourly volume, usual hours) is recomputed from the last 28 days (AUD-6), through the job queue (cron, UTC). off: only `haven monitoring baselines`.',
+  },
+
   backupKeepDays: {
     env: 'HAVEN_BACKUP_KEEP_DAYS',
     type: { kind: 'integer', min: 1, max: 3650 },

@@ -3,6 +3,7 @@ import type { HavenError } from '../domain/errors.ts';
 import type { Notices } from '../domain/notices/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import { composeAccessAnswer, reviewAccessAnswer, viewAccessAnswer } from './access-answer.ts';
+import { explainAccesses } from './access-explanation.ts';
 import { viewAccessHistory } from './access-history.ts';
 import { caseloadHolders, endCaseload } from './access-reviews.ts';
 import {
@@ -133,6 +134,8 @@ export interface Gate {
   };
   showRightsRequest: Bound<typeof showRightsRequest>;
   rightsFigures: Bound<typeof rightsFigures>;
+  /** AUD-6: which accesses the data explains (caseload, request, correction, break-glass, registration); codes only. */
+  explainAccesses: WithContext<typeof explainAccesses>;
   /** Whether the gate has already written this refusal to the ledger (the HTTP layer must not write it twice). */
   alreadyLedgered(error: HavenError): boolean;
   readonly dictionary: Dictionary;
@@ -247,6 +250,7 @@ export function gateService(ctx: GateContext): Gate {
     },
     showRightsRequest: bind(ctx, showRightsRequest),
     rightsFigures: bind(ctx, rightsFigures),
+    explainAccesses: withContext(ctx, explainAccesses),
     alreadyLedgered: isLedgered,
     dictionary: ctx.dictionary,
     notices: ctx.notices,

@@ -34,6 +34,8 @@ export async function serve(): Promise<void> {
     checkpointSeconds: config.checkpointIntervalSeconds,
     publisher: haven.checkpoints,
   });
+  // AUD-6: the anomaly rules follow the ledger a moment behind the sequencer, off the path that writes it.
+  haven.monitor.start(1_000);
   // Another Haven server may have activated a new policy version (ACC-2): pick it up within seconds.
   const policyWatch = setInterval(async () => {
     try {
@@ -67,6 +69,8 @@ export async function serve(): Promise<void> {
     clearInterval(policyWatch);
     await app.close();
     await ledgerJobs.stop();
+    await haven.monitor.stop();
+
     await haven.close();
     process.exit(0);
   };
