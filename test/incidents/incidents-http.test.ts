@@ -1,0 +1,276 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { IncidentView } from '../../src/incidents/view.ts';
+import { testDatabaseKinds } from '../support/database.ts';
+import { type Actor, actor, ledgerEvents, type Team, team } from '../support/gate.ts';
+import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import { createStaff, reauthenticate, signedIn } from '../support/staff.ts';
+
+const HOUR = 3_600_000;
+const SECRET_WORDS = 'Laptop of caseworker Amina Farouk stolen from the car';
+
+/**
+ * BRE-1, BRE-2 over HTTP: the DPO keeps the register and records the authority's notification; oversight reads
+ * it; the auditor reads codes and times without the words; everyone else is refused, and another organisation
+ * never sees it. The clock is Haven's injectable clock, moved by the test.
+ */
+for (const kind of testDatabaseKinds()) {
+  describe(`the incident register over HTTP (${kind})`, () => {
+    let t: TestHaven;
+    let a: Team;
+    let oversight: Actor;
+    let otherDpo: Actor;
+    let now = new Date('2026-12-07T10:00:00Z');
+    const awareAt = '2026-12-07T08:00:00Z';
+
+    before(async () => {
+      t = await startTestHaven(kind);
+      t.haven.clock.now = () => now;
+      a = await team(t, 'org-a');
+      const o = await createStaff(t, { role: 'oversight', tier: 4, org: 'org-a' });
+      oversight = actor(o, await signedIn(t, o));
+      const b = await createStaff(t, { role: 'dpo', tier: 4, org: 'org-b' });
+      otherDpo = actor(b, await signedIn(t, b));
+    });
+    after(() => t.close());
+
+    const open = async (body: Record<string, unknown> = {}) => {
+      const reply = await a.dpo.client.post<IncidentView>('/api/incidents', {
+        awareAt,
+        nature: ['confidentiality'],
+        dataCategories: ['name', 'health'],
+        peopleCategories: ['registered-people'],
+        texts: { description: SECRET_WORDS },
+        source: { kind: 'account', accountId: a.caseworker.staff.id },
+        window: { from: '2026-12-06T20:00:00Z', to: '2026-12-07T07:00:00Z' },
+        ...body,
+      });
+      assert.equal(reply.status, 201, reply.text);
+      return reply.body;
+    };
+
+    test('the DPO opens an incident: suspected, numbered, clock running; ledgered with ids and codes; words sealed', async () => {
+      const incident = await open();
+      assert.match(incident.reference, /^INC-2026-\d{3}$/);
+      assert.equal(incident.state, 'suspected');
+      assert.equal(incident.drill, false);
+      assert.equal(incident.texts?.description, SECRET_WORDS);
+      assert.deepEqual(incident.source, { kind: 'account', accountId: a.caseworker.staff.id });
+      assert.deepEqual(incident.clock, { state: 'running', dueAt: '2026-12-10T08:00:00.000Z', leftMs: 70 * HOUR, lateMs: 0 });
+
+      const events = (await ledgerEvents(t)).filter((e) => e.subject === incident.id);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.reason]),
+        [['incident.open', 'ok']],
+      );
+      // The words are in neither the ledger nor the table in clear.
+      const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
+      assert.ok(!rows.some((r) => r.body.toString('utf8').includes('Amina')));
+      const raw = await t.database.db.query<{ d: Uint8Array }>('select description_sealed as d from incident where id = $1', [
+        incident.id,
+      ]);
+      assert.ok(!Buffer.from(raw.rows[0]!.d).toString('utf8').includes('Amina'));
+    });
+
+    test('oversight reads it whole; the auditor without the words; others are refused; another organisation finds nothing', async () => {
+      const incident = await open();
+      const seen = await oversight.client.get<IncidentView>(`/api/incidents/${incident.id}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.equal(seen.body.texts?.description, SECRET_WORDS);
+
+      const audited = await a.auditor.client.get<IncidentView>(`/api/incidents/${incident.id}`);
+      assert.equal(audited.status, 200, audited.text);
+      assert.equal(audited.body.texts, null);
+      assert.equal(audited.body.reference, incident.reference);
+      const auditorList = await a.auditor.client.get<{ incidents: IncidentView[] }>('/api/incidents');
+      assert.ok(auditorList.body.incidents.every((i) => i.texts === null));
+
+      for (const who of [a.clerk, a.caseworker, a.supervisor, a.admin]) {
+        for (const reply of [
+          await who.client.get('/api/incidents'),
+          await who.client.get(`/api/incidents/${incident.id}`),
+          await who.client.post('/api/incidents', { awareAt, nature: ['integrity'] }),
+        ]) {
+          assert.equal(reply.status, 403, `${who.staff.role}: ${reply.text}`);
+          assert.equal((reply.body as { code: string }).code, 'forbidden');
+        }
+      }
+      // Readers cannot change it.
+      for (const who of [a.auditor, oversight]) {
+        const reply = await who.client.patch(`/api/incidents/${incident.id}`, { version: 1, highRisk: true });
+        assert.equal(reply.status, 403, reply.text);
+      }
+      // Another organisation: not found, and not in its list or on its clock.
+      const other = await otherDpo.client.get(`/api/incidents/${incident.id}`);
+      assert.equal(other.status, 404, other.text);
+      const otherPatch = await otherDpo.client.patch(`/api/incidents/${incident.id}`, { version: 1, highRisk: true });
+      assert.equal(otherPatch.status, 404, otherPatch.text);
+      assert.deepEqual((await otherDpo.client.get<{ incidents: unknown[] }>('/api/incidents')).body.incidents, []);
+      assert.deepEqual((await otherDpo.client.get<{ open: unknown[] }>('/api/incidents/clock')).body.open, []);
+      const unchanged = await a.dpo.client.get<IncidentView>(`/api/incidents/${incident.id}`);
+      assert.equal(unchanged.body.version, 1);
+    });
+
+    test('bad input is refused with a stable code and writes nothing', async () => {
+      const count = async () => (await t.database.db.query<{ n: number }>('select count(*)::int as n from incident')).rows[0]!.n;
+      const before = await count();
+      const refused = async (body: Record<string, unknown>, status: number, code: string) => {
+        const reply = await a.dpo.client.post('/api/incidents', { awareAt, nature: ['availability'], ...body });
+        assert.equal(reply.status, status, reply.text);
+        assert.equal((reply.body as { code: string }).code, code);
+      };
+      await refused({ awareAt: '2026-12-07T11:00:00Z' }, 422, 'incident-awareness-in-future');
+      await refused({ dataCategories: ['shoe-size'] }, 400, 'invalid-request');
+      await refused({ source: { kind: 'account', accountId: otherDpo.staff.id } }, 422, 'incident-source-unknown');
+      await refused({ window: { from: '2026-12-07T07:00:00Z', to: '2026-12-07T06:00:00Z' } }, 422, 'incident-window-invalid');
+      await refused({ texts: { description: 'bad \u0007 bell' } }, 400, 'text-invalid');
+      assert.equal(await count(), before);
+    });
+
+    test('state changes need re-authentication; illegal moves and closing without measures are refused, nothing half-written', async () => {
+      const incident = await open();
+      const move = (to: string, version: number) =>
+        a.dpo.client.post<IncidentView>(`/api/incidents/${incident.id}/state`, { to, version });
+
+      // Signing in counts as a re-authentication; an hour later it no longer does.
+      await t.haven.db.query(
+        "update staff_session set reauthenticated_at = now() - interval '1 hour' where account_id = $1",
+        [a.dpo.staff.id],
+      );
+      t.haven.sessions.forgetAccount(a.dpo.staff.id);
+      const unconfirmed
+ = await move('confirmed', 1);
+
+      assert.equal((unconfirmed.body as unknown as { code: string }).code, 'reauthentication-required', unconfirmed.text);
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+
+      const illegal = await move('contained', 1);
+      assert.equal(illegal.status, 409, illegal.text);
+      assert.equal((illegal.body as unknown as { code: string }).code, 'incident-transition-invalid');
+
+      now = new Date('2026-12-07T10:30:00Z');
+      const confirmed = await move('confirmed', 1);
+      assert.equal(confirmed.status, 200, confirmed.text);
+      assert.equal(confirmed.body.steps.confirmedAt, '2026-12-07T10:30:00.000Z');
+      const stale = await move('contained', 1);
+      assert.equal((stale.body as unknown as { code: string }).code, 'incident-version-stale');
+      const contained = await move('contained', 2);
+      assert.equal(contained.body.state, 'contained');
+
+      const unmeasured = await move('closed', 3);
+      assert.equal(unmeasured.status, 422, unmeasured.text);
+      assert.equal((unmeasured.body as unknown as { code: string }).code, 'incident-measures-required');
+      const measured = await a.dpo.client.patch<IncidentView>(`/api/incidents/${incident.id}`, {
+        version: 3,
+        texts: { measuresTaken: 'Account disabled, sessions ended.' },
+      });
+      assert.equal(measured.status, 200, measured.text);
+      const untold = await move('closed', 4);
+      assert.equal((untold.body as unknown as { code: string }).code, 'incident-notification-open');
+      const after = await a.dpo.client.get<IncidentView>(`/api/incidents/${incident.id}`);
+      assert.equal(after.body.state, 'contained');
+      assert.equal(after.body.version, 4);
+
+      const exempt = await a.dpo.client.post<IncidentView>(`/api/incidents/${incident.id}/no-notification`, {
+        version: 4,
+        reason: 'unlikely-to-result-in-risk',
+      });
+      assert.equal(exempt.body.clock.state, 'not-required', exempt.text);
+      const closed = await move('closed', 5);
+      assert.equal(closed.body.state, 'closed', closed.text);
+      const edit = await a.dpo.client.patch(`/api/incidents/${incident.id}`, { version: 6, highRisk: true });
+      assert.equal((edit.body as { code: string }).code, 'incident-closed');
+
+      const events = (await ledgerEvents(t)).filter((e) => e.subject === incident.id);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.reason]),
+        [
+          ['incident.open', 'ok'],
+          ['incident.state', 'suspected-to-confirmed'],
+          ['incident.state', 'confirmed-to-contained'],
+          ['incident.update', 'ok'],
+          ['incident.no-notification', 'unlikely-to-result-in-risk'],
+          ['incident.state', 'contained-to-closed'],
+        ],
+      );
+    });
+
+    test('late: the clock runs over, the banner’s clock says overdue, a late notification needs a reason', async () => {
+      now = new Date('2026-12-07T10:00:00Z');
+      const incident = await open();
+      now = new Date('2026-12-10T12:00:00Z'); // 76 hours after awareness
+      const clock = await a.dpo.client.get<{ open: { id: string; clock: IncidentView['clock'] }[] }>('/api/incidents/clock');
+      const mine = clock.body.open.find((o) => o.id === incident.id);
+      assert.equal(mine?.clock.state, 'overdue');
+      assert.equal(mine?.clock.lateMs, 4 * HOUR);
+
+      const draft = await a.dpo.client.get<{ text: string }>(`/api/incidents/${incident.id}/draft`);
+      assert.match(draft.body.text, /later than 72 hours/);
+      assert.ok(draft.body.text.includes(SECRET_WORDS));
+
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const body = { version: 1, at: '2026-12-10T11:00:00Z', to: 'National Data Protection Authority', text: draft.body.text };
+      const reasonless = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, body);
+      assert.equal(reasonless.status, 422, reasonless.text);
+      assert.equal((reasonless.body as { code: string }).code, 'incident-late-reason-required');
+      const early = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, { ...body, at: '2026-12-07T07:00:00Z' });
+      assert.equal((early.body as { code: string }).code, 'incident-notified-before-awareness');
+
+      const told = await a.dpo.client.post<IncidentView>(`/api/incidents/${incident.id}/notification`, {
+        ...body,
+        lateReason: 'investigation-needed',
+      });
+      assert.equal(told.status, 200, told.text);
+      assert.equal(told.body.clock.state, 'notified-late');
+      assert.equal(told.body.clock.lateMs, 3 * HOUR);
+      assert.equal(told.body.notification?.lateReason, 'investigation-needed');
+      assert.equal(told.body.notification?.drill, false);
+      const again = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, { ...body, version: 2, lateReason: 'other', lateNote: 'x' });
+      assert.equal((again.body as { code: string }).code, 'incident-already-notified');
+
+      const after = await a.dpo.client.get<{ open: { id: string }[] }>('/api/incidents/clock');
+      assert.ok(!after.body.open.some((o) => o.id === incident.id), 'told: off the banner');
+      const events = (await ledgerEvents(t)).filter((e) => e.subject === incident.id).map((e) => e.reason);
+      assert.deepEqual(events, ['ok', 'late.investigation-needed']);
+    });
+
+    test('a drill: same clock and draft, the notification recorded as a drill, never on the banner; its figures', async () => {
+      now = new Date('2026-12-07T10:00:00Z');
+      const drill = await open({ drill: true });
+      assert.match(drill.reference, /^DRILL-2026-\d{3}$/);
+      assert.equal(drill.clock.state, 'running');
+      const clock = await a.dpo.client.get<{ open: { id: string }[] }>('/api/incidents/clock');
+      assert.ok(!clock.body.open.some((o) => o.id === drill.id));
+      const draft = await a.dpo.client.get<{ text: string }>(`/api/incidents/${drill.id}/draft`);
+      assert.match(draft.body.text, /^DRILL/);
+
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      now = new Date('2026-12-07T10:30:00Z');
+      const confirmed = await a.dpo.client.post<IncidentView>(`/api/incidents/${drill.id}/state`, { to: 'confirmed', version: 1 });
+      assert.equal(confirmed.status, 200, confirmed.text);
+      now = new Date('2026-12-07T14:00:00Z');
+      const told = await a.dpo.client.post<IncidentView>(`/api/incidents/${drill.id}/notification`, {
+        version: 2,
+        at: '2026-12-07T13:00:00Z',
+        to: 'National Data Protection Authority',
+        text: draft.body.text,
+      });
+      assert.equal(told.status, 200, told.text);
+      assert.equal(told.body.notification?.drill, true);
+      const reasons = (await ledgerEvents(t)).filter((e) => e.subject === drill.id).map((e) => e.reason);
+      assert.deepEqual(reasons, ['drill.ok', 'drill.suspected-to-confirmed', 'drill.in-time']);
+
+      const figures = await oversight.client.get<{
+        drills: { reference: string; steps: Record<string, number | null>; inTime: boolean | null }[];
+        summary: { drills: number; inTime: number };
+      }>('/api/incidents/drills/figures?year=2026');
+      assert.equal(figures.status, 200, figures.text);
+      const mine = figures.body.drills.find((d) => d.reference === drill.reference);
+      assert.deepEqual(mine?.steps, { confirmed: 150, affectedComputed: null, contained: null, notified: 300, closed: null });
+      assert.equal(mine?.inTime, true);
+      assert.equal(figures.body.summary.drills, 1);
+      const none = await otherDpo.client.get<{ drills: unknown[] }>('/api/incidents/drills/figures?year=2026');
+      assert.deepEqual(none.body.drills, []);
+    });
+  });
+}
