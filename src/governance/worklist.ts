@@ -1,4 +1,6 @@
 import { addToDay } from '../domain/calendar.ts';
+import { notificationDue } from '../domain/incidents/clock.ts';
+
 import { PENDING_HOLD_DAYS } from '../domain/retention/legal-holds.ts';
 import type { Role } from '../domain/roles.ts';
 import type { BreakGlassOverview } from '../gate/break-glass.ts';
@@ -35,6 +37,7 @@ export type WorkKind =
   | 'restore-drill-due'
   | 'retention-sweep-failed'
   | 'legal-hold-to-approve'
+  | 'incident-to-notify'
   | RightsWorkItem['kind'];
 
 export interface WorkItem {
@@ -48,6 +51,8 @@ export interface WorkItem {
   overdue: boolean;
   /** Stable codes saying why (a processor's problems, a DPIA's state). */
   details: string[];
+  /** The exact time it is due, where the clock runs in hours (an incident's 72 hours, BRE-2). */
+  dueAt?: string;
 }
 
 /** A DPIA is flagged this many days before its review date, so it can be renewed before the purpose stops. */
@@ -186,7 +191,17 @@ export async function worklist(
 
   if (role === 'dpo') {
     for (const a of await openAlerts(sources.db, who.organisationId)) {
-      items.push(item('alert', a.kind, a.id, null, false, a.subject ? [a.subject] : []));
+      // AUD-6: an anomaly's item names its rule (the kind) and whether the account was suspended; the staff member
+      // it is about and the evidence are on the Alerts page.
+      const details = a.kind.startsWith('anomaly.')
+        ? a.suspended
+          ? ['suspended']
+          : []
+        : a.subject
+          ? [a.subject]
+          : [];
+      items.push(item('alert', a.kind, a.id, null, false, details));
+
     }
   }
 
@@ -237,6 +252,27 @@ export async function worklist(
       // The last day it can be approved; past it the hold lapses, no longer blocks, and leaves this list.
       const due = addToDay(h.placedOn, { days: PENDING_HOLD_DAYS });
       items.push(item('legal-hold-to-approve', h.id, h.id, due, due < today, [h.reason]));
+    }
+  }
+
+  // BRE-2: the authority is told within 72 hours of awareness; each real incident not yet notified (nor recorded
+  // as not to be) waits on the DPO with its due time. Drills have the same clock on their own page, not here.
+  if (role === 'dpo') {
+    const { rows: incidents } = await sources.db.query<{ id: string; reference: string; aware_at: Date }>(
+      `select id, reference, aware_at from incident
+        where organisation_id = $1::uuid and not drill and notified_at is null
+          and no_notification_reason is null and state <> 'closed'`,
+      [who.organisationId],
+    );
+    for (const i of incidents) {
+      const dueAt = notificationDue(new Date(i.aware_at));
+      const overdue = dueAt.getTime() < now.getTime();
+      items.push({
+        ...item('incident-to-notify', i.reference, i.id, dueAt.toISOString().slice(0, 10), overdue, [
+          overdue ? 'overdue' : 'running',
+        ]),
+        dueAt: dueAt.toISOString(),
+      });
     }
   }
 

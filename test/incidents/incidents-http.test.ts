@@ -204,6 +204,23 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(mine?.clock.state, 'overdue');
       assert.equal(mine?.clock.lateMs, 4 * HOUR);
 
+      // The DPO's work list has it, overdue, with the exact due time; nobody else's, and no drill.
+      type Item = { kind: string; subject: string; ref: string; due: string; dueAt?: string; overdue: boolean; details: string[] };
+      const toNotify = async (who: Actor) =>
+        (await who.client.get<{ items: Item[] }>('/api/worklist')).body.items.filter((i) => i.kind === 'incident-to-notify');
+      const listed = (await toNotify(a.dpo)).find((i) => i.ref === incident.id);
+      assert.deepEqual(listed, {
+        kind: 'incident-to-notify',
+        subject: incident.reference,
+        ref: incident.id,
+        due: '2026-12-10',
+        dueAt: '2026-12-10T08:00:00.000Z',
+        overdue: true,
+        details: ['overdue'],
+      });
+      for (const who of [a.clerk, a.supervisor, a.auditor, oversight, otherDpo])
+        assert.deepEqual(await toNotify(who), [], who.staff.role);
+
       const draft = await a.dpo.client.get<{ text: string }>(`/api/incidents/${incident.id}/draft`);
       assert.match(draft.body.text, /later than 72 hours/);
       assert.ok(draft.body.text.includes(SECRET_WORDS));
@@ -230,6 +247,7 @@ for (const kind of testDatabaseKinds()) {
 
       const after = await a.dpo.client.get<{ open: { id: string }[] }>('/api/incidents/clock');
       assert.ok(!after.body.open.some((o) => o.id === incident.id), 'told: off the banner');
+      assert.ok(!(await toNotify(a.dpo)).some((i) => i.ref === incident.id), 'told: off the work list');
       const events = (await ledgerEvents(t)).filter((e) => e.subject === incident.id).map((e) => e.reason);
       assert.deepEqual(events, ['ok', 'late.investigation-needed']);
     });
@@ -241,6 +259,9 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(drill.clock.state, 'running');
       const clock = await a.dpo.client.get<{ open: { id: string }[] }>('/api/incidents/clock');
       assert.ok(!clock.body.open.some((o) => o.id === drill.id));
+      const work = await a.dpo.client.get<{ items: { ref: string | null }[] }>('/api/worklist');
+      assert.ok(!work.body.items.some((i) => i.ref === drill.id), 'a drill is not on the work list');
+
       const draft = await a.dpo.client.get<{ text: string }>(`/api/incidents/${drill.id}/draft`);
       assert.match(draft.body.text, /^DRILL/);
 
