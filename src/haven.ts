@@ -36,6 +36,8 @@ import type { PolicyEngine } from './policy/engine.ts';
 import { type DictionarySource, PolicyImpacts } from './policy/impact-jobs.ts';
 import { activeEngine } from './policy/policy-store.ts';
 import { defineRetentionSweep } from './retention/sweep-job.ts';
+import { defineAccessReviewJob } from './reviews/review-job.ts';
+import { type AccessReviews, accessReviews } from './reviews/service.ts';
 import { enqueueDeliveries, Pushes } from './sharing/pushes.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import type { Database } from './store/database.ts';
@@ -100,6 +102,8 @@ export interface Haven {
   concerns: { keys: ConcernKeys; throttle: ConcernThrottle };
   /** The incident register's key for its sealed free texts (BRE-1; decision 0016). */
   incidents: { keys: IncidentKeys };
+  /** Access recertification, dormant accounts and training (ACC-7; docs/access-reviews.md). */
+  reviews: AccessReviews;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -368,6 +372,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
   let gateOperations: Gate | undefined;
   let pushes: Pushes | undefined;
   let monitor: Monitor | undefined;
+  let reviews: AccessReviews | undefined;
 
   let backups: Backups | undefined;
   const concernKeysOf = concernKeys(keyRing.secret('concerns'));
@@ -464,6 +469,23 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
       jobs.schedule('backup-create', config.backupSchedule);
     // RET-2: the retention sweep, on its schedule and when the DPO asks.
     defineRetentionSweep(jobs, gateOperations, { schedule: config.retentionSchedule, logger });
+    // ACC-7: grants lapse by their review date and dormant accounts are disabled, on a schedule.
+    reviews = accessReviews({
+      db: opened.db,
+      gate: gateOperations.accessReviews,
+      clock,
+      reviewDays: config.reviewDays,
+      dormantDays: config.dormantDays,
+    });
+    defineAccessReviewJob(jobs, {
+      db: opened.db,
+      gate: gateOperations.accessReviews,
+      clock,
+      reviewDays: config.reviewDays,
+      dormantDays: config.dormantDays,
+      schedule: config.reviewSchedule,
+      logger,
+    });
     // AUD-6: the monitor follows the ledger; its baselines are recomputed daily.
     monitor = new Monitor({ db: opened.db, explain: gateOperations.explainAccesses, logger });
     defineBaselineJob(jobs, opened.db, {
@@ -511,6 +533,7 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
 
     pushes: pushes!,
     backups: backups!,
+    reviews: reviews!,
     releaseKey: gate.releaseSigner.publicJwk as Record<string, string>,
     incidents: { keys: incidentKeys(keyRing.secret('incidents')) },
     concerns: {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvents } from '../ledger/events.ts';
 import { openForPerson, sealForPerson } from '../records/person-records.ts';
+import type { Sql } from '../store/database.ts';
 import { auditActor, type GateContext, type GateRequest, policyOf } from './context.ts';
-import { groupInfo, resolvePurpose } from './decide.ts';
+import { groupInfo, refuse, resolvePurpose } from './decide.ts';
 import { decidePersonAction, throughGate } from './entry.ts';
-import { refuse } from './decide.ts';
 import { inTransaction, ok, refused } from './transaction.ts';
 
 /**

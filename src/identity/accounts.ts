@@ -204,6 +204,9 @@ export async function createAccount(
   const role = validRole(input.role);
   const tier = validTier(input.tier);
   checkPasswordPolicy(input.password, email);
+  // ACC-7: a new account has no training on record yet, so staff create it at tier 1–2 and raise it once its
+  // training is recorded. The `haven` command and Haven itself (first-admin set-up, the demo) are not asked.
+  if (tier >= 3 && actor.kind === 'staff') throw trainingRequiredForTier();
   const organisation = await sql.query('select 1 from organisation where id = $1', [input.organisationId]);
   if (organisation.rowCount === 0) {
     throw new HavenError('organisation-not-found', 'No organisation with that id.', { status: 404 });
@@ -296,6 +299,9 @@ export async function changeAccount(
   const tier = change.tier === undefined ? before.tier : validTier(change.tier);
   const status = change.status ?? before.status;
   if (status === 'active' && before.status === 'disabled') await checkReenable(sql, id);
+  if (tier >= 3 && tier > before.tier && !(await hasCurrentTraining(sql, id)))
+    throw trainingRequiredForTier();
+
   await sql.query(
     `update staff_account set role = $2, tier = $3,
        status = case when $4 = 'active' then 'active' else status end,
@@ -392,4 +398,22 @@ async function checkReenable(sql: Sql, id: string): Promise<void> {
       { status: 409, reason: 'ACC-7' },
     );
   }
+}
+
+function trainingRequiredForTier(): HavenError {
+  return new HavenError(
+    'training-required',
+    'Tier 3–4 access needs current data-protection training: record the training, then raise the tier.',
+    { status: 409, reason: 'ACC-7' },
+  );
+}
+
+/** ACC-7: a training record completed by today and not expired (src/reviews/training.ts records them). */
+async function hasCurrentTraining(sql: Sql, accountId: string): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `select 1 from training_record where account_id = $1
+        and completed_on <= (now() at time zone 'utc')::date and expires_on > (now() at time zone 'utc')::date`,
+    [accountId],
+  );
+  return rowCount > 0;
 }

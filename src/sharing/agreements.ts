@@ -20,7 +20,7 @@ import {
   nextAgreementState,
 } from '../domain/sharing/agreements.ts';
 import { dpiaStateOn, type PurposeRegister } from '../gate/purposes.ts';
-import { recordAuditEvent } from '../ledger/events.ts';
+import { type AuditActor, recordAuditEvent } from '../ledger/events.ts';
 import type { Database, Sql } from '../store/database.ts';
 import { getPartner, type SharingActor } from './partners.ts';
 
@@ -376,4 +376,39 @@ export async function activeAgreement(
   const refusal = agreementRefusal(facts, today);
   if (refusal) throw agreementRefusalError(refusal);
   return facts;
+}
+
+/**
+ * ACC-7: a partner's access under an agreement that was not re-approved by its review date, or that a reviewer
+ * revoked, stops with effect on the next request: the agreement is suspended (the DPO may resume it, which records
+ * a new grant to review). Runs in the caller's transaction; false when it was not approved (nothing to suspend).
+ */
+export async function suspendAgreementForReview(
+  tx: Sql,
+  agreementId: string,
+  reason: 'review-lapsed' | 'review-revoked',
+  actor: AuditActor,
+  now: Date,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `update agreement set state = 'suspended', suspended_by = $2, suspended_at = $3, suspension_reason = $4,
+            updated_at = $3
+      where id = $1 and state = 'approved'`,
+    [
+      agreementId,
+      actor.account ?? null,
+      now,
+      reason === 'review-lapsed' ? 'Access review lapsed (ACC-7).' : 'Access revoked in a review (ACC-7).',
+    ],
+  );
+  if (rowCount === 0) return false;
+  await recordAuditEvent(tx, {
+    actor,
+    action: 'agreement.suspend',
+    subject: agreementId,
+    subjectType: 'agreement',
+    decision: 'allow',
+    reason,
+  });
+  return true;
 }

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from 'otpauth';
+import { addToDay } from '../../src/domain/calendar.ts';
 import type { Role } from '../../src/domain/roles.ts';
 import { createAccount, createOrganisation, findOrganisation } from '../../src/identity/accounts.ts';
 import { totpCode } from '../../src/identity/totp.ts';
+import { grantBreakGlassEligibility } from '../../src/reviews/grants.ts';
+import { recordTraining } from '../../src/reviews/training.ts';
 import { Client } from './client.ts';
 import type { TestHaven } from './haven.ts';
 
@@ -24,10 +27,13 @@ export async function organisation(t: TestHaven, slug: string): Promise<string> 
   return (await createOrganisation(t.haven.db, { slug }, { kind: 'system' })).id;
 }
 
-/** A staff account with TOTP enrolled, made the way `haven users create --enrol-totp` makes it. */
+/**
+ * A staff account with TOTP enrolled, made the way `haven users create --enrol-totp` makes it. Caseworkers and
+ * supervisors get data-protection training and break-glass eligibility (ACC-7) unless `breakGlass: false`.
+ */
 export async function createStaff(
   t: TestHaven,
-  options: { role?: Role; org?: string; tier?: number; email?: string } = {},
+  options: { role?: Role; org?: string; tier?: number; email?: string; breakGlass?: boolean } = {},
 ): Promise<StaffMember> {
   const organisationId = await organisation(t, options.org ?? 'unhcr-test');
   const role = options.role ?? 'caseworker';
@@ -38,6 +44,9 @@ export async function createStaff(
     { organisationId, email, role, tier: options.tier ?? 1, password: GOOD_PASSWORD, enrolTotp: true },
     { kind: 'system' },
   );
+  if (options.breakGlass ?? (role === 'caseworker' || role === 'supervisor')) {
+    await giveBreakGlassEligibility(t, created.account.id, organisationId);
+  }
   const secret = Secret.fromBase32(new URL(created.totpUri!).searchParams.get('secret')!);
   return {
     id: created.account.id,
@@ -48,6 +57,29 @@ export async function createStaff(
     totpSecret: Buffer.from(secret.bytes),
     recoveryCodes: created.recoveryCodes!,
   };
+}
+
+/** Records current training and grants break-glass eligibility, as an administrator would (ACC-7). */
+export async function giveBreakGlassEligibility(
+  t: TestHaven,
+  accountId: string,
+  organisationId: string,
+): Promise<void> {
+  const system = { accountId: null, organisationId, role: null, audit: { kind: 'system' as const } };
+  const now = new Date();
+  const today = now.toISOString().slice(0, 10);
+  await recordTraining(
+    t.haven.db,
+    system,
+    {
+      accountId,
+      course: 'Data protection basics',
+      completedOn: today,
+      expiresOn: addToDay(today, { days: 365 }),
+    },
+    now,
+  );
+  await grantBreakGlassEligibility(t.haven.db, system, accountId, now, t.haven.reviews.reviewDays);
 }
 
 /** The TOTP code for the test's current (movable) clock; moves the clock a step on so the next code is fresh. */

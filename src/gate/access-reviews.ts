@@ -1,0 +1,51 @@
+import { type AuditActor, type NewAuditEvent, recordAuditEvents } from '../ledger/events.ts';
+import type { Sql } from '../store/database.ts';
+import type { GateContext } from './context.ts';
+
+/**
+ * What access recertification (ACC-7, src/reviews/) needs of caseloads, which are personal (who works whom): how
+ * many people each staff member holds — counts, never whom — and ending a whole caseload when its grant lapses or a
+ * reviewer revokes it. The caseload is one grant per account (docs/decisions/0018-access-reviews.md).
+ */
+
+/** Staff accounts of an organisation (or of all) with the size of their caseload; accounts with none are absent. */
+export async function caseloadHolders(
+  ctx: GateContext,
+  organisationId?: string,
+): Promise<Map<string, number>> {
+  const { rows } = await ctx.db.query<{ account_id: string; n: number }>(
+    `select c.account_id, count(*)::int as n from caseload_assignment c join staff_account a on a.id = c.account_id
+      where ($1::uuid is null or a.organisation_id = $1::uuid) group by c.account_id`,
+    [organisationId ?? null],
+  );
+  return new Map(rows.map((r) => [r.account_id, r.n]));
+}
+
+/**
+ * Ends an account's caseload: every assignment goes, each with a `caseload.remove` event on that person (their
+ * access history shows it), reason `review-lapsed` or `review-revoked`. The next request about any of them is
+ * decided without the caseload. Returns how many people left the caseload.
+ */
+export async function endCaseload(
+  ctx: GateContext,
+  accountId: string,
+  reason: 'review-lapsed' | 'review-revoked',
+  actor: AuditActor,
+): Promise<number> {
+  return ctx.db.transaction(async (sql: Sql) => {
+    const { rows } = await sql.query<{ person_id: string }>(
+      'delete from caseload_assignment where account_id = $1 returning person_id',
+      [accountId],
+    );
+    const events: NewAuditEvent[] = rows.map((r) => ({
+      actor,
+      action: 'caseload.remove',
+      subject: r.person_id,
+      subjectType: 'person',
+      decision: 'allow',
+      reason,
+    }));
+    if (events.length > 0) await recordAuditEvents(sql, events);
+    return rows.length;
+  });
+}
