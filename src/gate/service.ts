@@ -17,9 +17,16 @@ import { caseStateHistory, changeCaseState } from './case-states.ts';
 import { setCaseload } from './caseload.ts';
 import { basisHistory, giveBasis, withdrawConsent } from './consent.ts';
 import type { GateContext, GateRequest } from './context.ts';
+import {
+  breachLetters,
+  issueBreachNotices,
+  portalBreachNotices,
+  portalReadBreachNotice,
+} from './breach-notices.ts';
 import { listCorrections, proposeCorrection, reviewCorrection } from './corrections.ts';
 import { erasePerson } from './erasure.ts';
 import { erasureReceipt, previewErasure } from './erasure-account.ts';
+import { affectedSummary, breachSteps, recordAffected } from './incident-affected.ts';
 import { advanceLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.ts';
 import {
   acknowledgeNotice,
@@ -123,6 +130,12 @@ export interface Gate {
   fetchRelease: Bound<typeof fetchRelease>;
   verifyPerson: Bound<typeof verifyPerson>;
   listAgreementReleases: Bound<typeof listAgreementReleases>;
+  /** BRE-3, BRE-2: the people a breach affected, kept per incident, and the notices to them (DPO). */
+  recordAffected: Bound<typeof recordAffected>;
+  affectedSummary: Bound<typeof affectedSummary>;
+  breachSteps: Bound<typeof breachSteps>;
+  issueBreachNotices: Bound<typeof issueBreachNotices>;
+  breachLetters: Bound<typeof breachLetters>;
   /** The person's own portal: signed in with card and PIN, about that person only. */
   readonly portal: PortalGate;
   /** Notices to partners of changes they must act on, and their delivery (PUR-4, RIG-4, RET-2). */
@@ -161,6 +174,8 @@ export interface PortalGate {
   historyEntry: WithContext<typeof portalHistoryEntry>;
   request: WithContext<typeof portalRequest>;
   answer: WithContext<typeof portalAnswer>;
+  breachNotices: WithContext<typeof portalBreachNotices>;
+  readBreachNotice: WithContext<typeof portalReadBreachNotice>;
 }
 
 /**
@@ -222,6 +237,11 @@ export function gateService(ctx: GateContext): Gate {
     fetchRelease: bind(ctx, fetchRelease),
     verifyPerson: bind(ctx, verifyPerson),
     listAgreementReleases: bind(ctx, listAgreementReleases),
+    recordAffected: bind(ctx, recordAffected),
+    affectedSummary: bind(ctx, affectedSummary),
+    breachSteps: bind(ctx, breachSteps),
+    issueBreachNotices: bind(ctx, issueBreachNotices),
+    breachLetters: bind(ctx, breachLetters),
     portal: {
       signIn: withContext(ctx, portalSignIn),
       session: withContext(ctx, portalSession),
@@ -232,7 +252,10 @@ export function gateService(ctx: GateContext): Gate {
       historyEntry: withContext(ctx, portalHistoryEntry),
       request: withContext(ctx, portalRequest),
       answer: withContext(ctx, portalAnswer),
+      breachNotices: withContext(ctx, portalBreachNotices),
+      readBreachNotice: withContext(ctx, portalReadBreachNotice),
     },
+
     partnerNotices: {
       toDeliver: withContext(ctx, noticeToDeliver),
       recordDelivery: withContext(ctx, recordDelivery),
@@ -251,6 +274,7 @@ export function gateService(ctx: GateContext): Gate {
     showRightsRequest: bind(ctx, showRightsRequest),
     rightsFigures: bind(ctx, rightsFigures),
     explainAccesses: withContext(ctx, explainAccesses),
+
     alreadyLedgered: isLedgered,
     dictionary: ctx.dictionary,
     notices: ctx.notices,

@@ -73,7 +73,9 @@ function categoriesOf(dictionary: Dictionary, group: string, purpose: string | u
       .filter((f) => purpose === undefined || f.purposes.includes(purpose));
     // A group the dictionary no longer has was still exposed: say so rather than drop it.
     found =
-      dictionary.group(group) === undefined ? [UNRECORDED] : [...new Set(fields.map((f) => f.category))].sort();
+      dictionary.group(group) === undefined
+        ? [UNRECORDED]
+        : [...new Set(fields.map((f) => f.category))].sort();
     cache.set(key, found);
   }
   return found;

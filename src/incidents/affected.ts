@@ -72,9 +72,13 @@ const invalid = (code: string, message: string) => new HavenError(code, message,
 /** Window checks (stable codes): both ends given, end after start, not in the future, at most a year. */
 export function checkWindow(from: Date | null, to: Date | null, now: Date): AffectedWindow {
   if (from === null || Number.isNaN(from.getTime()))
-    throw invalid('affected-window-missing', 'Give the start of the window in which the source was compromised.');
+    throw invalid(
+      'affected-window-missing',
+      'Give the start of the window in which the source was compromised.',
+    );
   const end = to ?? now;
-  if (Number.isNaN(end.getTime())) throw invalid('affected-window-missing', 'The end of the window is not a time.');
+  if (Number.isNaN(end.getTime()))
+    throw invalid('affected-window-missing', 'The end of the window is not a time.');
   if (end.getTime() <= from.getTime())
     throw invalid('affected-window-invalid', 'The window must end after it starts.');
   if (end.getTime() > now.getTime())
@@ -95,10 +99,7 @@ export function checkWindow(from: Date | null, to: Date | null, now: Date): Affe
 export async function checkSource(
   sql: Sql,
   organisationId: string,
-  source:
-    | AffectedSource
-    | { kind: 'device'; deviceId: string }
-    | null,
+  source: AffectedSource | { kind: 'device'; deviceId: string } | null,
 ): Promise<{ source: AffectedSource; validFrom: Date | null; validTo: Date | null }> {
   if (source === null)
     throw invalid('affected-source-missing', 'Record which account, partner or key was compromised first.');
@@ -113,17 +114,17 @@ export async function checkSource(
       status: 404,
     });
   if (source.kind === 'account') {
-    const { rows } = await sql.query('select 1 from staff_account where id = $1::uuid and organisation_id = $2::uuid', [
-      source.accountId,
-      organisationId,
-    ]);
+    const { rows } = await sql.query(
+      'select 1 from staff_account where id = $1::uuid and organisation_id = $2::uuid',
+      [source.accountId, organisationId],
+    );
     if (rows.length === 0) throw unknown();
     return { source, validFrom: null, validTo: null };
   }
-  const { rows } = await sql.query('select 1 from partner where id = $1::uuid and organisation_id = $2::uuid', [
-    source.partnerId,
-    organisationId,
-  ]);
+  const { rows } = await sql.query(
+    'select 1 from partner where id = $1::uuid and organisation_id = $2::uuid',
+    [source.partnerId, organisationId],
+  );
   if (rows.length === 0) throw unknown();
   if (source.kind === 'partner') return { source, validFrom: null, validTo: null };
   const { rows: keys } = await sql.query<{ added_at: Date; retired_at: Date | null }>(
@@ -140,7 +141,8 @@ export async function checkSource(
 
 /** Whether the event was done by the source (the actor the ledger names). */
 export function actedBy(event: AuditEvent, source: AffectedSource): boolean {
-  if (source.kind === 'account') return event.actor.kind === 'staff' && event.actor.account === source.accountId;
+  if (source.kind === 'account')
+    return event.actor.kind === 'staff' && event.actor.account === source.accountId;
   return event.actor.kind === 'partner' && event.actor.partner === source.partnerId;
 }
 
@@ -150,7 +152,10 @@ export function tallyAffected(
   source: AffectedSource,
   window: AffectedWindow,
   dictionary: Dictionary,
-): Pick<AffectedComputation, 'firstSeq' | 'lastSeq' | 'people' | 'events' | 'denied' | 'byCategory' | 'byExposure'> {
+): Pick<
+  AffectedComputation,
+  'firstSeq' | 'lastSeq' | 'people' | 'events' | 'denied' | 'byCategory' | 'byExposure'
+> {
   const from = window.from.getTime();
   const to = window.to.getTime();
   const people = new Map<string, { categories: Set<string>; exposures: Set<ExposureKind>; events: number }>();
@@ -214,8 +219,8 @@ export async function computeAffected(
     to: validTo && validTo < window.to ? validTo : window.to,
   };
   const head = Number(
-    (await sql.query<{ head: string }>('select coalesce(max(seq), 0)::text as head from audit_event')).rows[0]!
-      .head,
+    (await sql.query<{ head: string }>('select coalesce(max(seq), 0)::text as head from audit_event'))
+      .rows[0]!.head,
   );
   const rows: { seq: number; event: AuditEvent }[] = [];
   if (scan.to > scan.from) {
@@ -236,7 +241,10 @@ export async function computeAffected(
         ],
       );
       for (const r of page) {
-        rows.push({ seq: Number(r.seq), event: JSON.parse(Buffer.from(r.body).toString('utf8')) as AuditEvent });
+        rows.push({
+          seq: Number(r.seq),
+          event: JSON.parse(Buffer.from(r.body).toString('utf8')) as AuditEvent,
+        });
       }
       if (page.length < PAGE) break;
       after = Number(page[page.length - 1]!.seq);

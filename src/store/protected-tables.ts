@@ -40,7 +40,12 @@ export const PROTECTED_TABLES = {
 
   partner_notice:
     'a change told to a partner: the person’s id and partner pseudonym, kinds, delivery, no values',
+  incident_affected:
+    'the people a breach affected, per incident: source, window, ledger range, counts by category (BRE-3)',
+  incident_affected_person: 'which person a breach affected, with the categories exposed and how (BRE-3)',
+  breach_notice: 'the notice to each person a breach affected: language, channel, when issued and read (BRE-2)',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
+
   person_key: 'key vault (own database): each person’s data key, wrapped',
 } as const;
 
