@@ -11,6 +11,14 @@ import {
 } from './commands/backup.ts';
 import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
+import {
+  incidentsDrills,
+  incidentsList,
+  incidentsNotify,
+  incidentsOpen,
+  incidentsShow,
+  incidentsState,
+} from './commands/incidents.ts';
 import { jobsStatus } from './commands/jobs.ts';
 import { keyStatus, rotateKeys } from './commands/keys.ts';
 import {
@@ -24,6 +32,7 @@ import {
 } from './commands/ledger.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { retentionPreviewCommand, retentionSweepCommand } from './commands/retention.ts';
+import { reviewsDormant, reviewsLapse, reviewsList, reviewsStart } from './commands/reviews.ts';
 import { rightsList, rightsShow } from './commands/rights.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
@@ -189,8 +198,69 @@ rights
   .option('--json', 'print as JSON')
   .action(rightsShow);
 
+const incidents = program
+  .command('incidents')
+  .description('The incident register and the 72-hour clock to tell the authority (BRE-1, BRE-2); drills');
+const asIncidentAccount = '--as <email>';
+incidents
+  .command('list')
+  .description('Incidents and drills, newest awareness first, each with its clock (time left, overdue, notified)')
+  .requiredOption(asIncidentAccount, 'a DPO, oversight or auditor account (the auditor sees no free text)')
+  .option('--year <year>', 'only incidents the organisation became aware of in this year')
+  .option('--drills', 'only drills')
+  .option('--no-drills', 'only real incidents')
+  .option('--json', 'print as JSON')
+  .action(incidentsList);
+incidents
+  .command('show <incident>')
+  .description('One incident (its id or reference, e.g. INC-2026-001): details, clock, notification')
+  .requiredOption(asIncidentAccount, 'a DPO, oversight or auditor account')
+  .option('--draft', 'print the generated notification to the authority instead (DPO), to edit and send')
+  .option('--json', 'print as JSON')
+  .action(incidentsShow);
+incidents
+  .command('open')
+  .description('Open an incident (suspected) or a drill; the clock runs from the awareness time')
+  .requiredOption(asIncidentAccount, 'a DPO account')
+  .requiredOption('--aware-at <time>', 'when the organisation became aware, e.g. 2026-12-07T09:30:00Z')
+  .requiredOption('--nature <codes>', 'confidentiality, integrity, availability (comma-separated)')
+  .option('--categories <codes>', 'the data categories concerned (the dictionary’s, comma-separated)')
+  .option('--people <codes>', 'registered-people, children, family-members, staff, partner-staff')
+  .option('--description <text>', 'what happened (sealed; name no one: the people affected are computed)')
+  .option('--drill', 'a drill: the same clock and texts, nothing is sent')
+  .option('--json', 'print as JSON')
+  .action(incidentsOpen);
+incidents
+  .command('state <incident> <to>')
+  .description('Move an incident: confirmed, contained or closed (closing needs measures and the notification)')
+  .requiredOption(asIncidentAccount, 'a DPO account')
+  .option('--json', 'print as JSON')
+  .action(incidentsState);
+incidents
+  .command('notify <incident>')
+  .description('Record the notification sent to the supervisory authority (after 72 hours with a reason)')
+  .requiredOption(asIncidentAccount, 'a DPO account')
+  .requiredOption('--at <time>', 'when it was sent')
+  .requiredOption('--to <authority>', 'the supervisory authority told')
+  .requiredOption('--text-file <file>', 'what was said (start from `haven incidents show <incident> --draft`)')
+  .option(
+    '--late-reason <code>',
+    'when late: investigation-needed, information-in-phases, authority-unreachable, processor-told-late, other',
+  )
+  .option('--late-note <text>', 'the reason in words (required for "other")')
+  .option('--json', 'print as JSON')
+  .action(incidentsNotify);
+incidents
+  .command('drills')
+  .description('Drill figures of a year: how long each step took, per drill and in summary')
+  .requiredOption(asIncidentAccount, 'a DPO, oversight or auditor account')
+  .option('--year <year>', 'the year (this year unless given)')
+  .option('--json', 'print as JSON')
+  .action(incidentsDrills);
+
 const retention = program
   .command('retention')
+
   .description('Retention rules, what falls due (RET-1) and the sweep that erases it (RET-2)');
 retention
   .command('preview')
@@ -207,6 +277,33 @@ retention
   .option('--batch <n>', 'persons or field groups per transaction (1 to 50000)', '5000')
   .option('--json', 'print the figures as JSON')
   .action(retentionSweepCommand);
+
+const reviews = program
+  .command('reviews')
+  .description('Access recertification (ACC-7): review campaigns, lapse of unreviewed grants, dormant accounts');
+reviews
+  .command('start')
+  .description('Start a review campaign: every active grant goes before its reviewer (the DPO by default)')
+  .requiredOption('--as <email>', 'a DPO or administrator account of the organisation')
+  .option('--due-by <day>', 'the day reviewers should be done by (YYYY-MM-DD; default in 14 days)')
+  .option('--json', 'print as JSON')
+  .action(reviewsStart);
+reviews
+  .command('list')
+  .description('Review campaigns of the organisation, newest first, with how many grants were decided')
+  .requiredOption('--as <email>', 'a DPO or administrator account of the organisation')
+  .option('--json', 'print as JSON')
+  .action(reviewsList);
+reviews
+  .command('lapse')
+  .description('Lapse now every grant past its review date, as the scheduled job does (its access ends)')
+  .option('--json', 'print the count as JSON')
+  .action(reviewsLapse);
+reviews
+  .command('dormant')
+  .description('Disable now every account unused for HAVEN_DORMANT_DAYS, as the scheduled job does')
+  .option('--json', 'print the count as JSON')
+  .action(reviewsDormant);
 
 const jobs = program.command('jobs').description('Background jobs shared by every server on the database');
 jobs

@@ -22,6 +22,7 @@ describe('haven demo', () => {
         recoveryCodes: string[];
       }[];
       summary: Record<string, number>;
+      incident: { id: string; reference: string; state: string; dueAt: string };
     };
     assert.equal(out.organisation.slug, 'demo');
     assert.match(out.organisation.id, /^[0-9a-f-]{36}$/);
@@ -41,6 +42,21 @@ describe('haven demo', () => {
       assert.equal(typeof out.summary[key], 'number', key);
     assert.ok(out.summary.peoplePerSecond! > 0);
     assert.match(result.stderr, /Registering 20 demo people through the gate/);
+
+    // BRE-1, BRE-2: one open incident, confirmed, its authority notification due in about 52 hours.
+    assert.match(out.incident.reference, /^INC-\d{4}-001$/);
+    assert.equal(out.incident.state, 'confirmed');
+    const left = Date.parse(out.incident.dueAt) - Date.now();
+    assert.ok(left > 50 * 3_600_000 && left <= 52 * 3_600_000, `${left} ms left`);
+    const dpo = out.staff.find((s) => s.role === 'dpo')!;
+    const listed = await haven(['incidents', 'list', '--as', dpo.email, '--json'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const incidents = JSON.parse(listed.stdout) as { id: string; drill: boolean; clock: { state: string } }[];
+    assert.deepEqual(
+      incidents.map((i) => [i.id, i.drill, i.clock.state]),
+      [[out.incident.id, false, 'running']],
+    );
+
 
     const again = await haven(['demo', '--people', '5'], env);
     assert.equal(again.code, 1);

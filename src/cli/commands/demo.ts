@@ -48,9 +48,10 @@ export async function demoCommand(options: {
       },
     });
     bar.stop();
-    const { organisation, staff, summary, governance, partners, rights } = result;
+    const { organisation, staff, summary, governance, partners, rights, incident } = result;
     if (options.json) {
-      printJson({ organisation, staff, summary, governance, partners, rights });
+      printJson({ organisation, staff, summary, governance, partners, rights, incident });
+
       return;
     }
     const out: string[] = [
@@ -85,7 +86,10 @@ export async function demoCommand(options: {
       '',
       `Person portal (/me): cards of ${rights.cards.length} synthetic people, code and PIN; ${rights.requests} of them have an open rights request.`,
       ...rights.cards.map((c) => `  ${c.code}   PIN ${c.pin}   ${c.name}`),
+      '',
+      `Incident ${incident.reference} (${incident.state}): the authority must be told by ${incident.dueAt}; the DPO sees the clock on every page (/incidents).`,
     );
+
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     bar.stop();

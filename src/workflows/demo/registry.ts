@@ -5,7 +5,9 @@ import type { Gate } from '../../gate/service.ts';
 import type { Organisation } from '../../identity/accounts.ts';
 import type { IdentityContext } from '../../identity/context.ts';
 import type { Database } from '../../store/database.ts';
+import type { IncidentKeys } from '../../incidents/register.ts';
 import { createDemoGovernance, type DemoGovernance } from './governance.ts';
+import { createDemoIncident, type DemoIncident } from './incidents.ts';
 import { createDemoPartners, type DemoPartner } from './partners.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
 import { createDemoRights, type DemoCard } from './rights.ts';
@@ -62,6 +64,8 @@ export interface DemoResult {
   partners: DemoPartner[];
   /** Portal cards (code and PIN, printed once) and the open rights requests made for demo people. */
   rights: { cards: DemoCard[]; requests: number };
+  /** One open incident whose authority notification is due (BRE-1, BRE-2). */
+  incident: DemoIncident;
   summary: DemoSummary;
   /** The id Haven gave each planned person, by plan index. */
   personIds: string[];
@@ -115,7 +119,7 @@ const demoName = (values: Record<string, unknown>) =>
 const accountOf = (actor: Actor) => (actor.kind === 'staff' ? actor.accountId : '');
 
 export async function createDemoRegistry(
-  haven: { gate: Gate; db: Database; identity: IdentityContext },
+  haven: { gate: Gate; db: Database; identity: IdentityContext; incidents: { keys: IncidentKeys } },
   options: DemoOptions,
 ): Promise<DemoResult> {
   const plan = generateDemoPlan(options.people, options.seed);
@@ -168,7 +172,17 @@ export async function createDemoRegistry(
     .filter((p) => p.duplicateOf === undefined)
     .map((p) => ({ id: ids[p.index]!, name: demoName(p.values) }));
   const rights = await createDemoRights(haven.gate, originals, team.clerks[0]!, options.seed);
+  const incident = await createDemoIncident(
+    haven.db,
+    haven.incidents.keys,
+    organisation.id,
+    team.dpo,
+    team.caseworkers[0] ?? team.clerks[0]!,
+    new Date(),
+  );
   return {
+    incident,
+
     organisation,
     staff,
     governance,
