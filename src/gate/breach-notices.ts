@@ -29,8 +29,6 @@ export interface IssuedNotices {
   byLanguage: Record<string, number>;
 }
 
-const conflict = (code: string, message: string) => new HavenError(code, message, { status: 409 });
-
 /** The name fields a letter is addressed with (identity group), in the person's script and in Latin letters. */
 const NAME_FIELDS = ['given-name', 'family-name', 'given-name-latin', 'family-name-latin'] as const;
 
@@ -64,11 +62,15 @@ async function languageOf(
     if (language !== 'en' || given.toLowerCase().startsWith('en')) return { language, openedIdentity: false };
   }
   const meta = await personMeta(tx, personId);
-  if (!meta || !meta.groups.includes('identity')) return { language: noticeLanguageFor(given, []), openedIdentity: false };
+  if (!meta || !meta.groups.includes('identity'))
+    return { language: noticeLanguageFor(given, []), openedIdentity: false };
   const values = await readGroups(ctx.vault, tx, meta, ['identity']);
   const spoken = values.identity?.languages;
   return {
-    language: noticeLanguageFor(given, Array.isArray(spoken) ? spoken.filter((s) => typeof s === 'string') : []),
+    language: noticeLanguageFor(
+      given,
+      Array.isArray(spoken) ? spoken.filter((s) => typeof s === 'string') : [],
+    ),
     openedIdentity: true,
   };
 }
@@ -90,21 +92,32 @@ export function issueBreachNotices(
     return ctx.db.transaction(async (tx) => {
       const incident = await incidentFacts(tx, staff.organisationId, incidentId, true);
       if (!incident.highRisk) {
-        throw conflict(
+        throw new HavenError(
           'notices-not-high-risk',
           'People are told of a breach when it is likely to put them at high risk (GDPR 34): mark the incident high-risk first.',
+          { status: 409 },
         );
       }
       const { rows: computed } = await tx.query('select 1 from incident_affected where incident_id = $1', [
         incident.id,
       ]);
       if (computed.length === 0)
-        throw conflict('affected-not-computed', 'Compute the people affected before issuing notices.');
+        throw new HavenError('affected-not-computed', 'Compute the people affected before issuing notices.', {
+          status: 409,
+        });
       const { rows: already } = await tx.query('select 1 from breach_notice where incident_id = $1 limit 1', [
         incident.id,
       ]);
-      if (already.length > 0) throw conflict('notices-already-issued', 'The notices of this incident were issued already.');
-      const { rows: people } = await tx.query<{ person_id: string; categories: string[]; active: boolean; card: boolean }>(
+      if (already.length > 0)
+        throw new HavenError('notices-already-issued', 'The notices of this incident were issued already.', {
+          status: 409,
+        });
+      const { rows: people } = await tx.query<{
+        person_id: string;
+        categories: string[];
+        active: boolean;
+        card: boolean;
+      }>(
         `select a.person_id, a.categories, p.status = 'active' as active,
                 exists (select 1 from person_card c where c.person_id = a.person_id) as card
            from incident_affected_person a join person p on p.id = a.person_id
@@ -112,14 +125,29 @@ export function issueBreachNotices(
         [incident.id],
       );
       const active = people.filter((p) => p.active);
-      if (active.length === 0) throw conflict('notices-nobody-affected', 'The computation found no one to tell.');
+      if (active.length === 0)
+        throw new HavenError('notices-nobody-affected', 'The computation found no one to tell.', {
+          status: 409,
+        });
       const now = ctx.now();
-      const rows: { id: string; personId: string; language: NoticeLanguage; channel: NoticeChannel; categories: string[] }[] = [];
+      const rows: {
+        id: string;
+        personId: string;
+        language: NoticeLanguage;
+        channel: NoticeChannel;
+        categories: string[];
+      }[] = [];
       const events: NewAuditEvent[] = [];
       for (const person of active) {
         const { language, openedIdentity } = await languageOf(ctx, tx, person.person_id);
         const channel: NoticeChannel = person.card ? 'portal' : 'letter';
-        rows.push({ id: randomUUID(), personId: person.person_id, language, channel, categories: person.categories });
+        rows.push({
+          id: randomUUID(),
+          personId: person.person_id,
+          language,
+          channel,
+          categories: person.categories,
+        });
         events.push(
           breachEvent(
             scoped,
@@ -146,7 +174,14 @@ export function issueBreachNotices(
           rows.map((r) => r.categories.join(',')),
         ],
       );
-      events.push(breachEvent(scoped, action, { id: incident.id, type: 'incident' }, { reason: incident.drill ? 'drill' : 'ok' }));
+      events.push(
+        breachEvent(
+          scoped,
+          action,
+          { id: incident.id, type: 'incident' },
+          { reason: incident.drill ? 'drill' : 'ok' },
+        ),
+      );
       await recordAuditEvents(tx, events);
       const byLanguage: Record<string, number> = {};
       for (const r of rows) byLanguage[r.language] = (byLanguage[r.language] ?? 0) + 1;
@@ -181,7 +216,12 @@ export interface NoticeContent {
 
 export interface BreachLetter extends NoticeContent {
   /** The person's names as registered, for the letter's heading; null when none are held. */
-  name: { given: string | null; family: string | null; givenLatin: string | null; familyLatin: string | null } | null;
+  name: {
+    given: string | null;
+    family: string | null;
+    givenLatin: string | null;
+    familyLatin: string | null;
+  } | null;
 }
 
 interface NoticeRow {
@@ -262,7 +302,9 @@ export function breachLetters(
             givenLatin: text(identity[NAME_FIELDS[2]]),
             familyLatin: text(identity[NAME_FIELDS[3]]),
           };
-          events.push(breachEvent(scoped, action, { id: r.person_id, type: 'person' }, { fieldGroups: ['identity'] }));
+          events.push(
+            breachEvent(scoped, action, { id: r.person_id, type: 'person' }, { fieldGroups: ['identity'] }),
+          );
         }
         letters.push({ ...contentOf(r), name });
       }
@@ -307,7 +349,9 @@ export async function portalReadBreachNotice(
     reason,
     ...(session.requestId ? { requestId: session.requestId } : {}),
   });
-  const id = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(noticeId) ? noticeId : null;
+  const id = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(noticeId)
+    ? noticeId
+    : null;
   const result = await ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ read_at: Date }>(
       `update breach_notice set read_at = coalesce(read_at, $3) where id = $1::uuid and person_id = $2::uuid

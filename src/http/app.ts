@@ -22,6 +22,7 @@ import { concernRoutes } from './routes/concerns.ts';
 import { dpiaRoutes } from './routes/dpias.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { healthRoutes } from './routes/health.ts';
+import { incidentAffectedRoutes } from './routes/incident-affected.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { legalHoldRoutes } from './routes/legal-holds.ts';
@@ -213,6 +214,8 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   restrictionRoutes(app, haven);
   legalHoldRoutes(app, haven);
   incidentRoutes(app, haven);
+  incidentAffectedRoutes(app, haven);
+
 
   retentionRoutes(app, haven);
   accessAnswerRoutes(app, haven);

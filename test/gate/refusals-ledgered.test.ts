@@ -865,7 +865,52 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
+    test('breach response (BRE-2, BRE-3): notices before the computation, not high-risk, twice, to nobody; recomputing after', async () => {
+      const registered = await register(a.clerk, { ...KNOWN_PEOPLE[0] });
+      const from = new Date(Date.now() - 1000).toISOString();
+      assert.equal((await a.clerk.as('registration').get(`/api/persons/${registered}`)).status, 200);
+      await new Promise((r) => setTimeout(r, 5));
+      const open = async (window: { from: string; to: string }) => {
+        const reply = await a.dpo.client.post<{ id: string; version: number }>('/api/incidents', {
+          awareAt: new Date(Date.now() - 60_000).toISOString(),
+          nature: ['confidentiality'],
+          source: { kind: 'account', accountId: a.clerk.staff.id },
+          window,
+        });
+        assert.equal(reply.status, 201, reply.text);
+        return reply.body;
+      };
+      const highRisk = async (incident: { id: string; version: number }) =>
+        assert.equal(
+          (await a.dpo.client.patch(`/api/incidents/${incident.id}`, { version: incident.version, highRisk: true }))
+            .status,
+          200,
+        );
+      const incident = await open({ from, to: new Date().toISOString() });
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const issue = (id: string) => a.dpo.client.post(`/api/incidents/${id}/notices`, {});
+      note('notices-not-high-risk', fromReply(await issue(incident.id)));
+      await highRisk(incident);
+      note('affected-not-computed', fromReply(await issue(incident.id)));
+      assert.equal((await a.dpo.client.post(`/api/incidents/${incident.id}/affected`, {})).status, 200);
+      assert.equal((await issue(incident.id)).status, 200);
+      note('notices-already-issued', fromReply(await issue(incident.id)));
+      note(
+        'affected-notices-issued',
+        fromReply(await a.dpo.client.post(`/api/incidents/${incident.id}/affected`, {})),
+      );
+      // A window in which the account read no one: nobody to tell.
+      const quiet = await open({
+        from: new Date(Date.now() - 7_200_000).toISOString(),
+        to: new Date(Date.now() - 3_600_000).toISOString(),
+      });
+      await highRisk(quiet);
+      assert.equal((await a.dpo.client.post(`/api/incidents/${quiet.id}/affected`, {})).status, 200);
+      note('notices-nobody-affected', fromReply(await issue(quiet.id)));
+    });
+
     test('each refusal above is a deny event with its request id, and every code and reason was provoked', async () => {
+
       const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
       const denials = new Map<string, { reason: string; decision: string }[]>();
       for (const row of rows) {
