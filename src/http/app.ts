@@ -39,6 +39,7 @@ import { pushRoutes } from './routes/pushes.ts';
 import { releaseRoutes, verificationRoutes } from './routes/releases.ts';
 import { restrictionRoutes } from './routes/restriction.ts';
 import { retentionRoutes } from './routes/retention.ts';
+import { reviewRoutes } from './routes/reviews.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { transparencyRoutes } from './routes/transparency.ts';
@@ -213,6 +214,7 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   rightsRoutes(app, haven);
   restrictionRoutes(app, haven);
   legalHoldRoutes(app, haven);
+  reviewRoutes(app, haven);
   incidentRoutes(app, haven);
   incidentAffectedRoutes(app, haven);
 

@@ -82,6 +82,11 @@ export function openApiInfo(origin: string) {
         name: 'retention',
         description: 'Legal holds that suspend erasure, approved by a second person (RET-1)',
       },
+      {
+        name: 'access reviews',
+        description:
+          'Access recertification (ACC-7): grants and their review dates, campaigns, training, dormant accounts',
+      },
     ],
   };
 }

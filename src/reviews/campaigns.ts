@@ -85,7 +85,7 @@ export async function startCampaign(
       ? addToDay(today, { days: CAMPAIGN_DAYS })
       : checkReviewDate(input.dueBy, today);
   return db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(hashtext('haven-review-campaign'), hashtext($1))`, [
+    await tx.query(`select pg_advisory_xact_lock(hashtext('haven-review-campaign'), hashtext($1::text))`, [
       actor.organisationId,
     ]);
     const open = await tx.query(

@@ -261,7 +261,7 @@ export async function grantBreakGlassEligibility(
       [UUID.test(accountId) ? accountId : '00000000-0000-0000-0000-000000000000', actor.organisationId],
     );
     const target = rows[0];
-    if (!target || target.status !== 'active') {
+    if (target?.status !== 'active') {
       throw new HavenError('account-not-found', 'No active account with that id in your organisation.', {
         status: 404,
       });
@@ -331,7 +331,7 @@ export async function setReviewer(
         });
       }
       const reviewer = rows.find((r) => r.id === ids[1]);
-      if (!reviewer || reviewer.status !== 'active' || !['supervisor', 'dpo'].includes(reviewer.role)) {
+      if (reviewer?.status !== 'active' || !['supervisor', 'dpo'].includes(reviewer.role)) {
         throw new HavenError(
           'reviewer-invalid',
           'A reviewer is an active supervisor or DPO of your organisation.',

@@ -38,6 +38,8 @@ export interface StaffTraining {
   state: TrainingState;
   /** Holds a grant that needs current training (tier 3–4 or break-glass eligibility). */
   needed: boolean;
+  /** Who reviews this account's grants; null: the DPO. */
+  reviewerId: string | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -141,8 +143,9 @@ export async function staffTraining(sql: Sql, organisationId: string, now: Date)
     expires_on: string | null;
     recorded_at: Date | null;
     needed: boolean;
+    reviewer_id: string | null;
   }>(
-    `select a.id, a.email, a.role, a.tier, t.id as record_id, t.course, t.completed_on::text as completed_on,
+    `select a.id, a.email, a.role, a.tier, a.reviewer_id, t.id as record_id, t.course, t.completed_on::text as completed_on,
             t.expires_on::text as expires_on, t.recorded_at,
             (a.tier >= 3 or exists (select 1 from access_grant g where g.account_id = a.id and g.kind = 'break-glass'
                                       and g.state = 'active')) as needed
@@ -170,5 +173,6 @@ export async function staffTraining(sql: Sql, organisationId: string, now: Date)
       : null,
     state: !r.record_id ? 'missing' : r.expires_on! > today ? 'current' : 'expired',
     needed: r.needed,
+    reviewerId: r.reviewer_id,
   }));
 }

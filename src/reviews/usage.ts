@@ -7,7 +7,7 @@ import type { Sql } from '../store/database.ts';
 import type { Grant } from './grants.ts';
 
 export interface GrantUsage {
-  /** The period the figures cover (RFC 3339): from the later of the grant and `days` ago, to now. */
+  /** The period the figures cover (RFC 3339): the last review period (HAVEN_REVIEW_DAYS) up to now. */
   since: string;
   until: string;
   lastUse: string | null;
@@ -43,7 +43,8 @@ function usageFilter(grant: Grant): { where: string; holder: string } {
 }
 
 export async function grantUsage(sql: Sql, grant: Grant, now: Date, days: number): Promise<GrantUsage> {
-  const from = new Date(Math.max(new Date(grant.grantedAt).getTime(), now.getTime() - days * 86_400_000));
+  // The review period, not the grant's record: a grant Haven recorded late was in use before.
+  const from = new Date(now.getTime() - days * 86_400_000);
   const { where, holder } = usageFilter(grant);
   const { rows } = await sql.query<{
     action: string;

@@ -21,6 +21,16 @@ export const AccountBody = Type.Object(
     role: Role,
     tier: Tier,
     status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+    disabledReason: Type.Union(
+      [
+        Type.Literal('administrator'),
+        Type.Literal('dormant'),
+        Type.Literal('lapsed'),
+        Type.Literal('suspended'),
+        Type.Null(),
+      ],
+      { description: 'Why it is disabled (ACC-7: dormant or lapsed accounts need a review before enabling)' },
+    ),
     locked: Type.Boolean(),
     totpEnrolled: Type.Boolean(),
     passkeys: Type.Integer(),

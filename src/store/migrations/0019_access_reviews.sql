@@ -72,7 +72,8 @@ create index review_campaign_organisation on review_campaign (organisation_id, s
 create table review_item (
   campaign_id uuid not null references review_campaign (id),
   grant_id uuid not null references access_grant (id),
-  reviewer_id uuid not null references staff_account (id),
+  -- The account's reviewer when the campaign began; null: the organisation's DPO.
+  reviewer_id uuid references staff_account (id),
   decision text check (decision in ('approved', 'revoked')),
   decided_at timestamptz,
   new_review_due date,
