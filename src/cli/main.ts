@@ -33,7 +33,6 @@ import {
 import { migrateCommand } from './commands/migrate.ts';
 import { retentionPreviewCommand, retentionSweepCommand } from './commands/retention.ts';
 import { reviewsDormant, reviewsLapse, reviewsList, reviewsStart } from './commands/reviews.ts';
-import { reviewsDormant, reviewsLapse, reviewsList, reviewsStart } from './commands/reviews.ts';
 import { rightsList, rightsShow } from './commands/rights.ts';
 import { serve } from './commands/serve.ts';
 import { changeUser, createOrg, createUser, listUsers } from './commands/users.ts';
@@ -278,33 +277,6 @@ retention
   .option('--batch <n>', 'persons or field groups per transaction (1 to 50000)', '5000')
   .option('--json', 'print the figures as JSON')
   .action(retentionSweepCommand);
-
-const reviews = program
-  .command('reviews')
-  .description('Access recertification (ACC-7): review campaigns, lapse of unreviewed grants, dormant accounts');
-reviews
-  .command('start')
-  .description('Start a review campaign: every active grant goes before its reviewer (the DPO by default)')
-  .requiredOption('--as <email>', 'a DPO or administrator account of the organisation')
-  .option('--due-by <day>', 'the day reviewers should be done by (YYYY-MM-DD; default in 14 days)')
-  .option('--json', 'print as JSON')
-  .action(reviewsStart);
-reviews
-  .command('list')
-  .description('Review campaigns of the organisation, newest first, with how many grants were decided')
-  .requiredOption('--as <email>', 'a DPO or administrator account of the organisation')
-  .option('--json', 'print as JSON')
-  .action(reviewsList);
-reviews
-  .command('lapse')
-  .description('Lapse now every grant past its review date, as the scheduled job does (its access ends)')
-  .option('--json', 'print the count as JSON')
-  .action(reviewsLapse);
-reviews
-  .command('dormant')
-  .description('Disable now every account unused for HAVEN_DORMANT_DAYS, as the scheduled job does')
-  .option('--json', 'print the count as JSON')
-  .action(reviewsDormant);
 
 const reviews = program
   .command('reviews')
