@@ -465,6 +465,20 @@ for (const kind of testDatabaseKinds()) {
         a.dpo.client.post(`/api/break-glass/${grant.body.id}/review`, { outcome: 'justified' });
       assert.equal((await review()).status, 200);
       note('already-reviewed', fromReply(await review()));
+      // ACC-7: a caseworker never made eligible for break-glass (no training, no grant) is refused, ledgered.
+      const untrained = await createStaff(t, { role: 'caseworker', tier: 4, org: 'org-a', breakGlass: false });
+      const untrainedClient = await signedIn(t, untrained);
+      note(
+        'break-glass-not-eligible',
+        fromReply(
+          await untrainedClient.request(
+            'POST',
+            `/api/persons/${id}/break-glass`,
+            { justification: 'The person collapsed at the clinic and is unconscious.' },
+            { headers: { 'x-haven-purpose': PROTECTION } },
+          ),
+        ),
+      );
     });
 
     test('rights requests: unknown request, identity too weak, a step out of order, a bad extension or refusal', async () => {
