@@ -204,7 +204,9 @@ const incidents = program
 const asIncidentAccount = '--as <email>';
 incidents
   .command('list')
-  .description('Incidents and drills, newest awareness first, each with its clock (time left, overdue, notified)')
+  .description(
+    'Incidents and drills, newest awareness first, each with its clock (time left, overdue, notified)',
+  )
   .requiredOption(asIncidentAccount, 'a DPO, oversight or auditor account (the auditor sees no free text)')
   .option('--year <year>', 'only incidents the organisation became aware of in this year')
   .option('--drills', 'only drills')
@@ -232,7 +234,9 @@ incidents
   .action(incidentsOpen);
 incidents
   .command('state <incident> <to>')
-  .description('Move an incident: confirmed, contained or closed (closing needs measures and the notification)')
+  .description(
+    'Move an incident: confirmed, contained or closed (closing needs measures and the notification)',
+  )
   .requiredOption(asIncidentAccount, 'a DPO account')
   .option('--json', 'print as JSON')
   .action(incidentsState);
@@ -242,7 +246,10 @@ incidents
   .requiredOption(asIncidentAccount, 'a DPO account')
   .requiredOption('--at <time>', 'when it was sent')
   .requiredOption('--to <authority>', 'the supervisory authority told')
-  .requiredOption('--text-file <file>', 'what was said (start from `haven incidents show <incident> --draft`)')
+  .requiredOption(
+    '--text-file <file>',
+    'what was said (start from `haven incidents show <incident> --draft`)',
+  )
   .option(
     '--late-reason <code>',
     'when late: investigation-needed, information-in-phases, authority-unreachable, processor-told-late, other',
@@ -280,7 +287,9 @@ retention
 
 const reviews = program
   .command('reviews')
-  .description('Access recertification (ACC-7): review campaigns, lapse of unreviewed grants, dormant accounts');
+  .description(
+    'Access recertification (ACC-7): review campaigns, lapse of unreviewed grants, dormant accounts',
+  );
 reviews
   .command('start')
   .description('Start a review campaign: every active grant goes before its reviewer (the DPO by default)')

@@ -38,7 +38,14 @@ export interface IncidentActor {
 const conflict = (code: string, message: string) => new HavenError(code, message, { status: 409 });
 
 /** The ledger event of a change: the incident's id, an action, and a reason code; `drill.` marks a drill's. */
-async function ledger(tx: Sql, actor: IncidentActor, row: { id: string; drill: boolean }, action: string, reason: string, now: Date) {
+async function ledger(
+  tx: Sql,
+  actor: IncidentActor,
+  row: { id: string; drill: boolean },
+  action: string,
+  reason: string,
+  now: Date,
+) {
   await recordAuditEvent(tx, {
     time: now,
     actor: actor.audit,
@@ -55,22 +62,28 @@ async function checkSourceKnown(tx: Sql, organisationId: string, details: Incide
   const source = details.source;
   if (!source) return;
   const unknown = () =>
-    new HavenError('incident-source-unknown', 'The compromised account or partner is not one of your organisation.', {
-      status: 422,
-      fields: [{ path: 'source', code: 'incident-source-unknown', message: 'Not one of your organisation.' }],
-    });
+    new HavenError(
+      'incident-source-unknown',
+      'The compromised account or partner is not one of your organisation.',
+      {
+        status: 422,
+        fields: [
+          { path: 'source', code: 'incident-source-unknown', message: 'Not one of your organisation.' },
+        ],
+      },
+    );
   if (source.accountId) {
-    const { rows } = await tx.query('select 1 from staff_account where id = $1::uuid and organisation_id = $2::uuid', [
-      source.accountId,
-      organisationId,
-    ]);
+    const { rows } = await tx.query(
+      'select 1 from staff_account where id = $1::uuid and organisation_id = $2::uuid',
+      [source.accountId, organisationId],
+    );
     if (!rows[0]) throw unknown();
   }
   if (source.partnerId) {
-    const { rows } = await tx.query('select 1 from partner where id = $1::uuid and organisation_id = $2::uuid', [
-      source.partnerId,
-      organisationId,
-    ]);
+    const { rows } = await tx.query(
+      'select 1 from partner where id = $1::uuid and organisation_id = $2::uuid',
+      [source.partnerId, organisationId],
+    );
     if (!rows[0]) throw unknown();
   }
   if (source.keyId) {
@@ -107,7 +120,10 @@ function assignments(keys: IncidentKeys, id: string, details: IncidentDetails): 
     );
   }
   if (details.window) {
-    set.push(['window_from', details.window.from?.toISOString() ?? null], ['window_to', details.window.to?.toISOString() ?? null]);
+    set.push(
+      ['window_from', details.window.from?.toISOString() ?? null],
+      ['window_to', details.window.to?.toISOString() ?? null],
+    );
   }
   return set;
 }
@@ -144,10 +160,14 @@ export async function openIncident(
   const { drill: _drill, ...rest } = body;
   const details = checkDetails(rest, now);
   if (!details.nature) {
-    throw new HavenError('incident-nature-invalid', 'Say what was broken: confidentiality, integrity or availability.', {
-      status: 422,
-      fields: [{ path: 'nature', code: 'incident-nature-invalid', message: 'Required.' }],
-    });
+    throw new HavenError(
+      'incident-nature-invalid',
+      'Say what was broken: confidentiality, integrity or availability.',
+      {
+        status: 422,
+        fields: [{ path: 'nature', code: 'incident-nature-invalid', message: 'Required.' }],
+      },
+    );
   }
   return db.transaction(async (tx) => {
     await checkSourceKnown(tx, actor.organisation, details);
@@ -163,9 +183,33 @@ export async function openIncident(
     const reference = `${prefix}${String(rows[0]!.n).padStart(3, '0')}`;
     const id = randomUUID();
     const set = assignments(keys, id, { ...details, awareAt });
-    const columns = ['id', 'organisation_id', 'reference', 'drill', 'recorded_at', 'recorded_by', ...set.map(([c]) => c)];
-    const values: SqlValue[] = [id, actor.organisation, reference, drill, now.toISOString(), actor.account, ...set.map(([, v]) => v)];
-    const casts = ['::uuid', '::uuid', '', '', '::timestamptz', '::uuid', ...set.map(([c]) => CASTS[c] ?? '')];
+    const columns = [
+      'id',
+      'organisation_id',
+      'reference',
+      'drill',
+      'recorded_at',
+      'recorded_by',
+      ...set.map(([c]) => c),
+    ];
+    const values: SqlValue[] = [
+      id,
+      actor.organisation,
+      reference,
+      drill,
+      now.toISOString(),
+      actor.account,
+      ...set.map(([, v]) => v),
+    ];
+    const casts = [
+      '::uuid',
+      '::uuid',
+      '',
+      '',
+      '::timestamptz',
+      '::uuid',
+      ...set.map(([c]) => CASTS[c] ?? ''),
+    ];
     await tx.query(
       `insert into incident (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}${casts[i]}`).join(', ')})`,
       values,
@@ -177,10 +221,15 @@ export async function openIncident(
 
 function checkVersion(row: IncidentRow, version: unknown): void {
   if (typeof version !== 'number' || !Number.isSafeInteger(version)) {
-    throw new HavenError('incident-version-required', 'Send the version of the incident you changed.', { status: 422 });
+    throw new HavenError('incident-version-required', 'Send the version of the incident you changed.', {
+      status: 422,
+    });
   }
   if (version !== row.version) {
-    throw conflict('incident-version-stale', 'Someone changed this incident since you loaded it: load it again.');
+    throw conflict(
+      'incident-version-stale',
+      'Someone changed this incident since you loaded it: load it again.',
+    );
   }
 }
 
@@ -213,27 +262,64 @@ export async function updateIncident(
     checkNotClosed(row);
     if (details.awareAt) {
       if (details.awareAt.getTime() > new Date(row.recorded_at).getTime()) {
-        throw new HavenError('incident-awareness-after-recording', 'Awareness cannot be after the incident was recorded.', {
-          status: 422,
-          fields: [{ path: 'awareAt', code: 'incident-awareness-after-recording', message: 'Before the recording time.' }],
-        });
+        throw new HavenError(
+          'incident-awareness-after-recording',
+          'Awareness cannot be after the incident was recorded.',
+          {
+            status: 422,
+            fields: [
+              {
+                path: 'awareAt',
+                code: 'incident-awareness-after-recording',
+                message: 'Before the recording time.',
+              },
+            ],
+          },
+        );
       }
       if (row.notified_at !== null && new Date(row.notified_at).getTime() < details.awareAt.getTime()) {
-        throw new HavenError('incident-notified-before-awareness', 'The authority was told before that time.', {
-          status: 422,
-          fields: [{ path: 'awareAt', code: 'incident-notified-before-awareness', message: 'After the notification.' }],
-        });
+        throw new HavenError(
+          'incident-notified-before-awareness',
+          'The authority was told before that time.',
+          {
+            status: 422,
+            fields: [
+              {
+                path: 'awareAt',
+                code: 'incident-notified-before-awareness',
+                message: 'After the notification.',
+              },
+            ],
+          },
+        );
       }
-      if (row.notified_at !== null && row.late_reason === null && isLate(details.awareAt, new Date(row.notified_at))) {
-        throw new HavenError('incident-late-reason-required', 'With this awareness the notification was late, and it has no reason.', {
-          status: 422,
-          fields: [{ path: 'awareAt', code: 'incident-late-reason-required', message: 'Makes the notification late.' }],
-        });
+      if (
+        row.notified_at !== null &&
+        row.late_reason === null &&
+        isLate(details.awareAt, new Date(row.notified_at))
+      ) {
+        throw new HavenError(
+          'incident-late-reason-required',
+          'With this awareness the notification was late, and it has no reason.',
+          {
+            status: 422,
+            fields: [
+              {
+                path: 'awareAt',
+                code: 'incident-late-reason-required',
+                message: 'Makes the notification late.',
+              },
+            ],
+          },
+        );
       }
     }
     await checkSourceKnown(tx, actor.organisation, details);
     const set = assignments(keys, id, details);
-    if (set.length === 0) throw new HavenError('incident-nothing-to-change', 'Send at least one detail to change.', { status: 422 });
+    if (set.length === 0)
+      throw new HavenError('incident-nothing-to-change', 'Send at least one detail to change.', {
+        status: 422,
+      });
     await writeRow(tx, row, set);
     await ledger(tx, actor, row, 'update', 'ok', now);
     return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
@@ -274,10 +360,20 @@ export async function moveIncident(
     }
     if (to === 'closed') {
       if (row.measures_taken_sealed === null) {
-        throw new HavenError('incident-measures-required', 'Record the measures taken before closing the incident.', {
-          status: 422,
-          fields: [{ path: 'texts.measuresTaken', code: 'incident-measures-required', message: 'Required to close.' }],
-        });
+        throw new HavenError(
+          'incident-measures-required',
+          'Record the measures taken before closing the incident.',
+          {
+            status: 422,
+            fields: [
+              {
+                path: 'texts.measuresTaken',
+                code: 'incident-measures-required',
+                message: 'Required to close.',
+              },
+            ],
+          },
+        );
       }
       if (row.notified_at === null && row.no_notification_reason === null) {
         throw conflict(
@@ -312,7 +408,8 @@ export async function notifyAuthority(
     const row = await selectIncidentRow(tx, actor.organisation, id, true);
     checkVersion(row, body.version);
     checkNotClosed(row);
-    if (row.notified_at !== null) throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
+    if (row.notified_at !== null)
+      throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
     if (row.no_notification_reason !== null) {
       throw conflict('incident-notification-not-required', 'You recorded that the authority is not told.');
     }
@@ -324,7 +421,10 @@ export async function notifyAuthority(
       ['notification_sealed', sealIncidentText(keys, id, 'notification', input.text)],
       ['notified_by', actor.account],
       ['late_reason', input.lateReason],
-      ['late_note_sealed', input.lateNote === null ? null : sealIncidentText(keys, id, 'lateNote', input.lateNote)],
+      [
+        'late_note_sealed',
+        input.lateNote === null ? null : sealIncidentText(keys, id, 'lateNote', input.lateNote),
+      ],
     ]);
     await ledger(tx, actor, row, 'notify', input.lateReason ? `late.${input.lateReason}` : 'in-time', now);
     return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
@@ -345,7 +445,8 @@ export async function recordNoNotification(
     const row = await selectIncidentRow(tx, actor.organisation, id, true);
     checkVersion(row, body.version);
     checkNotClosed(row);
-    if (row.notified_at !== null) throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
+    if (row.notified_at !== null)
+      throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
     await writeRow(tx, row, [['no_notification_reason', reason]]);
     await ledger(tx, actor, row, 'no-notification', reason, now);
     return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
@@ -362,13 +463,19 @@ export async function notificationDraft(
 ): Promise<string> {
   const row = await selectIncidentRow(sql, organisationId, id, false);
   const incident = incidentFromRow(row, keys, true);
-  const { rows } = await sql.query<{ name: string }>('select name from organisation where id = $1::uuid', [organisationId]);
+  const { rows } = await sql.query<{ name: string }>('select name from organisation where id = $1::uuid', [
+    organisationId,
+  ]);
   return draftNotification({
     ...incident,
     organisationName: rows[0]?.name ?? '',
     texts: incident.texts!,
     clock: clockOf(
-      { awareAt: incident.awareAt, notifiedAt: incident.notification?.at ?? null, noNotificationReason: incident.noNotificationReason },
+      {
+        awareAt: incident.awareAt,
+        notifiedAt: incident.notification?.at ?? null,
+        noNotificationReason: incident.noNotificationReason,
+      },
       now,
     ),
   });

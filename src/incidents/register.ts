@@ -26,20 +26,28 @@ export interface IncidentKeys {
 
 export function incidentKeys(root: Buffer): IncidentKeys {
   return {
-    text: createSecretKey(
-      Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), 'haven/incidents/text', 32)),
-    ),
+    text: createSecretKey(Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), 'haven/incidents/text', 32))),
   };
 }
 
 /** Sealed texts are bound to the incident and the field: one cannot be moved to another place. */
 const aad = (incidentId: string, field: string) => Buffer.from(`haven/incident/v1\0${incidentId}\0${field}`);
 
-export function sealIncidentText(keys: IncidentKeys, incidentId: string, field: string, text: string): Buffer {
+export function sealIncidentText(
+  keys: IncidentKeys,
+  incidentId: string,
+  field: string,
+  text: string,
+): Buffer {
   return seal(keys.text, Buffer.from(text, 'utf8'), aad(incidentId, field));
 }
 
-export function openIncidentText(keys: IncidentKeys, incidentId: string, field: string, sealed: Buffer): string {
+export function openIncidentText(
+  keys: IncidentKeys,
+  incidentId: string,
+  field: string,
+  sealed: Buffer,
+): string {
   return open(keys.text, sealed, aad(incidentId, field)).toString('utf8');
 }
 
@@ -279,7 +287,9 @@ export async function listIncidents(
   }
   if (filter.year !== undefined) {
     params.push(`${filter.year}-01-01T00:00:00Z`, `${filter.year + 1}-01-01T00:00:00Z`);
-    where.push(`aware_at >= $${params.length - 1}::timestamptz and aware_at < $${params.length}::timestamptz`);
+    where.push(
+      `aware_at >= $${params.length - 1}::timestamptz and aware_at < $${params.length}::timestamptz`,
+    );
   }
   if (filter.clockOpen === true) {
     where.push(`notified_at is null and no_notification_reason is null and state <> 'closed'`);

@@ -57,7 +57,6 @@ describe('haven demo', () => {
       [[out.incident.id, false, 'running']],
     );
 
-
     const again = await haven(['demo', '--people', '5'], env);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /\[demo-organisation-exists\]/);

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { HavenError } from '../../src/domain/errors.ts';
 import { clockOf, isLate, NOTIFY_WITHIN_HOURS, notificationDue } from '../../src/domain/incidents/clock.ts';
 import { drillInTime, drillSteps, median, summariseSteps } from '../../src/domain/incidents/drills.ts';
-import { checkAwareAt, checkDetails, checkNotification, checkSource } from '../../src/domain/incidents/input.ts';
+import {
+  checkAwareAt,
+  checkDetails,
+  checkNotification,
+  checkSource,
+} from '../../src/domain/incidents/input.ts';
 import { draftNotification } from '../../src/domain/incidents/notification-text.ts';
 import { canMove, INCIDENT_STATES, TRANSITIONS } from '../../src/domain/incidents/register.ts';
 
@@ -31,8 +36,18 @@ describe('the authority’s clock (BRE-2)', () => {
   test('running, then overdue as the injected clock moves; it stops when told or when not required', () => {
     const open = { awareAt: aware, notifiedAt: null, noNotificationReason: null };
     const at = (hours: number) => new Date(aware.getTime() + hours * HOUR);
-    assert.deepEqual(clockOf(open, at(10)), { state: 'running', dueAt: at(72), leftMs: 62 * HOUR, lateMs: 0 });
-    assert.deepEqual(clockOf(open, at(80)), { state: 'overdue', dueAt: at(72), leftMs: -8 * HOUR, lateMs: 8 * HOUR });
+    assert.deepEqual(clockOf(open, at(10)), {
+      state: 'running',
+      dueAt: at(72),
+      leftMs: 62 * HOUR,
+      lateMs: 0,
+    });
+    assert.deepEqual(clockOf(open, at(80)), {
+      state: 'overdue',
+      dueAt: at(72),
+      leftMs: -8 * HOUR,
+      lateMs: 8 * HOUR,
+    });
     assert.equal(clockOf({ ...open, notifiedAt: at(71) }, at(500)).state, 'notified');
     assert.deepEqual(clockOf({ ...open, notifiedAt: at(75) }, at(500)), {
       state: 'notified-late',
@@ -40,7 +55,10 @@ describe('the authority’s clock (BRE-2)', () => {
       leftMs: null,
       lateMs: 3 * HOUR,
     });
-    assert.equal(clockOf({ ...open, noNotificationReason: 'unlikely-to-result-in-risk' }, at(500)).state, 'not-required');
+    assert.equal(
+      clockOf({ ...open, noNotificationReason: 'unlikely-to-result-in-risk' }, at(500)).state,
+      'not-required',
+    );
   });
 
   test('property: overdue exactly when now is past awareness + 72 h, and left + late agree', () => {
@@ -83,44 +101,116 @@ describe('bad input (BRE-1)', () => {
   const now = new Date('2026-12-07T12:00:00Z');
 
   test('awareness in the future, or not a time', () => {
-    assert.equal(code(() => checkAwareAt('2026-12-07T12:00:01Z', now)), 'incident-awareness-in-future');
-    assert.equal(code(() => checkAwareAt('yesterday', now)), 'incident-time-invalid');
-    assert.equal(code(() => checkAwareAt('2026-12-07', now)), 'incident-time-invalid');
+    assert.equal(
+      code(() => checkAwareAt('2026-12-07T12:00:01Z', now)),
+      'incident-awareness-in-future',
+    );
+    assert.equal(
+      code(() => checkAwareAt('yesterday', now)),
+      'incident-time-invalid',
+    );
+    assert.equal(
+      code(() => checkAwareAt('2026-12-07', now)),
+      'incident-time-invalid',
+    );
     assert.equal(checkAwareAt('2026-12-07T12:00:00Z', now).toISOString(), '2026-12-07T12:00:00.000Z');
   });
 
   test('unknown categories, natures, numbers, texts and sources', () => {
-    assert.equal(code(() => checkDetails({ dataCategories: ['name', 'shoe-size'] }, now)), 'incident-category-unknown');
-    assert.equal(code(() => checkDetails({ peopleCategories: ['aliens'] }, now)), 'incident-people-category-unknown');
-    assert.equal(code(() => checkDetails({ nature: [] }, now)), 'incident-nature-invalid');
-    assert.equal(code(() => checkDetails({ nature: ['secrecy'] }, now)), 'incident-nature-invalid');
-    assert.equal(code(() => checkDetails({ peopleApprox: -1 }, now)), 'incident-number-invalid');
-    assert.equal(code(() => checkDetails({ recordsApprox: 1.5 }, now)), 'incident-number-invalid');
-    assert.equal(code(() => checkDetails({ texts: { description: 'a\u0000b' } }, now)), 'text-invalid');
-    assert.equal(code(() => checkDetails({ texts: { description: 'x'.repeat(8001) } }, now)), 'incident-text-too-long');
-    assert.equal(code(() => checkDetails({ texts: { secret: 'x' } }, now)), 'incident-text-invalid');
-    assert.equal(code(() => checkSource({ kind: 'account', partnerId: crypto.randomUUID() })), 'incident-source-invalid');
-    assert.equal(code(() => checkSource({ kind: 'partner-credential', partnerId: crypto.randomUUID() })), 'incident-source-invalid');
-    assert.equal(code(() => checkSource({ kind: 'printer', deviceId: 'p1' })), 'incident-source-invalid');
+    assert.equal(
+      code(() => checkDetails({ dataCategories: ['name', 'shoe-size'] }, now)),
+      'incident-category-unknown',
+    );
+    assert.equal(
+      code(() => checkDetails({ peopleCategories: ['aliens'] }, now)),
+      'incident-people-category-unknown',
+    );
+    assert.equal(
+      code(() => checkDetails({ nature: [] }, now)),
+      'incident-nature-invalid',
+    );
+    assert.equal(
+      code(() => checkDetails({ nature: ['secrecy'] }, now)),
+      'incident-nature-invalid',
+    );
+    assert.equal(
+      code(() => checkDetails({ peopleApprox: -1 }, now)),
+      'incident-number-invalid',
+    );
+    assert.equal(
+      code(() => checkDetails({ recordsApprox: 1.5 }, now)),
+      'incident-number-invalid',
+    );
+    assert.equal(
+      code(() => checkDetails({ texts: { description: 'a\u0000b' } }, now)),
+      'text-invalid',
+    );
+    assert.equal(
+      code(() => checkDetails({ texts: { description: 'x'.repeat(8001) } }, now)),
+      'incident-text-too-long',
+    );
+    assert.equal(
+      code(() => checkDetails({ texts: { secret: 'x' } }, now)),
+      'incident-text-invalid',
+    );
+    assert.equal(
+      code(() => checkSource({ kind: 'account', partnerId: crypto.randomUUID() })),
+      'incident-source-invalid',
+    );
+    assert.equal(
+      code(() => checkSource({ kind: 'partner-credential', partnerId: crypto.randomUUID() })),
+      'incident-source-invalid',
+    );
+    assert.equal(
+      code(() => checkSource({ kind: 'printer', deviceId: 'p1' })),
+      'incident-source-invalid',
+    );
     assert.equal(
       code(() => checkDetails({ window: { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' } }, now)),
       'incident-window-invalid',
     );
-    assert.deepEqual(checkSource({ kind: 'device', deviceId: 'tablet-7' }), { kind: 'device', deviceId: 'tablet-7' });
+    assert.deepEqual(checkSource({ kind: 'device', deviceId: 'tablet-7' }), {
+      kind: 'device',
+      deviceId: 'tablet-7',
+    });
   });
 
   test('a notification before awareness, in the future, late without a reason, or with a reason when in time', () => {
     const late = (at: Date) => isLate(aware, at);
     const body = { at: '2026-12-02T09:00:00Z', to: 'Data Protection Authority', text: 'What happened.' };
     const check = (b: Record<string, unknown>) => checkNotification(b, aware, now, late);
-    assert.equal(code(() => check({ ...body, at: '2026-11-30T09:00:00Z' })), 'incident-notified-before-awareness');
-    assert.equal(code(() => check({ ...body, at: '2026-12-08T09:00:00Z' })), 'incident-notified-in-future');
-    assert.equal(code(() => check({ ...body, at: '2026-12-05T09:00:00Z' })), 'incident-late-reason-required');
-    assert.equal(code(() => check({ ...body, at: '2026-12-05T09:00:00Z', lateReason: 'other' })), 'incident-late-note-required');
-    assert.equal(code(() => check({ ...body, lateReason: 'investigation-needed' })), 'incident-not-late');
-    assert.equal(code(() => check({ ...body, to: ' ' })), 'incident-authority-required');
-    assert.equal(code(() => check({ ...body, text: '' })), 'incident-notification-text-required');
-    assert.equal(code(() => check({ ...body, at: '2026-12-05T09:00:00Z', lateReason: 'bored' })), 'incident-late-reason-invalid');
+    assert.equal(
+      code(() => check({ ...body, at: '2026-11-30T09:00:00Z' })),
+      'incident-notified-before-awareness',
+    );
+    assert.equal(
+      code(() => check({ ...body, at: '2026-12-08T09:00:00Z' })),
+      'incident-notified-in-future',
+    );
+    assert.equal(
+      code(() => check({ ...body, at: '2026-12-05T09:00:00Z' })),
+      'incident-late-reason-required',
+    );
+    assert.equal(
+      code(() => check({ ...body, at: '2026-12-05T09:00:00Z', lateReason: 'other' })),
+      'incident-late-note-required',
+    );
+    assert.equal(
+      code(() => check({ ...body, lateReason: 'investigation-needed' })),
+      'incident-not-late',
+    );
+    assert.equal(
+      code(() => check({ ...body, to: ' ' })),
+      'incident-authority-required',
+    );
+    assert.equal(
+      code(() => check({ ...body, text: '' })),
+      'incident-notification-text-required',
+    );
+    assert.equal(
+      code(() => check({ ...body, at: '2026-12-05T09:00:00Z', lateReason: 'bored' })),
+      'incident-late-reason-invalid',
+    );
     const ok = check({ ...body, at: '2026-12-05T09:00:00Z', lateReason: 'authority-unreachable' });
     assert.equal(ok.lateReason, 'authority-unreachable');
   });
@@ -152,9 +242,20 @@ describe('the generated notification (GDPR 33(3))', () => {
 
   test('has the four parts in order, with what is known and the gaps named', () => {
     const text = draftNotification(base);
-    const parts = ['1. Nature', '2. Contact point', '3. Likely consequences', '4. Measures'].map((p) => text.indexOf(p));
-    assert.ok(parts.every((p, i) => p > 0 && (i === 0 || p > parts[i - 1]!)), text);
-    for (const piece of ['A laptop was stolen.', 'name, health', 'about 120', 'dpo@example.org', 'Account disabled.'])
+    const parts = ['1. Nature', '2. Contact point', '3. Likely consequences', '4. Measures'].map((p) =>
+      text.indexOf(p),
+    );
+    assert.ok(
+      parts.every((p, i) => p > 0 && (i === 0 || p > parts[i - 1]!)),
+      text,
+    );
+    for (const piece of [
+      'A laptop was stolen.',
+      'name, health',
+      'about 120',
+      'dpo@example.org',
+      'Account disabled.',
+    ])
       assert.ok(text.includes(piece), piece);
     assert.match(text, /Approximate number of records concerned: \[not yet known/);
     assert.match(text, /Proposed: \[not yet known/);
@@ -163,7 +264,10 @@ describe('the generated notification (GDPR 33(3))', () => {
 
   test('a drill’s says so first; an overdue one says it is late', () => {
     assert.match(draftNotification({ ...base, drill: true }), /^DRILL — THIS IS AN EXERCISE/);
-    const overdue = clockOf({ awareAt: aware, notifiedAt: null, noNotificationReason: null }, new Date(aware.getTime() + 80 * HOUR));
+    const overdue = clockOf(
+      { awareAt: aware, notifiedAt: null, noNotificationReason: null },
+      new Date(aware.getTime() + 80 * HOUR),
+    );
     assert.match(draftNotification({ ...base, clock: overdue }), /later than 72 hours/);
   });
 });
@@ -179,7 +283,13 @@ describe('drill figures', () => {
       notifiedAt: at(4000),
       closedAt: null,
     });
-    assert.deepEqual(steps, { confirmed: 30, affectedComputed: 45, contained: 120, notified: 4000, closed: null });
+    assert.deepEqual(steps, {
+      confirmed: 30,
+      affectedComputed: 45,
+      contained: 120,
+      notified: 4000,
+      closed: null,
+    });
     assert.equal(drillInTime(steps), true);
     assert.equal(drillInTime({ ...steps, notified: 72 * 60 + 1 }), false);
     assert.equal(drillInTime({ ...steps, notified: null }), null);
@@ -199,10 +309,13 @@ describe('drill figures', () => {
 
   test('property: the median lies between the smallest and the largest value', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 50 }), (values) => {
-        const m = median(values)!;
-        assert.ok(m >= Math.min(...values) && m <= Math.max(...values));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 50 }),
+        (values) => {
+          const m = median(values)!;
+          assert.ok(m >= Math.min(...values) && m <= Math.max(...values));
+        },
+      ),
     );
   });
 });

@@ -64,9 +64,14 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(incident.drill, false);
       assert.equal(incident.texts?.description, SECRET_WORDS);
       assert.deepEqual(incident.source, { kind: 'account', accountId: a.caseworker.staff.id });
-      assert.deepEqual(incident.clock, { state: 'running', dueAt: '2026-12-10T08:00:00.000Z', leftMs: 70 * HOUR, lateMs: 0 });
+      assert.deepEqual(incident.clock, {
+        state: 'running',
+        dueAt: '2026-12-10T08:00:00.000Z',
+        leftMs: 70 * HOUR,
+        lateMs: 0,
+      });
 
-      const events = (await incidentEvents(t, incident.id));
+      const events = await incidentEvents(t, incident.id);
       assert.deepEqual(
         events.map((e) => [e.action, e.reason]),
         [['incident.open', 'ok']],
@@ -74,9 +79,10 @@ for (const kind of testDatabaseKinds()) {
       // The words are in neither the ledger nor the table in clear.
       const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
       assert.ok(!rows.some((r) => r.body.toString('utf8').includes('Amina')));
-      const raw = await t.database.db.query<{ d: Uint8Array }>('select description_sealed as d from incident where id = $1', [
-        incident.id,
-      ]);
+      const raw = await t.database.db.query<{ d: Uint8Array }>(
+        'select description_sealed as d from incident where id = $1',
+        [incident.id],
+      );
       assert.ok(!Buffer.from(raw.rows[0]!.d).toString('utf8').includes('Amina'));
     });
 
@@ -111,26 +117,48 @@ for (const kind of testDatabaseKinds()) {
       // Another organisation: not found, and not in its list or on its clock.
       const other = await otherDpo.client.get(`/api/incidents/${incident.id}`);
       assert.equal(other.status, 404, other.text);
-      const otherPatch = await otherDpo.client.patch(`/api/incidents/${incident.id}`, { version: 1, highRisk: true });
+      const otherPatch = await otherDpo.client.patch(`/api/incidents/${incident.id}`, {
+        version: 1,
+        highRisk: true,
+      });
       assert.equal(otherPatch.status, 404, otherPatch.text);
-      assert.deepEqual((await otherDpo.client.get<{ incidents: unknown[] }>('/api/incidents')).body.incidents, []);
-      assert.deepEqual((await otherDpo.client.get<{ open: unknown[] }>('/api/incidents/clock')).body.open, []);
+      assert.deepEqual(
+        (await otherDpo.client.get<{ incidents: unknown[] }>('/api/incidents')).body.incidents,
+        [],
+      );
+      assert.deepEqual(
+        (await otherDpo.client.get<{ open: unknown[] }>('/api/incidents/clock')).body.open,
+        [],
+      );
       const unchanged = await a.dpo.client.get<IncidentView>(`/api/incidents/${incident.id}`);
       assert.equal(unchanged.body.version, 1);
     });
 
     test('bad input is refused with a stable code and writes nothing', async () => {
-      const count = async () => (await t.database.db.query<{ n: number }>('select count(*)::int as n from incident')).rows[0]!.n;
+      const count = async () =>
+        (await t.database.db.query<{ n: number }>('select count(*)::int as n from incident')).rows[0]!.n;
       const before = await count();
       const refused = async (body: Record<string, unknown>, status: number, code: string) => {
-        const reply = await a.dpo.client.post('/api/incidents', { awareAt, nature: ['availability'], ...body });
+        const reply = await a.dpo.client.post('/api/incidents', {
+          awareAt,
+          nature: ['availability'],
+          ...body,
+        });
         assert.equal(reply.status, status, reply.text);
         assert.equal((reply.body as { code: string }).code, code);
       };
       await refused({ awareAt: '2026-12-07T11:00:00Z' }, 422, 'incident-awareness-in-future');
       await refused({ dataCategories: ['shoe-size'] }, 400, 'invalid-request');
-      await refused({ source: { kind: 'account', accountId: otherDpo.staff.id } }, 422, 'incident-source-unknown');
-      await refused({ window: { from: '2026-12-07T07:00:00Z', to: '2026-12-07T06:00:00Z' } }, 422, 'incident-window-invalid');
+      await refused(
+        { source: { kind: 'account', accountId: otherDpo.staff.id } },
+        422,
+        'incident-source-unknown',
+      );
+      await refused(
+        { window: { from: '2026-12-07T07:00:00Z', to: '2026-12-07T06:00:00Z' } },
+        422,
+        'incident-window-invalid',
+      );
       await refused({ texts: { description: 'bad \u0007 bell' } }, 400, 'text-invalid');
       assert.equal(await count(), before);
     });
@@ -146,10 +174,13 @@ for (const kind of testDatabaseKinds()) {
         [a.dpo.staff.id],
       );
       t.haven.sessions.forgetAccount(a.dpo.staff.id);
-      const unconfirmed
- = await move('confirmed', 1);
+      const unconfirmed = await move('confirmed', 1);
 
-      assert.equal((unconfirmed.body as unknown as { code: string }).code, 'reauthentication-required', unconfirmed.text);
+      assert.equal(
+        (unconfirmed.body as unknown as { code: string }).code,
+        'reauthentication-required',
+        unconfirmed.text,
+      );
       await reauthenticate(t, a.dpo.client, a.dpo.staff);
 
       const illegal = await move('contained', 1);
@@ -189,7 +220,7 @@ for (const kind of testDatabaseKinds()) {
       const edit = await a.dpo.client.patch(`/api/incidents/${incident.id}`, { version: 6, highRisk: true });
       assert.equal((edit.body as { code: string }).code, 'incident-closed');
 
-      const events = (await incidentEvents(t, incident.id));
+      const events = await incidentEvents(t, incident.id);
       assert.deepEqual(
         events.map((e) => [e.action, e.reason]),
         [
@@ -207,15 +238,27 @@ for (const kind of testDatabaseKinds()) {
       now = new Date('2026-12-07T10:00:00Z');
       const incident = await open();
       now = new Date('2026-12-10T12:00:00Z'); // 76 hours after awareness
-      const clock = await a.dpo.client.get<{ open: { id: string; clock: IncidentView['clock'] }[] }>('/api/incidents/clock');
+      const clock = await a.dpo.client.get<{ open: { id: string; clock: IncidentView['clock'] }[] }>(
+        '/api/incidents/clock',
+      );
       const mine = clock.body.open.find((o) => o.id === incident.id);
       assert.equal(mine?.clock.state, 'overdue');
       assert.equal(mine?.clock.lateMs, 4 * HOUR);
 
       // The DPO's work list has it, overdue, with the exact due time; nobody else's, and no drill.
-      type Item = { kind: string; subject: string; ref: string; due: string; dueAt?: string; overdue: boolean; details: string[] };
+      type Item = {
+        kind: string;
+        subject: string;
+        ref: string;
+        due: string;
+        dueAt?: string;
+        overdue: boolean;
+        details: string[];
+      };
       const toNotify = async (who: Actor) =>
-        (await who.client.get<{ items: Item[] }>('/api/worklist')).body.items.filter((i) => i.kind === 'incident-to-notify');
+        (await who.client.get<{ items: Item[] }>('/api/worklist')).body.items.filter(
+          (i) => i.kind === 'incident-to-notify',
+        );
       const listed = (await toNotify(a.dpo)).find((i) => i.ref === incident.id);
       assert.deepEqual(listed, {
         kind: 'incident-to-notify',
@@ -234,11 +277,19 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(draft.body.text.includes(SECRET_WORDS));
 
       await reauthenticate(t, a.dpo.client, a.dpo.staff);
-      const body = { version: 1, at: '2026-12-10T11:00:00Z', to: 'National Data Protection Authority', text: draft.body.text };
+      const body = {
+        version: 1,
+        at: '2026-12-10T11:00:00Z',
+        to: 'National Data Protection Authority',
+        text: draft.body.text,
+      };
       const reasonless = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, body);
       assert.equal(reasonless.status, 422, reasonless.text);
       assert.equal((reasonless.body as { code: string }).code, 'incident-late-reason-required');
-      const early = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, { ...body, at: '2026-12-07T07:00:00Z' });
+      const early = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, {
+        ...body,
+        at: '2026-12-07T07:00:00Z',
+      });
       assert.equal((early.body as { code: string }).code, 'incident-notified-before-awareness');
 
       const told = await a.dpo.client.post<IncidentView>(`/api/incidents/${incident.id}/notification`, {
@@ -250,7 +301,12 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(told.body.clock.lateMs, 3 * HOUR);
       assert.equal(told.body.notification?.lateReason, 'investigation-needed');
       assert.equal(told.body.notification?.drill, false);
-      const again = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, { ...body, version: 2, lateReason: 'other', lateNote: 'x' });
+      const again = await a.dpo.client.post(`/api/incidents/${incident.id}/notification`, {
+        ...body,
+        version: 2,
+        lateReason: 'other',
+        lateNote: 'x',
+      });
       assert.equal((again.body as { code: string }).code, 'incident-already-notified');
 
       const after = await a.dpo.client.get<{ open: { id: string }[] }>('/api/incidents/clock');
@@ -275,7 +331,10 @@ for (const kind of testDatabaseKinds()) {
 
       await reauthenticate(t, a.dpo.client, a.dpo.staff);
       now = new Date('2026-12-07T10:30:00Z');
-      const confirmed = await a.dpo.client.post<IncidentView>(`/api/incidents/${drill.id}/state`, { to: 'confirmed', version: 1 });
+      const confirmed = await a.dpo.client.post<IncidentView>(`/api/incidents/${drill.id}/state`, {
+        to: 'confirmed',
+        version: 1,
+      });
       assert.equal(confirmed.status, 200, confirmed.text);
       now = new Date('2026-12-07T14:00:00Z');
       const told = await a.dpo.client.post<IncidentView>(`/api/incidents/${drill.id}/notification`, {
@@ -295,10 +354,18 @@ for (const kind of testDatabaseKinds()) {
       }>('/api/incidents/drills/figures?year=2026');
       assert.equal(figures.status, 200, figures.text);
       const mine = figures.body.drills.find((d) => d.reference === drill.reference);
-      assert.deepEqual(mine?.steps, { confirmed: 150, affectedComputed: null, contained: null, notified: 300, closed: null });
+      assert.deepEqual(mine?.steps, {
+        confirmed: 150,
+        affectedComputed: null,
+        contained: null,
+        notified: 300,
+        closed: null,
+      });
       assert.equal(mine?.inTime, true);
       assert.equal(figures.body.summary.drills, 1);
-      const none = await otherDpo.client.get<{ drills: unknown[] }>('/api/incidents/drills/figures?year=2026');
+      const none = await otherDpo.client.get<{ drills: unknown[] }>(
+        '/api/incidents/drills/figures?year=2026',
+      );
       assert.deepEqual(none.body.drills, []);
     });
   });

@@ -35,7 +35,11 @@ interface Context {
   role: Role;
 }
 
-async function asAccount<T>(email: string, roles: readonly Role[], work: (c: Context) => Promise<T>): Promise<T> {
+async function asAccount<T>(
+  email: string,
+  roles: readonly Role[],
+  work: (c: Context) => Promise<T>,
+): Promise<T> {
   const haven = await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') });
   try {
     const id = await accountIdByEmail(haven.db, normaliseEmail(email));
@@ -70,11 +74,13 @@ async function idOf(c: Context, ref: string): Promise<string> {
     'select id from incident where organisation_id = $1::uuid and reference = $2',
     [c.actor.organisation, ref.toUpperCase()],
   );
-  if (!rows[0]) throw new HavenError('not-found', `No incident ${ref} in your organisation.`, { status: 404 });
+  if (!rows[0])
+    throw new HavenError('not-found', `No incident ${ref} in your organisation.`, { status: 404 });
   return rows[0].id;
 }
 
-const hours = (ms: number) => `${Math.floor(Math.abs(ms) / 3_600_000)} h ${Math.floor((Math.abs(ms) % 3_600_000) / 60_000)} min`;
+const hours = (ms: number) =>
+  `${Math.floor(Math.abs(ms) / 3_600_000)} h ${Math.floor((Math.abs(ms) % 3_600_000) / 60_000)} min`;
 
 export function clockWords(clock: IncidentView['clock']): string {
   switch (clock.state) {
@@ -94,7 +100,12 @@ export function clockWords(clock: IncidentView['clock']): string {
 const line = (i: IncidentView) =>
   `${i.reference.padEnd(16)} ${i.state.padEnd(10)} aware ${i.awareAt.slice(0, 16).replace('T', ' ')}  ${clockWords(i.clock)}`;
 
-export async function incidentsList(options: { as: string; year?: string; drills?: boolean; json?: boolean }) {
+export async function incidentsList(options: {
+  as: string;
+  year?: string;
+  drills?: boolean;
+  json?: boolean;
+}) {
   await asAccount(options.as, READERS, async (c) => {
     const incidents = await listIncidents(c.haven.db, c.haven.incidents.keys, c.actor.organisation, {
       withTexts: c.role !== 'auditor',
@@ -112,12 +123,17 @@ export async function incidentsShow(ref: string, options: { as: string; draft?: 
     const id = await idOf(c, ref);
     const now = c.haven.clock.now();
     if (options.draft) {
-      if (c.role !== 'dpo') throw new HavenError('forbidden', 'The draft is the DPO’s.', { status: 403, reason: 'role' });
-      process.stdout.write(`${await notificationDraft(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, now)}\n`);
+      if (c.role !== 'dpo')
+        throw new HavenError('forbidden', 'The draft is the DPO’s.', { status: 403, reason: 'role' });
+      process.stdout.write(
+        `${await notificationDraft(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, now)}\n`,
+      );
       return;
     }
     const i = incidentView(
-      await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, { withTexts: c.role !== 'auditor' }),
+      await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, {
+        withTexts: c.role !== 'auditor',
+      }),
       now,
     );
     if (options.json) return printJson(i);
@@ -132,13 +148,24 @@ export async function incidentsShow(ref: string, options: { as: string; draft?: 
       ['approx.', `${i.peopleApprox ?? '?'} people, ${i.recordsApprox ?? '?'} records`],
       ['high risk', i.highRisk ? 'yes' : 'no'],
       ['source', i.source ? `${i.source.kind} ${Object.values(i.source).slice(1).join(' ')}` : '-'],
-      ['notified', i.notification ? `${i.notification.at} to ${i.notification.to}${i.notification.lateReason ? ` (late: ${i.notification.lateReason})` : ''}` : (i.noNotificationReason ?? '-')],
+      [
+        'notified',
+        i.notification
+          ? `${i.notification.at} to ${i.notification.to}${i.notification.lateReason ? ` (late: ${i.notification.lateReason})` : ''}`
+          : (i.noNotificationReason ?? '-'),
+      ],
     ];
     process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(10)} ${v}`).join('\n')}\n`);
   });
 }
 
-const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 export async function incidentsOpen(options: {
   as: string;
@@ -151,7 +178,11 @@ export async function incidentsOpen(options: {
   json?: boolean;
 }) {
   await asAccount(options.as, ['dpo'], async (c) => {
-    const body: Record<string, unknown> = { awareAt: options.awareAt, nature: list(options.nature), drill: options.drill === true };
+    const body: Record<string, unknown> = {
+      awareAt: options.awareAt,
+      nature: list(options.nature),
+      drill: options.drill === true,
+    };
     if (options.categories) body.dataCategories = list(options.categories);
     if (options.people) body.peopleCategories = list(options.people);
     if (options.description) body.texts = { description: options.description };
@@ -167,9 +198,18 @@ export async function incidentsOpen(options: {
 export async function incidentsState(ref: string, to: string, options: { as: string; json?: boolean }) {
   await asAccount(options.as, ['dpo'], async (c) => {
     const id = await idOf(c, ref);
-    const { version } = await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, { withTexts: false });
+    const { version } = await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, {
+      withTexts: false,
+    });
     const moved = incidentView(
-      await moveIncident(c.haven.db, c.haven.incidents.keys, c.actor, id, { to, version }, c.haven.clock.now()),
+      await moveIncident(
+        c.haven.db,
+        c.haven.incidents.keys,
+        c.actor,
+        id,
+        { to, version },
+        c.haven.clock.now(),
+      ),
       c.haven.clock.now(),
     );
     if (options.json) return printJson(moved);
@@ -179,11 +219,21 @@ export async function incidentsState(ref: string, to: string, options: { as: str
 
 export async function incidentsNotify(
   ref: string,
-  options: { as: string; at: string; to: string; textFile: string; lateReason?: string; lateNote?: string; json?: boolean },
+  options: {
+    as: string;
+    at: string;
+    to: string;
+    textFile: string;
+    lateReason?: string;
+    lateNote?: string;
+    json?: boolean;
+  },
 ) {
   await asAccount(options.as, ['dpo'], async (c) => {
     const id = await idOf(c, ref);
-    const { version } = await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, { withTexts: false });
+    const { version } = await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, {
+      withTexts: false,
+    });
     const text = readFileSync(options.textFile, 'utf8');
     const told = incidentView(
       await notifyAuthority(
@@ -191,7 +241,14 @@ export async function incidentsNotify(
         c.haven.incidents.keys,
         c.actor,
         id,
-        { version, at: options.at, to: options.to, text, lateReason: options.lateReason ?? null, ...(options.lateNote ? { lateNote: options.lateNote } : {}) },
+        {
+          version,
+          at: options.at,
+          to: options.to,
+          text,
+          lateReason: options.lateReason ?? null,
+          ...(options.lateNote ? { lateNote: options.lateNote } : {}),
+        },
         c.haven.clock.now(),
       ),
       c.haven.clock.now(),
@@ -210,10 +267,14 @@ export async function incidentsDrills(options: { as: string; year?: string; json
     const lines = [
       `${figures.summary.drills} drills in ${year}; ${figures.summary.inTime} notified within 72 hours.`,
       ...Object.entries(figures.summary.steps).map(
-        ([step, s]) => `  ${step.padEnd(17)} reached ${s.reached}, median ${m(s.medianMinutes)}, longest ${m(s.maxMinutes)}`,
+        ([step, s]) =>
+          `  ${step.padEnd(17)} reached ${s.reached}, median ${m(s.medianMinutes)}, longest ${m(s.maxMinutes)}`,
       ),
       ...figures.drills.map(
-        (d) => `${d.reference.padEnd(16)} ${d.awareAt.slice(0, 10)}  ${Object.entries(d.steps).map(([k, v]) => `${k} ${m(v)}`).join(', ')}`,
+        (d) =>
+          `${d.reference.padEnd(16)} ${d.awareAt.slice(0, 10)}  ${Object.entries(d.steps)
+            .map(([k, v]) => `${k} ${m(v)}`)
+            .join(', ')}`,
       ),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

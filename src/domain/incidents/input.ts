@@ -10,8 +10,8 @@ import {
   NATURES,
   type Nature,
   NO_NOTIFICATION_REASONS,
-  type NoNotificationReason,
   NOTIFICATION_TEXT_MAX,
+  type NoNotificationReason,
   PEOPLE_CATEGORIES,
   type PeopleCategory,
   SOURCE_KINDS,
@@ -55,10 +55,12 @@ const refuse = (code: string, path: string, message: string, status: 409 | 422 =
 
 /** A time sent as text (RFC 3339) or a Date; refused when it is not one. */
 export function checkTime(value: unknown, path: string): Date {
-  const time = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  const time =
+    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
   if (
     Number.isNaN(time.getTime()) ||
-    (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    (typeof value === 'string' &&
+      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
   ) {
     throw refuse('incident-time-invalid', path, 'A date and time with its zone, e.g. 2026-12-07T09:30:00Z.');
   }
@@ -69,7 +71,11 @@ export function checkTime(value: unknown, path: string): Date {
 export function checkAwareAt(value: unknown, now: Date): Date {
   const at = checkTime(value, 'awareAt');
   if (at.getTime() > now.getTime()) {
-    throw refuse('incident-awareness-in-future', 'awareAt', 'The time you became aware cannot be in the future.');
+    throw refuse(
+      'incident-awareness-in-future',
+      'awareAt',
+      'The time you became aware cannot be in the future.',
+    );
   }
   return at;
 }
@@ -84,7 +90,11 @@ function subset<T extends string>(value: unknown, allowed: readonly T[], path: s
 function approx(value: unknown, path: string, max: number): number | null {
   if (value === null) return null;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw refuse('incident-number-invalid', path, `A whole number from 0 to ${max}, or nothing while unknown.`);
+    throw refuse(
+      'incident-number-invalid',
+      path,
+      `A whole number from 0 to ${max}, or nothing while unknown.`,
+    );
   }
   return value;
 }
@@ -95,7 +105,8 @@ export function checkIncidentText(value: unknown, path: string, max = INCIDENT_T
   if (typeof value !== 'string') throw refuse('incident-text-invalid', path, 'Text, or nothing.');
   const text = value.trim();
   if (text.length > max) throw refuse('incident-text-too-long', path, `At most ${max} characters.`);
-  if (textFault(text, true)) throw refuse('text-invalid', path, 'The text holds characters that are not text.');
+  if (textFault(text, true))
+    throw refuse('text-invalid', path, 'The text holds characters that are not text.');
   return text === '' ? null : text;
 }
 
@@ -122,7 +133,8 @@ export function checkSource(value: unknown): SourceInput | null {
   if (s.accountId !== undefined && !(typeof s.accountId === 'string' && UUID.test(s.accountId))) throw bad();
   if (s.partnerId !== undefined && !(typeof s.partnerId === 'string' && UUID.test(s.partnerId))) throw bad();
   if (s.keyId !== undefined && !(typeof s.keyId === 'string' && KEY_ID.test(s.keyId))) throw bad();
-  if (s.deviceId !== undefined && !(typeof s.deviceId === 'string' && DEVICE_ID.test(s.deviceId))) throw bad();
+  if (s.deviceId !== undefined && !(typeof s.deviceId === 'string' && DEVICE_ID.test(s.deviceId)))
+    throw bad();
   return { kind, ...Object.fromEntries(given.map((k) => [k, s[k] as string])) };
 }
 
@@ -133,11 +145,20 @@ export function checkDetails(body: Record<string, unknown>, now: Date): Incident
   if (body.nature !== undefined) {
     details.nature = subset(body.nature, NATURES, 'nature', 'incident-nature-invalid');
     if (details.nature.length === 0) {
-      throw refuse('incident-nature-invalid', 'nature', 'Say what was broken: confidentiality, integrity or availability.');
+      throw refuse(
+        'incident-nature-invalid',
+        'nature',
+        'Say what was broken: confidentiality, integrity or availability.',
+      );
     }
   }
   if (body.dataCategories !== undefined) {
-    details.dataCategories = subset(body.dataCategories, CATEGORIES, 'dataCategories', 'incident-category-unknown');
+    details.dataCategories = subset(
+      body.dataCategories,
+      CATEGORIES,
+      'dataCategories',
+      'incident-category-unknown',
+    );
   }
   if (body.peopleCategories !== undefined) {
     details.peopleCategories = subset(
@@ -147,12 +168,14 @@ export function checkDetails(body: Record<string, unknown>, now: Date): Incident
       'incident-people-category-unknown',
     );
   }
-  if (body.peopleApprox !== undefined) details.peopleApprox = approx(body.peopleApprox, 'peopleApprox', 100_000_000);
+  if (body.peopleApprox !== undefined)
+    details.peopleApprox = approx(body.peopleApprox, 'peopleApprox', 100_000_000);
   if (body.recordsApprox !== undefined) {
     details.recordsApprox = approx(body.recordsApprox, 'recordsApprox', 1_000_000_000);
   }
   if (body.highRisk !== undefined) {
-    if (typeof body.highRisk !== 'boolean') throw refuse('incident-high-risk-invalid', 'highRisk', 'True or false.');
+    if (typeof body.highRisk !== 'boolean')
+      throw refuse('incident-high-risk-invalid', 'highRisk', 'True or false.');
     details.highRisk = body.highRisk;
   }
   if (body.texts !== undefined) {
@@ -162,7 +185,11 @@ export function checkDetails(body: Record<string, unknown>, now: Date): Incident
     const texts: Partial<Record<IncidentText, string | null>> = {};
     for (const [key, value] of Object.entries(body.texts)) {
       if (!(INCIDENT_TEXTS as readonly string[]).includes(key)) {
-        throw refuse('incident-text-invalid', 'texts', `An object with any of: ${INCIDENT_TEXTS.join(', ')}.`);
+        throw refuse(
+          'incident-text-invalid',
+          'texts',
+          `An object with any of: ${INCIDENT_TEXTS.join(', ')}.`,
+        );
       }
       texts[key as IncidentText] = checkIncidentText(value, `texts.${key}`);
     }
@@ -172,7 +199,11 @@ export function checkDetails(body: Record<string, unknown>, now: Date): Incident
   if (body.window !== undefined) {
     const w = body.window as { from?: unknown; to?: unknown } | null;
     if (typeof w !== 'object' || w === null) {
-      throw refuse('incident-window-invalid', 'window', 'A window has a start (from) and an end (to), either may be unknown.');
+      throw refuse(
+        'incident-window-invalid',
+        'window',
+        'A window has a start (from) and an end (to), either may be unknown.',
+      );
     }
     const from = w.from == null ? null : checkTime(w.from, 'window.from');
     const to = w.to == null ? null : checkTime(w.to, 'window.to');
@@ -196,10 +227,19 @@ export interface NotificationInput {
 }
 
 /** The notification to the authority as sent; the lateness rule needs the incident's awareness (BRE-2). */
-export function checkNotification(body: Record<string, unknown>, awareAt: Date, now: Date, late: (at: Date) => boolean): NotificationInput {
+export function checkNotification(
+  body: Record<string, unknown>,
+  awareAt: Date,
+  now: Date,
+  late: (at: Date) => boolean,
+): NotificationInput {
   const at = checkTime(body.at, 'at');
   if (at.getTime() > now.getTime()) {
-    throw refuse('incident-notified-in-future', 'at', 'The time the authority was told cannot be in the future.');
+    throw refuse(
+      'incident-notified-in-future',
+      'at',
+      'The time the authority was told cannot be in the future.',
+    );
   }
   if (at.getTime() < awareAt.getTime()) {
     throw refuse(
@@ -208,11 +248,21 @@ export function checkNotification(body: Record<string, unknown>, awareAt: Date, 
       'The authority cannot have been told before you became aware of the breach.',
     );
   }
-  if (typeof body.to !== 'string' || body.to.trim() === '' || body.to.length > 200 || textFault(body.to, false)) {
-    throw refuse('incident-authority-required', 'to', 'Name the supervisory authority told (at most 200 characters).');
+  if (
+    typeof body.to !== 'string' ||
+    body.to.trim() === '' ||
+    body.to.length > 200 ||
+    textFault(body.to, false)
+  ) {
+    throw refuse(
+      'incident-authority-required',
+      'to',
+      'Name the supervisory authority told (at most 200 characters).',
+    );
   }
   const text = checkIncidentText(body.text, 'text', NOTIFICATION_TEXT_MAX);
-  if (text === null) throw refuse('incident-notification-text-required', 'text', 'Write what was told to the authority.');
+  if (text === null)
+    throw refuse('incident-notification-text-required', 'text', 'Write what was told to the authority.');
   const lateReason = body.lateReason ?? null;
   if (lateReason !== null && !LATE_REASONS.includes(lateReason as LateReason)) {
     throw refuse('incident-late-reason-invalid', 'lateReason', `One of: ${LATE_REASONS.join(', ')}.`);
@@ -230,14 +280,22 @@ export function checkNotification(body: Record<string, unknown>, awareAt: Date, 
       throw refuse('incident-late-note-required', 'lateNote', 'For another reason, write it in the note.');
     }
   } else if (lateReason !== null || lateNote !== null) {
-    throw refuse('incident-not-late', 'lateReason', 'Told within 72 hours: no reason for lateness is recorded.');
+    throw refuse(
+      'incident-not-late',
+      'lateReason',
+      'Told within 72 hours: no reason for lateness is recorded.',
+    );
   }
   return { at, to: body.to.trim(), text, lateReason: lateReason as LateReason | null, lateNote };
 }
 
 export function checkNoNotificationReason(value: unknown): NoNotificationReason {
   if (!NO_NOTIFICATION_REASONS.includes(value as NoNotificationReason)) {
-    throw refuse('incident-no-notification-reason-invalid', 'reason', `One of: ${NO_NOTIFICATION_REASONS.join(', ')}.`);
+    throw refuse(
+      'incident-no-notification-reason-invalid',
+      'reason',
+      `One of: ${NO_NOTIFICATION_REASONS.join(', ')}.`,
+    );
   }
   return value as NoNotificationReason;
 }

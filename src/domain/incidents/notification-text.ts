@@ -41,7 +41,8 @@ const LATE_WORDS: Record<LateReason, string> = {
 
 const MISSING = '[not yet known — to be provided in phases, GDPR 33(4)]';
 const time = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-const number = (n: number | null, what: string) => (n === null ? `${what}: ${MISSING}` : `${what}: about ${n}`);
+const number = (n: number | null, what: string) =>
+  n === null ? `${what}: ${MISSING}` : `${what}: about ${n}`;
 const list = (values: readonly string[]) => (values.length === 0 ? MISSING : values.join(', '));
 
 export function draftNotification(input: DraftInput): string {

@@ -26,10 +26,11 @@ const WorkItem = Type.Object({
   due: Type.Union([Type.String(), Type.Null()]),
   overdue: Type.Boolean(),
   details: Type.Array(Type.String()),
-  dueAt: Type.Optional(Type.String({ format: 'date-time', description: 'The exact due time (an incident’s 72 hours)' })),
+  dueAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'The exact due time (an incident’s 72 hours)' }),
+  ),
 });
-const Profile
- = Type.Object({
+const Profile = Type.Object({
   id: Type.String(),
   slug: Type.String(),
   name: Type.String(),

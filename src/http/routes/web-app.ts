@@ -23,6 +23,10 @@ const APP_PATHS = [
   '/rights',
   '/rights/:id',
   '/retention',
+  '/incidents',
+  '/incidents/:id',
+  '/incidents/:id/letters',
+
   '/account',
   '/admin/accounts',
   '/admin/purposes',

@@ -26,7 +26,8 @@ export async function createDemoIncident(
   compromised: Actor,
   now: Date,
 ): Promise<DemoIncident> {
-  if (dpo.kind !== 'staff' || compromised.kind !== 'staff') throw new Error('demo incident needs staff actors');
+  if (dpo.kind !== 'staff' || compromised.kind !== 'staff')
+    throw new Error('demo incident needs staff actors');
   const actor = {
     account: dpo.accountId,
     organisation: organisationId,
@@ -50,8 +51,10 @@ export async function createDemoIncident(
           'A caseworker’s account was signed in from an unknown network overnight after a phishing e-mail; its password was changed in the morning.',
         consequences: 'Names, contact details and legal status of people in the caseload may have been read.',
         measuresTaken: 'Account disabled and its sessions ended; second factor reset.',
-        measuresProposed: 'Phishing training for the field office; review of the account’s access in the window.',
-        contactPoint: 'Data Protection Officer of the demo organisation, through the organisation’s contact address.',
+        measuresProposed:
+          'Phishing training for the field office; review of the account’s access in the window.',
+        contactPoint:
+          'Data Protection Officer of the demo organisation, through the organisation’s contact address.',
       },
       source: { kind: 'account', accountId: compromised.accountId },
       window: {

@@ -4,8 +4,8 @@ import { type Actor, auditActor, type GateRequest } from '../../gate/context.ts'
 import type { Gate } from '../../gate/service.ts';
 import type { Organisation } from '../../identity/accounts.ts';
 import type { IdentityContext } from '../../identity/context.ts';
-import type { Database } from '../../store/database.ts';
 import type { IncidentKeys } from '../../incidents/register.ts';
+import type { Database } from '../../store/database.ts';
 import { createDemoGovernance, type DemoGovernance } from './governance.ts';
 import { createDemoIncident, type DemoIncident } from './incidents.ts';
 import { createDemoPartners, type DemoPartner } from './partners.ts';

@@ -18,10 +18,13 @@ export type WorkKind =
   | 'correction-to-approve'
   | 'restore-drill-due'
   | 'retention-sweep-failed'
-  | 'legal-hold-to-approve';
+  | 'legal-hold-to-approve'
+  | 'incident-to-notify';
 
 /** In the order the work list shows them: the person's rights, with their legal clocks, first. */
 export const WORK_KINDS: WorkKind[] = [
+  // BRE-2: the authority's 72 hours are the shortest legal clock of all.
+  'incident-to-notify',
   'rights-request-due',
   'correction-to-approve',
   'legal-hold-to-approve',
@@ -51,6 +54,8 @@ export interface WorkItem {
   overdue: boolean;
   /** Stable codes saying why. */
   details: string[];
+  /** The exact due time where the clock runs in hours (an incident's 72 hours). */
+  dueAt?: string;
 }
 
 export interface BreakGlassOverview {

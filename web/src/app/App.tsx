@@ -38,6 +38,9 @@ const AgreementsPage = lazy(() => import('../pages/sharing/AgreementsPage.tsx'))
 const AgreementPage = lazy(() => import('../pages/sharing/AgreementPage.tsx'));
 const AccessAnswerPage = lazy(() => import('../pages/rights/AccessAnswerPage.tsx'));
 const RetentionPage = lazy(() => import('../pages/retention/RetentionPage.tsx'));
+const IncidentsPage = lazy(() => import('../pages/incidents/IncidentsPage.tsx'));
+const IncidentPage = lazy(() => import('../pages/incidents/IncidentPage.tsx'));
+const BreachLettersPage = lazy(() => import('../pages/incidents/BreachLettersPage.tsx'));
 // The public pages: no sign-in, no session asked for.
 const TransparencyPage = lazy(() => import('../pages/public/TransparencyPage.tsx'));
 const RaiseConcernPage = lazy(() => import('../pages/public/RaiseConcernPage.tsx'));
@@ -135,6 +138,11 @@ function page(path: string): ReactNode {
   if (agreement) return <AgreementPage id={agreement.id!} />;
   const answer = match('/rights/:id/answer', path);
   if (answer) return <AccessAnswerPage id={answer.id!} />;
+  const letters = match('/incidents/:id/letters', path);
+  if (letters) return <BreachLettersPage id={letters.id!} />;
+  const incident = match('/incidents/:id', path);
+
+  if (incident) return <IncidentPage id={incident.id!} />;
   switch (path) {
     case '/':
       return <HomePage />;
@@ -174,6 +182,9 @@ function page(path: string): ReactNode {
       return <AgreementsPage />;
     case '/retention':
       return <RetentionPage />;
+    case '/incidents':
+      return <IncidentsPage />;
+
     default:
       return <HomePage />;
   }

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { BreakGlassGrant } from '../api/types.ts';
 import { LANGUAGES, useI18n } from '../i18n/i18n.tsx';
+import { IncidentBanner } from '../pages/incidents/IncidentBanner.tsx';
 import { NAVIGATION } from './navigation.ts';
 import { Link, useRouter } from './router.tsx';
 import { useSession } from './session.tsx';
@@ -41,6 +42,7 @@ export function Layout({
         </div>
       </header>
       {staff ? <BreakGlassBanner /> : null}
+      {staff ? <DpoIncidentBanner /> : null}
       <main id="main" tabIndex={-1}>
         {children}
       </main>
@@ -133,7 +135,14 @@ function AccountMenu() {
   );
 }
 
+/** BRE-2: the DPO sees the authority's 72-hour clock on every page while an incident waits to be notified. */
+function DpoIncidentBanner() {
+  const { session } = useSession();
+  return session?.account?.role === 'dpo' ? <IncidentBanner /> : null;
+}
+
 /** ACC-8: while emergency access is open, a banner says so on every page and counts down to its end. */
+
 function BreakGlassBanner() {
   const { t, formatNumber } = useI18n();
   const [grants, setGrants] = useState<BreakGlassGrant[]>([]);

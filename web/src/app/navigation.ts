@@ -32,6 +32,8 @@ export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
     roles: ['supervisor', 'dpo', 'admin', 'auditor', 'oversight'],
   },
   { path: '/retention', label: 'nav.retention', roles: ['supervisor', 'dpo'] },
+  { path: '/incidents', label: 'nav.incidents', roles: ['dpo', 'oversight', 'auditor'] },
+
   { path: '/admin/break-glass', label: 'nav.breakGlassReview', roles: ['dpo'] },
   { path: '/admin/ledger', label: 'nav.ledger', roles: ['auditor', 'dpo', 'admin', 'oversight'] },
   { path: '/admin/organisation', label: 'nav.organisation', roles: ['admin', 'dpo', 'oversight'] },

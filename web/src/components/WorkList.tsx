@@ -53,7 +53,7 @@ export function WorkList() {
 }
 
 function WorkCard({ item, role }: { item: WorkItem; role: Role }) {
-  const { t, formatDay } = useI18n();
+  const { t, formatDay, formatDate } = useI18n();
   const subject = useSubject();
   const details = useDetails();
   const to = linkOf(item, role);
@@ -64,7 +64,11 @@ function WorkCard({ item, role }: { item: WorkItem; role: Role }) {
         {to ? <Link to={to}>{label}</Link> : label}
         {item.overdue ? <Tag kind="bad">{t('governance.overdue')}</Tag> : null}
       </h4>
-      {item.due ? <p>{t('governance.due', { day: formatDay(item.due) })}</p> : null}
+      {item.dueAt ? (
+        <p>{t('work.dueAt', { time: formatDate(item.dueAt) })}</p>
+      ) : item.due ? (
+        <p>{t('governance.due', { day: formatDay(item.due) })}</p>
+      ) : null}
       {item.details.length > 0 ? <p className="details">{details(item).join(' · ')}</p> : null}
     </li>
   );
@@ -108,6 +112,8 @@ function useSubject() {
         return t('work.sweepFailed', { day: item.subject });
       case 'legal-hold-to-approve':
         return t('work.legalHold', { ref: item.subject.slice(0, 8) });
+      case 'incident-to-notify':
+        return t('work.incident', { reference: item.subject });
     }
   };
 }
@@ -132,6 +138,7 @@ function useDetails() {
       if (item.kind === 'correction-to-approve') return maybe(`group.${code}`) ?? code;
       if (item.kind === 'restore-drill-due') return maybe(`work.restoreDrill.${code}`) ?? code;
       if (item.kind === 'legal-hold-to-approve') return maybe(`legalHolds.reason.${code}`) ?? code;
+      if (item.kind === 'incident-to-notify') return maybe(`work.incident.${code}`) ?? code;
       return code;
     });
 }
@@ -168,6 +175,8 @@ function linkOf(item: WorkItem, role: Role): string | null {
       return '/retention';
     case 'legal-hold-to-approve':
       return '/retention#legal-holds';
+    case 'incident-to-notify':
+      return `/incidents/${item.ref ?? ''}`;
   }
   const never: never = item.kind;
   return never;
