@@ -466,7 +466,12 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await review()).status, 200);
       note('already-reviewed', fromReply(await review()));
       // ACC-7: a caseworker never made eligible for break-glass (no training, no grant) is refused, ledgered.
-      const untrained = await createStaff(t, { role: 'caseworker', tier: 4, org: 'org-a', breakGlass: false });
+      const untrained = await createStaff(t, {
+        role: 'caseworker',
+        tier: 4,
+        org: 'org-a',
+        breakGlass: false,
+      });
       const untrainedClient = await signedIn(t, untrained);
       note(
         'break-glass-not-eligible',
