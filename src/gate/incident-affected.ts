@@ -99,7 +99,8 @@ export async function incidentFacts(
   incidentId: string,
   lock = false,
 ): Promise<IncidentFacts> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(incidentId)) throw notFound('incident');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(incidentId))
+    throw notFound('incident');
   const { rows } = await sql.query<{ id: string; reference: string; drill: boolean; high_risk: boolean }>(
     `select id, reference, drill, high_risk from incident where id = $1::uuid and organisation_id = $2::uuid
      ${lock ? 'for update' : ''}`,
@@ -213,8 +214,15 @@ export function recordAffected(
         );
       }
       await recordAuditEvents(tx, [
-        breachEvent(scoped, action, { id: incident.id, type: 'incident' }, { digest: input.digest.toString('hex') }),
-        ...people.map((p) => breachEvent(scoped, 'incident.affected-person', { id: p.personId, type: 'person' })),
+        breachEvent(
+          scoped,
+          action,
+          { id: incident.id, type: 'incident' },
+          { digest: input.digest.toString('hex') },
+        ),
+        ...people.map((p) =>
+          breachEvent(scoped, 'incident.affected-person', { id: p.personId, type: 'person' }),
+        ),
       ]);
       return (await summaryOf(tx, incident.id))!;
     });

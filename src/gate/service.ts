@@ -7,6 +7,12 @@ import { explainAccesses } from './access-explanation.ts';
 import { viewAccessHistory } from './access-history.ts';
 import { caseloadHolders, endCaseload } from './access-reviews.ts';
 import {
+  breachLetters,
+  issueBreachNotices,
+  portalBreachNotices,
+  portalReadBreachNotice,
+} from './breach-notices.ts';
+import {
   breakGlassOverview,
   endBreakGlass,
   listBreakGlass,
@@ -17,12 +23,6 @@ import { caseStateHistory, changeCaseState } from './case-states.ts';
 import { setCaseload } from './caseload.ts';
 import { basisHistory, giveBasis, withdrawConsent } from './consent.ts';
 import type { GateContext, GateRequest } from './context.ts';
-import {
-  breachLetters,
-  issueBreachNotices,
-  portalBreachNotices,
-  portalReadBreachNotice,
-} from './breach-notices.ts';
 import { listCorrections, proposeCorrection, reviewCorrection } from './corrections.ts';
 import { erasePerson } from './erasure.ts';
 import { erasureReceipt, previewErasure } from './erasure-account.ts';

@@ -4,12 +4,7 @@ import type { GateRequest } from '../gate/context.ts';
 import type { AffectedSummary } from '../gate/incident-affected.ts';
 import type { Gate } from '../gate/service.ts';
 import type { Database } from '../store/database.ts';
-import {
-  type AffectedSource,
-  checkWindow,
-  computationDigest,
-  computeAffected,
-} from './affected.ts';
+import { type AffectedSource, checkWindow, computationDigest, computeAffected } from './affected.ts';
 import { type IncidentKeys, markAffectedComputed, readIncident } from './register.ts';
 
 /**
@@ -43,7 +38,13 @@ export async function computeForIncident(
   });
   const now = deps.now();
   const window = checkWindow(incident.window.from, incident.window.to, now);
-  const computation = await computeAffected(deps.db, deps.dictionary, organisationId, incident.source, window);
+  const computation = await computeAffected(
+    deps.db,
+    deps.dictionary,
+    organisationId,
+    incident.source,
+    window,
+  );
   const summary = await deps.gate.recordAffected(request, incident.id, {
     source: sourceColumns(computation.source),
     window: computation.window,
@@ -62,7 +63,11 @@ export async function computeForIncident(
   return summary;
 }
 
-function sourceColumns(source: AffectedSource): { kind: AffectedSource['kind']; id: string; key: string | null } {
+function sourceColumns(source: AffectedSource): {
+  kind: AffectedSource['kind'];
+  id: string;
+  key: string | null;
+} {
   if (source.kind === 'account') return { kind: source.kind, id: source.accountId, key: null };
   if (source.kind === 'partner') return { kind: source.kind, id: source.partnerId, key: null };
   return { kind: source.kind, id: source.partnerId, key: source.keyId };

@@ -76,7 +76,10 @@ for (const kind of testDatabaseKinds()) {
       // The compromised clerk reads two people; a caseworker is refused the third (not in caseload).
       for (const id of people.slice(0, 2))
         assert.equal((await a.clerk.as('registration').get(`/api/persons/${id}`)).status, 200);
-      assert.equal((await a.caseworker.as('protection-case-management').get(`/api/persons/${people[2]}`)).status, 403);
+      assert.equal(
+        (await a.caseworker.as('protection-case-management').get(`/api/persons/${people[2]}`)).status,
+        403,
+      );
       await sleep(5);
       window = { from, to: new Date().toISOString() };
     });
@@ -88,7 +91,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await a.dpo.client.get(url)).body.code, 'affected-not-computed');
       assert.equal((await a.supervisor.client.post(url, {})).status, 403);
       assert.equal((await oversight.client.post(url, {})).status, 403);
-      assert.equal((await otherDpo.client.post(url, {})).status, 404, 'another organisation’s incident is not found');
+      assert.equal(
+        (await otherDpo.client.post(url, {})).status,
+        404,
+        'another organisation’s incident is not found',
+      );
       const computed = await a.dpo.client.post(url, {});
       assert.equal(computed.status, 200, computed.text);
       assert.equal(computed.body.people, 2);
@@ -132,10 +139,19 @@ for (const kind of testDatabaseKinds()) {
       const issued = await a.dpo.client.post(notices, {});
       assert.equal(issued.status, 200, issued.text);
       assert.deepEqual(
-        { issued: issued.body.issued, portal: issued.body.portal, letters: issued.body.letters, drill: issued.body.drill },
+        {
+          issued: issued.body.issued,
+          portal: issued.body.portal,
+          letters: issued.body.letters,
+          drill: issued.body.drill,
+        },
         { issued: 2, portal: 1, letters: 1, drill: false },
       );
-      assert.deepEqual(issued.body.byLanguage, { ar: 2 }, 'the language of the notice they were given (CONSENT: ar)');
+      assert.deepEqual(
+        issued.body.byLanguage,
+        { ar: 2 },
+        'the language of the notice they were given (CONSENT: ar)',
+      );
       const again = await a.dpo.client.post(notices, {});
       assert.equal(again.status, 409);
       assert.equal(again.body.code, 'notices-already-issued');
@@ -144,9 +160,9 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await events('incident.notice-issue')).length, 2);
 
       // Letters: the person without a card, by name; each name read is in the ledger.
-      const letters = await a.dpo.client.get<{ name: { familyLatin: string } | null; contact: string; channel: string }[]>(
-        `/api/incidents/${incident.id}/letters`,
-      );
+      const letters = await a.dpo.client.get<
+        { name: { familyLatin: string } | null; contact: string; channel: string }[]
+      >(`/api/incidents/${incident.id}/letters`);
       assert.equal(letters.status, 200, letters.text);
       assert.equal(letters.body.length, 1);
       assert.equal(letters.body[0]!.name?.familyLatin, KNOWN_PEOPLE[1]!['family-name-latin']);
@@ -163,7 +179,12 @@ for (const kind of testDatabaseKinds()) {
       const read = (url: string) => person.get(url, { headers: { 'x-csrf-token': person.csrfToken ?? '' } });
       const mine = await read('/api/me/breach-notices');
       assert.equal(mine.status, 200, mine.text);
-      const list = mine.body as unknown as { id: string; language: string; contact: string; readAt: string | null }[];
+      const list = mine.body as unknown as {
+        id: string;
+        language: string;
+        contact: string;
+        readAt: string | null;
+      }[];
       assert.equal(list.length, 1);
       assert.equal(list[0]!.language, 'ar');
       assert.equal(list[0]!.contact, CONTACT);
@@ -193,9 +214,14 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await events('incident.notice-draft')).length, 2);
       const person = new Client(t.app);
       await person.post('/api/me/sign-in', { code, pin: PIN });
-      const mine = await person.get('/api/me/breach-notices', { headers: { 'x-csrf-token': person.csrfToken ?? '' } });
+      const mine = await person.get('/api/me/breach-notices', {
+        headers: { 'x-csrf-token': person.csrfToken ?? '' },
+      });
       const list = mine.body as unknown as { incidentId: string }[];
-      assert.ok(list.every((n) => n.incidentId !== drill.id), 'a drill’s notice never reaches the person');
+      assert.ok(
+        list.every((n) => n.incidentId !== drill.id),
+        'a drill’s notice never reaches the person',
+      );
       const letters = await a.dpo.client.get<{ drill: boolean }[]>(`/api/incidents/${drill.id}/letters`);
       assert.ok(letters.body.length === 1 && letters.body[0]!.drill);
     });
@@ -206,9 +232,17 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(refused.status, 422);
       assert.equal(refused.body.code, 'affected-source-unsupported');
       const none = await openIncident({ source: null });
-      assert.equal((await a.dpo.client.post(`/api/incidents/${none.id}/affected`, {})).body.code, 'affected-source-missing');
-      const future = await openIncident({ window: { from: window.from, to: new Date(Date.now() + 3_600_000).toISOString() } });
-      assert.equal((await a.dpo.client.post(`/api/incidents/${future.id}/affected`, {})).body.code, 'affected-window-future');
+      assert.equal(
+        (await a.dpo.client.post(`/api/incidents/${none.id}/affected`, {})).body.code,
+        'affected-source-missing',
+      );
+      const future = await openIncident({
+        window: { from: window.from, to: new Date(Date.now() + 3_600_000).toISOString() },
+      });
+      assert.equal(
+        (await a.dpo.client.post(`/api/incidents/${future.id}/affected`, {})).body.code,
+        'affected-window-future',
+      );
       const { rows } = await t.database.db.query<{ n: number }>(
         'select count(*)::int as n from incident_affected where incident_id = any($1::uuid[])',
         [[device.id, none.id, future.id]],

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { GateRequest } from '../../src/gate/context.ts';
-import { UNRECORDED } from '../../src/incidents/affected-exposures.ts';
 import { type AffectedSource, checkWindow, computeAffected } from '../../src/incidents/affected.ts';
+import { UNRECORDED } from '../../src/incidents/affected-exposures.ts';
 import type { AuditEvent } from '../../src/ledger/events.ts';
 import { activeAgreement } from '../../src/sharing/agreements.ts';
+import { agreedPartner, type TestPartner } from '../sharing/partner-support.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import { type Actor, CONSENT, type Team, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
 import { createStaff } from '../support/staff.ts';
-import { agreedPartner, type TestPartner } from '../sharing/partner-support.ts';
 
 /**
  * BRE-3: the people a compromised source exposed, computed from the ledger, checked against a brute-force scan of
@@ -69,13 +69,14 @@ function bruteForce(t: TestHaven, all: readonly Row[], source: AffectedSource, f
       }
       if ((e.fieldGroups ?? []).length === 0) categories.add(UNRECORDED);
     }
-    const kind = {
-      'person.read': 'read',
-      'person.read-break-glass': 'read',
-      'person.search-result': 'search',
-      'sharing.release': 'release',
-      'sharing.verify': 'verification',
-    }[e.action as string] ?? (e.action.startsWith('rights.') ? 'access-answer' : 'read');
+    const kind =
+      {
+        'person.read': 'read',
+        'person.read-break-glass': 'read',
+        'person.search-result': 'search',
+        'sharing.release': 'release',
+        'sharing.verify': 'verification',
+      }[e.action as string] ?? (e.action.startsWith('rights.') ? 'access-answer' : 'read');
     const p = people.get(e.subject) ?? { categories: new Set(), exposures: new Set(), events: 0 };
     for (const c of categories) p.categories.add(c);
     p.exposures.add(kind);
@@ -99,7 +100,10 @@ for (const kind of testDatabaseKinds()) {
   describe(`affected people from the ledger (${kind})`, () => {
     let t: TestHaven;
     let a: Team;
-    let partners: (TestPartner & { agreement: string; enc: { kid: string; alg: string; publicJwk: unknown } })[];
+    let partners: (TestPartner & {
+      agreement: string;
+      enc: { kid: string; alg: string; publicJwk: unknown };
+    })[];
     let people: string[];
     let all: Row[];
     let organisationId: string;
@@ -123,7 +127,10 @@ for (const kind of testDatabaseKinds()) {
       const { rows } = await t.database.db.query<{ seq: string; body: Buffer }>(
         'select seq::text as seq, body from audit_event order by seq',
       );
-      return rows.map((r) => ({ seq: Number(r.seq), event: JSON.parse(Buffer.from(r.body).toString('utf8')) }));
+      return rows.map((r) => ({
+        seq: Number(r.seq),
+        event: JSON.parse(Buffer.from(r.body).toString('utf8')),
+      }));
     };
 
     before(async () => {
@@ -141,7 +148,12 @@ for (const kind of testDatabaseKinds()) {
       }
       // Half the people in the first caseworker's caseload: their reads are allowed, the others' refused (ACC-1).
       for (const id of people.filter((_, i) => i % 2 === 0)) {
-        await t.haven.gate.setCaseload(staffRequest(a.supervisor, 'protection-case-management'), id, a.caseworker.staff.id, true);
+        await t.haven.gate.setCaseload(
+          staffRequest(a.supervisor, 'protection-case-management'),
+          id,
+          a.caseworker.staff.id,
+          true,
+        );
       }
       // Generated traffic: a seeded mix of real gate operations, a few milliseconds apart.
       const today = new Date().toISOString().slice(0, 10);
@@ -181,7 +193,9 @@ for (const kind of testDatabaseKinds()) {
           }
         };
         if (op.op === 'read')
-          await attempt(() => t.haven.gate.readPerson(staffRequest(who, op.purpose, tier, assurance), people[op.person]!));
+          await attempt(() =>
+            t.haven.gate.readPerson(staffRequest(who, op.purpose, tier, assurance), people[op.person]!),
+          );
         else if (op.op === 'search')
           await attempt(() =>
             t.haven.gate.searchPersons(staffRequest(who, op.purpose, tier, assurance), {
@@ -216,7 +230,12 @@ for (const kind of testDatabaseKinds()) {
 
     test('the generated traffic exposes and refuses: allowed and denied events of several kinds', () => {
       const actions = new Set(all.map((r) => `${r.event.action}:${r.event.decision}`));
-      for (const expected of ['person.read:allow', 'person.read:deny', 'person.search-result:allow', 'sharing.release:allow'])
+      for (const expected of [
+        'person.read:allow',
+        'person.read:deny',
+        'person.search-result:allow',
+        'sharing.release:allow',
+      ])
         assert.ok(actions.has(expected), `traffic has ${expected}: ${[...actions].join(' ')}`);
     });
 
@@ -246,11 +265,20 @@ for (const kind of testDatabaseKinds()) {
               to: new Date(Math.min(times[hi]! + dj + (hi === times.length - 1 ? 50 : 0), Date.now())),
             };
             if (window.to <= window.from) return;
-            const computed = await computeAffected(t.haven.db, t.haven.dictionary, organisationId, source, window);
+            const computed = await computeAffected(
+              t.haven.db,
+              t.haven.dictionary,
+              organisationId,
+              source,
+              window,
+            );
             const expected = bruteForce(t, all, source, window.from.getTime(), window.to.getTime());
             assert.deepEqual(computed.people, expected.people);
             assert.equal(computed.denied, expected.denied);
-            assert.equal(computed.events, expected.people.reduce((n, p) => n + p.events, 0));
+            assert.equal(
+              computed.events,
+              expected.people.reduce((n, p) => n + p.events, 0),
+            );
             for (const [category, n] of Object.entries(computed.byCategory))
               assert.equal(n, expected.people.filter((p) => p.categories.includes(category)).length);
             if (expected.people.length > 0) nonEmpty += 1;
@@ -297,9 +325,19 @@ for (const kind of testDatabaseKinds()) {
     test('a partner key counts only while it was valid, and is attributed partner-wide', async () => {
       const partner = partners[1]!;
       const window = { from: new Date(Date.now() - 3_600_000), to: new Date() };
-      const whole = await computeAffected(t.haven.db, t.haven.dictionary, organisationId, { kind: 'partner', partnerId: partner.id }, window);
+      const whole = await computeAffected(
+        t.haven.db,
+        t.haven.dictionary,
+        organisationId,
+        { kind: 'partner', partnerId: partner.id },
+        window,
+      );
       assert.ok(whole.people.length > 0);
-      const credential = { kind: 'partner-credential', partnerId: partner.id, keyId: partner.keys.kid } as const;
+      const credential = {
+        kind: 'partner-credential',
+        partnerId: partner.id,
+        keyId: partner.keys.kid,
+      } as const;
       const valid = await computeAffected(t.haven.db, t.haven.dictionary, organisationId, credential, window);
       assert.deepEqual(valid.people, whole.people);
       assert.equal(valid.attribution, 'partner-wide');
@@ -309,34 +347,59 @@ for (const kind of testDatabaseKinds()) {
         [partner.id, partner.keys.kid],
       );
       try {
-        const retired = await computeAffected(t.haven.db, t.haven.dictionary, organisationId, credential, window);
+        const retired = await computeAffected(
+          t.haven.db,
+          t.haven.dictionary,
+          organisationId,
+          credential,
+          window,
+        );
         assert.equal(retired.people.length, 0);
       } finally {
-        await t.database.db.query('update partner_key set retired_at = null where partner_id = $1 and kid = $2', [
-          partner.id,
-          partner.keys.kid,
-        ]);
+        await t.database.db.query(
+          'update partner_key set retired_at = null where partner_id = $1 and kid = $2',
+          [partner.id, partner.keys.kid],
+        );
       }
     });
 
     test('bad sources and windows are refused with stable codes', async () => {
       const now = new Date();
       const code = async (work: () => unknown, expected: string) =>
-        assert.rejects(async () => work(), (e: { code?: string }) => e.code === expected);
+        assert.rejects(
+          async () => work(),
+          (e: { code?: string }) => e.code === expected,
+        );
       await code(() => checkWindow(null, now, now), 'affected-window-missing');
       await code(() => checkWindow(now, new Date(now.getTime() - 1000), now), 'affected-window-invalid');
-      await code(() => checkWindow(new Date(now.getTime() - 1000), new Date(now.getTime() + 60_000), now), 'affected-window-future');
-      await code(() => checkWindow(new Date(now.getTime() - 400 * 86_400_000), now, now), 'affected-window-too-long');
-      assert.deepEqual(checkWindow(new Date(now.getTime() - 1000), null, now).to, now, 'an open window ends now');
+      await code(
+        () => checkWindow(new Date(now.getTime() - 1000), new Date(now.getTime() + 60_000), now),
+        'affected-window-future',
+      );
+      await code(
+        () => checkWindow(new Date(now.getTime() - 400 * 86_400_000), now, now),
+        'affected-window-too-long',
+      );
+      assert.deepEqual(
+        checkWindow(new Date(now.getTime() - 1000), null, now).to,
+        now,
+        'an open window ends now',
+      );
       const window = { from: new Date(now.getTime() - 1000), to: now };
       const compute = (source: Parameters<typeof computeAffected>[3]) =>
         computeAffected(t.haven.db, t.haven.dictionary, organisationId, source, window);
       await code(() => compute(null), 'affected-source-missing');
       await code(() => compute({ kind: 'device', deviceId: 'tablet-7' }), 'affected-source-unsupported');
-      await code(() => compute({ kind: 'account', accountId: '00000000-0000-4000-8000-000000000000' }), 'affected-source-unknown');
+      await code(
+        () => compute({ kind: 'account', accountId: '00000000-0000-4000-8000-000000000000' }),
+        'affected-source-unknown',
+      );
       const stranger = await createStaff(t, { role: 'caseworker', tier: 4, org: 'org-elsewhere' });
       await code(() => compute({ kind: 'account', accountId: stranger.id }), 'affected-source-unknown');
-      await code(() => compute({ kind: 'partner-credential', partnerId: partners[0]!.id, keyId: 'no-such-key' }), 'affected-source-unknown');
+      await code(
+        () => compute({ kind: 'partner-credential', partnerId: partners[0]!.id, keyId: 'no-such-key' }),
+        'affected-source-unknown',
+      );
     });
   });
 }

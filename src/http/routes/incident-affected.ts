@@ -31,7 +31,8 @@ const AffectedSummary = Type.Object({
   window: Type.Object({ from: Time, to: Time }),
   attribution: Type.String({
     enum: ['exact', 'partner-wide'],
-    description: 'partner-wide: the ledger names the partner, not which of its keys; all its events while the key was valid count',
+    description:
+      'partner-wide: the ledger names the partner, not which of its keys; all its events while the key was valid count',
   }),
   ledgerHead: Type.Integer({ description: 'The last ledger entry when computed' }),
   firstSeq: Type.Union([Type.Null(), Type.Integer()]),
@@ -100,7 +101,9 @@ export function incidentAffectedRoutes(app: HttpApp, haven: Haven): void {
   const contacts = async (organisationId: string, incidentIds: readonly string[]) => {
     const found = new Map<string, string | null>();
     for (const id of new Set(incidentIds)) {
-      const incident = await readIncident(haven.db, haven.incidents.keys, organisationId, id, { withTexts: true });
+      const incident = await readIncident(haven.db, haven.incidents.keys, organisationId, id, {
+        withTexts: true,
+      });
       found.set(id, incident.texts?.contactPoint ?? null);
     }
     return found;
