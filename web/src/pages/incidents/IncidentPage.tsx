@@ -48,11 +48,12 @@ export default function IncidentPage({ id }: { id: string }) {
   const { t } = useI18n();
   const account = useAccount();
   const loaded = useLoad(() => getIncident(id), [id]);
-  const [done, setDone] = useState<string | null>(null);
+  // What was done, as a message key: it is said again in the language chosen after.
+  const [done, setDone] = useState<{ key: string; state?: IncidentState } | null>(null);
   const incident = loaded.data;
   const manages = account.role === 'dpo' && incident !== undefined && incident.state !== 'closed';
-  const changed = (message: string) => {
-    setDone(message);
+  const changed = (key: string, state?: IncidentState) => {
+    setDone(state ? { key, state } : { key });
     announceIncidentChange();
     loaded.reload();
   };
@@ -66,7 +67,13 @@ export default function IncidentPage({ id }: { id: string }) {
       </PageHeading>
       <ErrorAlert error={loaded.error} />
       {loaded.loading && !incident ? <Loading /> : null}
-      <div role="status">{done ? <Notice kind="success">{done}</Notice> : null}</div>
+      <div role="status">
+        {done ? (
+          <Notice kind="success">
+            {done.state ? t(done.key, { state: t(`incidents.stateName.${done.state}`) }) : t(done.key)}
+          </Notice>
+        ) : null}
+      </div>
       {incident ? (
         <>
           {incident.drill ? (
@@ -76,12 +83,12 @@ export default function IncidentPage({ id }: { id: string }) {
           ) : null}
           <ClockSection incident={incident} />
           {manages ? <StateSection incident={incident} onDone={changed} /> : null}
+          <NotificationSection incident={incident} canRecord={manages} onDone={changed} />
           {manages ? (
             <DetailsForm key={incident.version} incident={incident} onDone={changed} />
           ) : (
             <DetailsView incident={incident} />
           )}
-          <NotificationSection incident={incident} canRecord={manages} onDone={changed} />
           <AffectedPeopleSection incident={incident} onChanged={loaded.reload} />
         </>
       ) : null}
@@ -122,7 +129,13 @@ function ClockSection({ incident }: { incident: Incident }) {
   );
 }
 
-function StateSection({ incident, onDone }: { incident: Incident; onDone(message: string): void }) {
+function StateSection({
+  incident,
+  onDone,
+}: {
+  incident: Incident;
+  onDone(key: string, state?: IncidentState): void;
+}) {
   const { t } = useI18n();
   const [moving, setMoving] = useState<IncidentState | null>(null);
   const [error, setError] = useState<unknown>();
@@ -131,7 +144,7 @@ function StateSection({ incident, onDone }: { incident: Incident; onDone(message
     setError(undefined);
     try {
       await moveIncident(incident.id, to, incident.version);
-      onDone(t('incidents.state.done', { state: t(`incidents.stateName.${to}`) }));
+      onDone('incidents.state.done', to);
     } catch (e) {
       setError(e);
     } finally {
@@ -242,7 +255,13 @@ function Choices({
 
 const numberOrNull = (text: string) => (text.trim() === '' ? null : Number(text));
 
-function DetailsForm({ incident, onDone }: { incident: Incident; onDone(message: string): void }) {
+function DetailsForm({
+  incident,
+  onDone,
+}: {
+  incident: Incident;
+  onDone(key: string, state?: IncidentState): void;
+}) {
   const { t } = useI18n();
   const [nature, setNature] = useState(incident.nature);
   const [dataCategories, setDataCategories] = useState(incident.dataCategories);
@@ -292,7 +311,7 @@ function DetailsForm({ incident, onDone }: { incident: Incident; onDone(message:
         to: windowTo ? fromLocalInput(windowTo) : null,
       },
     });
-    onDone(t('incidents.details.saved'));
+    onDone('incidents.details.saved');
   });
 
   return (
@@ -400,7 +419,7 @@ function NotificationSection({
 }: {
   incident: Incident;
   canRecord: boolean;
-  onDone(message: string): void;
+  onDone(key: string, state?: IncidentState): void;
 }) {
   const { t, formatDate } = useI18n();
   const n = incident.notification;
@@ -441,7 +460,13 @@ function NotificationSection({
   );
 }
 
-function NotificationForm({ incident, onDone }: { incident: Incident; onDone(message: string): void }) {
+function NotificationForm({
+  incident,
+  onDone,
+}: {
+  incident: Incident;
+  onDone(key: string, state?: IncidentState): void;
+}) {
   const { t } = useI18n();
   const [at, setAt] = useState(() => toLocalInput(new Date()));
   const [to, setTo] = useState('');
@@ -473,7 +498,7 @@ function NotificationForm({ incident, onDone }: { incident: Incident; onDone(mes
       text,
       ...(late ? { lateReason: lateReason || null, ...(lateNote.trim() ? { lateNote } : {}) } : {}),
     });
-    onDone(incident.drill ? t('incidents.notification.doneDrill') : t('incidents.notification.done'));
+    onDone(incident.drill ? 'incidents.notification.doneDrill' : 'incidents.notification.done');
   });
   return (
     <form onSubmit={action.submit} noValidate aria-labelledby="notify-title">
@@ -531,12 +556,18 @@ function NotificationForm({ incident, onDone }: { incident: Incident; onDone(mes
   );
 }
 
-function NoNotificationForm({ incident, onDone }: { incident: Incident; onDone(message: string): void }) {
+function NoNotificationForm({
+  incident,
+  onDone,
+}: {
+  incident: Incident;
+  onDone(key: string, state?: IncidentState): void;
+}) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const action = useFormAction(async () => {
     await recordNoNotification(incident.id, reason, incident.version);
-    onDone(t('incidents.noNotification.done'));
+    onDone('incidents.noNotification.done');
   });
   return (
     <details>

@@ -46,7 +46,7 @@ function IncidentTable({ incidents }: { incidents: Incident[] }) {
   const clockText = useClockText();
   if (incidents.length === 0) return <p>{t('incidents.none')}</p>;
   return (
-    <table className="figures">
+    <table>
       <caption>{t('incidents.tableCaption')}</caption>
       <thead>
         <tr>
