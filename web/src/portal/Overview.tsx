@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, downloadAnswer, type Overview as OverviewData, type PurposeState } from './api.ts';
+import { BreachNotices } from './BreachNotices.tsx';
 import { Dialog } from './Dialog.tsx';
 import { useWords } from './i18n.ts';
 
@@ -37,6 +38,9 @@ export function Overview() {
   return (
     <>
       <h1 tabIndex={-1}>{t('me.home.title')}</h1>
+      {/* BRE-2: a breach notice comes first, right under the page's heading. */}
+      <BreachNotices />
+
       {said && (
         <p className="notice" role="status">
           {said}

@@ -6,7 +6,6 @@
 import { StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { signOut } from './api.ts';
-import { BreachNotices } from './BreachNotices.tsx';
 import { History } from './History.tsx';
 import { LANGUAGES, loadWords, preferredLanguage, useWords, type Words, WordsContext } from './i18n.ts';
 import { NewRequest } from './NewRequest.tsx';
@@ -104,11 +103,7 @@ function Portal() {
         {!signedIn ? (
           <SignIn onSignedIn={() => (setSignedIn(true), go('home'))} />
         ) : view === 'home' ? (
-          <>
-            <BreachNotices />
-            <Overview />
-          </>
-
+          <Overview />
         ) : view === 'history' ? (
           <History />
         ) : (
