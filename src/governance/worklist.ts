@@ -9,6 +9,7 @@ import type { UnacknowledgedPartner } from '../gate/partner-notices.ts';
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
 import { listPolicyVersions } from '../policy/policy-store.ts';
 import type { RightsWorkItem } from '../rights/worklist.ts';
+import type { ReviewWork } from '../reviews/service.ts';
 import type { Database } from '../store/database.ts';
 import { openAlerts } from './alerts.ts';
 import { type ConcernReader, listConcerns } from './concerns.ts';
@@ -37,6 +38,9 @@ export type WorkKind =
   | 'restore-drill-due'
   | 'retention-sweep-failed'
   | 'legal-hold-to-approve'
+  | 'grants-to-review'
+  | 'grants-lapsing'
+  | 'training-overdue'
   | 'incident-to-notify'
   | RightsWorkItem['kind'];
 
@@ -77,6 +81,8 @@ export interface WorklistSources {
   legalHolds?:
     | (() => Promise<Pick<LegalHoldView, 'id' | 'state' | 'reason' | 'placedBy' | 'placedOn'>[]>)
     | null;
+  /** Access reviews (ACC-7) for supervisors, the DPO and administrators: counts only (src/reviews/service.ts). */
+  reviews?: (() => Promise<ReviewWork>) | null;
 }
 
 export async function worklist(
@@ -201,7 +207,6 @@ export async function worklist(
           ? [a.subject]
           : [];
       items.push(item('alert', a.kind, a.id, null, false, details));
-
     }
   }
 
@@ -273,6 +278,23 @@ export async function worklist(
         ]),
         dueAt: dueAt.toISOString(),
       });
+    }
+  }
+
+  // ACC-7: the grants a reviewer decides in the open campaign, their grants about to lapse unreviewed, and for the
+  // DPO and administrators the staff whose tier 3–4 or break-glass needs training they no longer have. Counts only.
+  if (sources.reviews) {
+    const work = await sources.reviews();
+    if (work.toReview) {
+      const { campaignId, count, dueBy } = work.toReview;
+      items.push(item('grants-to-review', campaignId, campaignId, dueBy, dueBy < today, [`count-${count}`]));
+    }
+    if (work.lapsingSoon) {
+      const { count, firstDue } = work.lapsingSoon;
+      items.push(item('grants-lapsing', 'grants', null, firstDue, false, [`count-${count}`]));
+    }
+    if (work.trainingOverdue > 0) {
+      items.push(item('training-overdue', 'training', null, null, true, [`count-${work.trainingOverdue}`]));
     }
   }
 

@@ -64,6 +64,14 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
           legalHolds: ['supervisor', 'dpo'].includes(account.role)
             ? () => haven.gate.listLegalHolds(gateRequest(request))
             : null,
+          reviews: ['supervisor', 'dpo', 'admin'].includes(account.role)
+            ? () =>
+                haven.reviews.workSummary({
+                  accountId: account.id,
+                  organisationId: account.organisationId,
+                  role: account.role,
+                })
+            : null,
         },
         { accountId: account.id, organisationId: account.organisationId, role: account.role },
         haven.clock.now(),

@@ -23,6 +23,7 @@ const APP_PATHS = [
   '/rights',
   '/rights/:id',
   '/retention',
+  '/reviews',
   '/incidents',
   '/incidents/:id',
   '/incidents/:id/letters',

@@ -19,6 +19,9 @@ export type WorkKind =
   | 'restore-drill-due'
   | 'retention-sweep-failed'
   | 'legal-hold-to-approve'
+  | 'grants-to-review'
+  | 'grants-lapsing'
+  | 'training-overdue'
   | 'incident-to-notify';
 
 /** In the order the work list shows them: the person's rights, with their legal clocks, first. */
@@ -28,6 +31,10 @@ export const WORK_KINDS: WorkKind[] = [
   'rights-request-due',
   'correction-to-approve',
   'legal-hold-to-approve',
+  // ACC-7: access that lapses by itself unless a reviewer decides it.
+  'grants-to-review',
+  'grants-lapsing',
+  'training-overdue',
   'notice-unacknowledged',
   'dpia-to-decide',
   'dpia-returned',

@@ -32,6 +32,7 @@ export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
     roles: ['supervisor', 'dpo', 'admin', 'auditor', 'oversight'],
   },
   { path: '/retention', label: 'nav.retention', roles: ['supervisor', 'dpo'] },
+  { path: '/reviews', label: 'nav.reviews', roles: ['supervisor', 'dpo', 'admin'] },
   { path: '/incidents', label: 'nav.incidents', roles: ['dpo', 'oversight', 'auditor'] },
 
   { path: '/admin/break-glass', label: 'nav.breakGlassReview', roles: ['dpo'] },

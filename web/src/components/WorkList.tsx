@@ -112,6 +112,12 @@ function useSubject() {
         return t('work.sweepFailed', { day: item.subject });
       case 'legal-hold-to-approve':
         return t('work.legalHold', { ref: item.subject.slice(0, 8) });
+      case 'grants-to-review':
+        return t('work.grantsToReview');
+      case 'grants-lapsing':
+        return t('work.grantsLapsing');
+      case 'training-overdue':
+        return t('work.trainingOverdue');
       case 'incident-to-notify':
         return t('work.incident', { reference: item.subject });
     }
@@ -138,6 +144,8 @@ function useDetails() {
       if (item.kind === 'correction-to-approve') return maybe(`group.${code}`) ?? code;
       if (item.kind === 'restore-drill-due') return maybe(`work.restoreDrill.${code}`) ?? code;
       if (item.kind === 'legal-hold-to-approve') return maybe(`legalHolds.reason.${code}`) ?? code;
+      const count = /^count-(\d+)$/.exec(code)?.[1];
+      if (count) return t(`work.${item.kind}.count`, { count: Number(count) });
       if (item.kind === 'incident-to-notify') return maybe(`work.incident.${code}`) ?? code;
       return code;
     });
@@ -175,6 +183,11 @@ function linkOf(item: WorkItem, role: Role): string | null {
       return '/retention';
     case 'legal-hold-to-approve':
       return '/retention#legal-holds';
+    case 'grants-to-review':
+    case 'grants-lapsing':
+      return '/reviews';
+    case 'training-overdue':
+      return '/reviews#training';
     case 'incident-to-notify':
       return `/incidents/${item.ref ?? ''}`;
   }
