@@ -19,6 +19,7 @@ import {
   incidentsShow,
   incidentsState,
 } from './commands/incidents.ts';
+import { incidentsAffected, incidentsNotices } from './commands/incidents-affected.ts';
 import { jobsStatus } from './commands/jobs.ts';
 import { keyStatus, rotateKeys } from './commands/keys.ts';
 import {
@@ -264,6 +265,27 @@ incidents
   .option('--year <year>', 'the year (this year unless given)')
   .option('--json', 'print as JSON')
   .action(incidentsDrills);
+incidents
+  .command('affected <incident>')
+  .description(
+    'The people the incident’s compromised source exposed in its window, from the ledger (BRE-3): counts by category',
+  )
+  .requiredOption(asIncidentAccount, 'a DPO account to compute; DPO, oversight or auditor to read the counts')
+  .option('--compute', 'compute (again) from the ledger (DPO); until notices are issued, replaces the last result')
+  .option('--json', 'print as JSON')
+  .action(incidentsAffected);
+incidents
+  .command('notices <incident>')
+  .description(
+    'Notices to the people a high-risk breach affected (BRE-2): issue them once, or print the letters (a drill’s are drafts)',
+  )
+  .requiredOption(asIncidentAccount, 'a DPO account')
+  .option('--issue', 'issue one notice per person, in their language: portal or letter')
+  .option('--letters', 'print the letters as text, a form feed between them (names read are in the ledger)')
+  .option('--all', 'with --letters: every notice, also for people who have the portal')
+  .option('--json', 'print as JSON')
+  .action(incidentsNotices);
+
 
 const retention = program
   .command('retention')

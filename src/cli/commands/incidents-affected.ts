@@ -1,0 +1,152 @@
+import { loadConfig } from '../../config/config.ts';
+import { HavenError } from '../../domain/errors.ts';
+import { noticeText } from '../../domain/incidents/notice-words.ts';
+import type { Role } from '../../domain/roles.ts';
+import type { GateRequest } from '../../gate/context.ts';
+import type { AffectedSummary } from '../../gate/incident-affected.ts';
+import { type Haven, openHaven } from '../../haven.ts';
+import { getAccount, normaliseEmail } from '../../identity/accounts.ts';
+import { accountIdByEmail } from '../../identity/factors.ts';
+import { computeForIncident } from '../../incidents/affected-service.ts';
+import { listIncidents } from '../../incidents/register.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { printJson } from '../output.ts';
+
+/**
+ * `haven incidents affected|notices`: the people a breach affected (BRE-3) and the notices to them (BRE-2) for
+ * operators, as a named staff account (`--as`) through the gate, like the web app: the DPO computes, issues and
+ * prints; oversight and the auditor read the counts. Whoever runs it holds the server's key file, so, as for the
+ * rest of `haven incidents`, no second factor is asked; the ledger records the account.
+ */
+
+interface Context {
+  haven: Haven;
+  request: GateRequest;
+  organisationId: string;
+}
+
+async function asAccount<T>(email: string, roles: readonly Role[], work: (c: Context) => Promise<T>): Promise<T> {
+  const haven = await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') });
+  try {
+    const id = await accountIdByEmail(haven.db, normaliseEmail(email));
+    const account = id ? await getAccount(haven.db, id) : undefined;
+    if (account?.status !== 'active')
+      throw new HavenError('account-not-found', `No active staff account ${email}.`, { status: 404 });
+    if (!roles.includes(account.role)) {
+      throw new HavenError('forbidden', `This is for ${roles.join(', ')} accounts.`, { status: 403, reason: 'role' });
+    }
+    const request: GateRequest = {
+      actor: {
+        kind: 'staff',
+        accountId: account.id,
+        organisationId: account.organisationId,
+        role: account.role,
+        tier: account.tier,
+        assurance: 2,
+      },
+      purpose: undefined,
+    };
+    return await work({ haven, request, organisationId: account.organisationId });
+  } finally {
+    await haven.close();
+  }
+}
+
+/** The incident by its id or reference (INC-2026-001), read through the register (no SQL here). */
+async function incidentId(c: Context, ref: string): Promise<string> {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(ref)) return ref;
+  const all = await listIncidents(c.haven.db, c.haven.incidents.keys, c.organisationId, { withTexts: false });
+  const found = all.find((i) => i.reference === ref.toUpperCase());
+  if (!found) throw new HavenError('not-found', `No incident ${ref} in your organisation.`, { status: 404 });
+  return found.id;
+}
+
+function printSummary(s: AffectedSummary): void {
+  const out = [
+    `People affected: ${s.people} (${s.events} exposing ledger entries; ${s.denied} refused attempts not counted)`,
+    `Source: ${s.source.kind} ${s.source.id}${s.source.key ? ` key ${s.source.key}` : ''}${
+      s.attribution === 'partner-wide' ? ' (the ledger names the partner, not the key: partner-wide)' : ''
+    }`,
+    `Window: ${s.window.from} – ${s.window.to}; ledger read up to entry ${s.ledgerHead}; computed ${s.computedAt}`,
+    'By category:',
+    ...Object.entries(s.byCategory)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `  ${k.padEnd(16)} ${n}`),
+    'By kind of exposure:',
+    ...Object.entries(s.byExposure)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `  ${k.padEnd(16)} ${n}`),
+    `Notices: ${s.notices.issued} (${s.notices.portal} portal, ${s.notices.letters} letters; ${s.notices.read} read, ${s.notices.printed} printed)`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export async function incidentsAffected(ref: string, options: { as: string; compute?: boolean; json?: boolean }) {
+  const roles: readonly Role[] = options.compute ? ['dpo'] : ['dpo', 'oversight', 'auditor'];
+  await asAccount(options.as, roles, async (c) => {
+    const id = await incidentId(c, ref);
+    const summary = options.compute
+      ? await computeForIncident(
+          {
+            db: c.haven.db,
+            gate: c.haven.gate,
+            dictionary: c.haven.dictionary,
+            incidentKeys: c.haven.incidents.keys,
+            now: () => c.haven.clock.now(),
+          },
+          c.request,
+          id,
+        )
+      : await c.haven.gate.affectedSummary(c.request, id);
+    if (!summary)
+      throw new HavenError('affected-not-computed', 'Not computed yet: run it with --compute (DPO).', { status: 404 });
+    if (options.json) return printJson(summary);
+    printSummary(summary);
+  });
+}
+
+export async function incidentsNotices(
+  ref: string,
+  options: { as: string; issue?: boolean; letters?: boolean; all?: boolean; json?: boolean },
+) {
+  await asAccount(options.as, ['dpo'], async (c) => {
+    const id = await incidentId(c, ref);
+    if (options.issue) {
+      const issued = await c.haven.gate.issueBreachNotices(c.request, id);
+      if (options.json) return printJson(issued);
+      process.stdout.write(
+        `${issued.drill ? 'Drafted (drill, nothing sent)' : 'Issued'}: ${issued.issued} notices — ${issued.portal} portal, ${issued.letters} letters; ${issued.skipped} erased since. Languages: ${Object.entries(
+          issued.byLanguage,
+        )
+          .map(([l, n]) => `${l} ${n}`)
+          .join(', ')}\n`,
+      );
+      return;
+    }
+    if (!options.letters) {
+      throw new HavenError('notices-what', 'Say what to do: --issue, or --letters to print them.', { status: 400 });
+    }
+    // The letters as plain text, a form feed between them (a page each on a printer); names read are ledgered.
+    const letters = await c.haven.gate.breachLetters(c.request, id, { all: options.all === true });
+    const incident = (
+      await listIncidents(c.haven.db, c.haven.incidents.keys, c.organisationId, { withTexts: true })
+    ).find((i) => i.id === id);
+    const contact = incident?.texts?.contactPoint ?? null;
+    if (options.json) return printJson(letters.map((l) => ({ ...l, contact })));
+    const pages = letters.map((l) => {
+      const text = noticeText({ ...l, from: l.window.from, to: l.window.to, contact });
+      const name = [l.name?.given, l.name?.family].filter(Boolean).join(' ');
+      const latin = [l.name?.givenLatin, l.name?.familyLatin].filter(Boolean).join(' ');
+      return [
+        ...(text.drillMark ? [`*** ${text.drillMark} ***`, ''] : []),
+        [name, latin].filter(Boolean).join(' · '),
+        '',
+        text.title,
+        '',
+        ...text.sections.flatMap((s) => [s.heading, s.text, '']),
+        text.reference,
+      ].join('\n');
+    });
+    process.stdout.write(pages.length ? `${pages.join('\n\f')}\n` : 'No letters to print.\n');
+  });
+}
