@@ -23,6 +23,7 @@ describe('haven demo', () => {
       }[];
       summary: Record<string, number>;
       incident: { id: string; reference: string; state: string; dueAt: string };
+      reviews: { campaign: { id: string; dueBy: string; items: number }; trainingRecorded: number };
     };
     assert.equal(out.organisation.slug, 'demo');
     assert.match(out.organisation.id, /^[0-9a-f-]{36}$/);
@@ -55,6 +56,17 @@ describe('haven demo', () => {
     assert.deepEqual(
       incidents.map((i) => [i.id, i.drill, i.clock.state]),
       [[out.incident.id, false, 'running']],
+    );
+
+    // ACC-7: one open review campaign, started by the DPO, listed by `haven reviews list`.
+    assert.ok(out.reviews.campaign.items > 0);
+    assert.equal(out.reviews.trainingRecorded, out.staff.length);
+    const campaigns = await haven(['reviews', 'list', '--as', dpo.email, '--json'], env);
+    assert.equal(campaigns.code, 0, campaigns.stderr);
+    const listedCampaigns = JSON.parse(campaigns.stdout) as { id: string; state: string; items: number }[];
+    assert.deepEqual(
+      listedCampaigns.map((c) => [c.id, c.state, c.items]),
+      [[out.reviews.campaign.id, 'open', out.reviews.campaign.items]],
     );
 
     const again = await haven(['demo', '--people', '5'], env);

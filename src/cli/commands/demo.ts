@@ -48,9 +48,9 @@ export async function demoCommand(options: {
       },
     });
     bar.stop();
-    const { organisation, staff, summary, governance, partners, rights, incident } = result;
+    const { organisation, staff, summary, governance, partners, rights, incident, reviews } = result;
     if (options.json) {
-      printJson({ organisation, staff, summary, governance, partners, rights, incident });
+      printJson({ organisation, staff, summary, governance, partners, rights, incident, reviews });
 
       return;
     }
@@ -88,6 +88,7 @@ export async function demoCommand(options: {
       ...rights.cards.map((c) => `  ${c.code}   PIN ${c.pin}   ${c.name}`),
       '',
       `Incident ${incident.reference} (${incident.state}): the authority must be told by ${incident.dueAt}; the DPO sees the clock on every page (/incidents).`,
+      `Access review ${reviews.campaign.id}: ${reviews.campaign.items} grants before their reviewers until ${reviews.campaign.dueBy}; the supervisor reviews the clerks and caseworkers (/reviews); ${reviews.trainingRecorded} training records, one expired.`,
     );
 
     process.stdout.write(`${out.join('\n')}\n`);

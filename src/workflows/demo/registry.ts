@@ -10,6 +10,8 @@ import { createDemoGovernance, type DemoGovernance } from './governance.ts';
 import { createDemoIncident, type DemoIncident } from './incidents.ts';
 import { createDemoPartners, type DemoPartner } from './partners.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
+import type { AccessReviews } from '../../reviews/service.ts';
+import { createDemoReviews, type DemoReviews } from './reviews.ts';
 import { createDemoRights, type DemoCard } from './rights.ts';
 import { createDemoStaff, type DemoCredential } from './staff.ts';
 
@@ -66,6 +68,8 @@ export interface DemoResult {
   rights: { cards: DemoCard[]; requests: number };
   /** One open incident whose authority notification is due (BRE-1, BRE-2). */
   incident: DemoIncident;
+  /** One open access review campaign, with training and break-glass eligibility recorded (ACC-7). */
+  reviews: DemoReviews;
   summary: DemoSummary;
   /** The id Haven gave each planned person, by plan index. */
   personIds: string[];
@@ -119,7 +123,13 @@ const demoName = (values: Record<string, unknown>) =>
 const accountOf = (actor: Actor) => (actor.kind === 'staff' ? actor.accountId : '');
 
 export async function createDemoRegistry(
-  haven: { gate: Gate; db: Database; identity: IdentityContext; incidents: { keys: IncidentKeys } },
+  haven: {
+    gate: Gate;
+    db: Database;
+    identity: IdentityContext;
+    incidents: { keys: IncidentKeys };
+    reviews: AccessReviews;
+  },
   options: DemoOptions,
 ): Promise<DemoResult> {
   const plan = generateDemoPlan(options.people, options.seed);
@@ -180,8 +190,10 @@ export async function createDemoRegistry(
     team.caseworkers[0] ?? team.clerks[0]!,
     new Date(),
   );
+  const reviews = await createDemoReviews(haven.reviews, organisation.id, staff, new Date());
   return {
     incident,
+    reviews,
 
     organisation,
     staff,
