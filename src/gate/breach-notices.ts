@@ -62,7 +62,7 @@ async function languageOf(
     if (language !== 'en' || given.toLowerCase().startsWith('en')) return { language, openedIdentity: false };
   }
   const meta = await personMeta(tx, personId);
-  if (!meta || !meta.groups.includes('identity'))
+  if (!meta?.groups.includes('identity'))
     return { language: noticeLanguageFor(given, []), openedIdentity: false };
   const values = await readGroups(ctx.vault, tx, meta, ['identity']);
   const spoken = values.identity?.languages;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '../support/client.ts';
 import { testDatabaseKinds } from '../support/database.ts';
-import { type Actor, actor, CONSENT, register, type Team, team } from '../support/gate.ts';
+import { type Actor, actor, register, type Team, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
 import { createStaff, reauthenticate, signedIn } from '../support/staff.ts';
@@ -193,7 +193,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(opened.status, 200, opened.text);
       const { rows: other } = await t.database.db.query<{ id: string }>(
         'select id from breach_notice where person_id = $1',
-        [people[1]],
+        [people[1]!],
       );
       const foreign = await person.post(`/api/me/breach-notices/${other[0]!.id}/read`, {});
       assert.equal(foreign.status, 404);
