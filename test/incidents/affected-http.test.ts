@@ -127,7 +127,15 @@ for (const kind of testDatabaseKinds()) {
     test('notices: high-risk only, after re-authentication, once; the portal shows them; letters for the rest', async () => {
       const incident = await openIncident();
       const notices = `/api/incidents/${incident.id}/notices`;
+      // A sign-in counts as a re-authentication for a few minutes: age it, and issuing asks for it again (ACC-4).
+      await t.database.db.query(
+        "update staff_session set reauthenticated_at = now() - interval '1 hour' where account_id = $1",
+        [a.dpo.staff.id],
+      );
+      t.haven.sessions.forgetAccount(a.dpo.staff.id);
+      assert.equal((await a.dpo.client.post(notices, {})).body.code, 'reauthentication-required');
       await reauthenticate(t, a.dpo.client, a.dpo.staff);
+
       const early = await a.dpo.client.post(notices, {});
       assert.equal(early.status, 409);
       assert.equal(early.body.code, 'notices-not-high-risk');
