@@ -361,3 +361,35 @@ export function breachSteps(
     );
   });
 }
+
+/** What waits on the DPO in breach response (the work list): references and counts only, no person. */
+export interface BreachWork {
+  /** Real high-risk incidents whose people were computed (someone found) and not yet told. */
+  toIssue: { incidentId: string; reference: string; people: number }[];
+  /** Real incidents with letters never printed. */
+  toPrint: { incidentId: string; reference: string; letters: number }[];
+}
+
+export function breachWork(ctx: GateContext, request: GateRequest): Promise<BreachWork> {
+  const scoped = { ...request, purpose: BREACH.name };
+  return throughGate(ctx, scoped, 'incident.breach-work', undefined, async () => {
+    const staff = staffWith(request, COMPUTE, 'see the breach notices waiting');
+    const { rows: toIssue } = await ctx.db.query<{ id: string; reference: string; people: number }>(
+      `select i.id, i.reference, a.people from incident i join incident_affected a on a.incident_id = i.id
+        where i.organisation_id = $1::uuid and not i.drill and i.high_risk and a.people > 0
+          and not exists (select 1 from breach_notice b where b.incident_id = i.id)
+        order by i.aware_at`,
+      [staff.organisationId],
+    );
+    const { rows: toPrint } = await ctx.db.query<{ id: string; reference: string; letters: number }>(
+      `select i.id, i.reference, count(*)::int as letters from incident i join breach_notice b on b.incident_id = i.id
+        where i.organisation_id = $1::uuid and not i.drill and b.channel = 'letter' and b.printed_at is null
+        group by i.id, i.reference, i.aware_at order by i.aware_at`,
+      [staff.organisationId],
+    );
+    return {
+      toIssue: toIssue.map((r) => ({ incidentId: r.id, reference: r.reference, people: r.people })),
+      toPrint: toPrint.map((r) => ({ incidentId: r.id, reference: r.reference, letters: r.letters })),
+    };
+  });
+}

@@ -26,7 +26,7 @@ import type { GateContext, GateRequest } from './context.ts';
 import { listCorrections, proposeCorrection, reviewCorrection } from './corrections.ts';
 import { erasePerson } from './erasure.ts';
 import { erasureReceipt, previewErasure } from './erasure-account.ts';
-import { affectedSummary, breachSteps, recordAffected } from './incident-affected.ts';
+import { affectedSummary, breachSteps, breachWork, recordAffected } from './incident-affected.ts';
 import { advanceLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.ts';
 import {
   acknowledgeNotice,
@@ -136,6 +136,7 @@ export interface Gate {
   breachSteps: Bound<typeof breachSteps>;
   issueBreachNotices: Bound<typeof issueBreachNotices>;
   breachLetters: Bound<typeof breachLetters>;
+  breachWork: Bound<typeof breachWork>;
   /** The person's own portal: signed in with card and PIN, about that person only. */
   readonly portal: PortalGate;
   /** Notices to partners of changes they must act on, and their delivery (PUR-4, RIG-4, RET-2). */
@@ -242,6 +243,8 @@ export function gateService(ctx: GateContext): Gate {
     breachSteps: bind(ctx, breachSteps),
     issueBreachNotices: bind(ctx, issueBreachNotices),
     breachLetters: bind(ctx, breachLetters),
+    breachWork: bind(ctx, breachWork),
+
     portal: {
       signIn: withContext(ctx, portalSignIn),
       session: withContext(ctx, portalSession),

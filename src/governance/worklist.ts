@@ -4,12 +4,13 @@ import { notificationDue } from '../domain/incidents/clock.ts';
 import { PENDING_HOLD_DAYS } from '../domain/retention/legal-holds.ts';
 import type { Role } from '../domain/roles.ts';
 import type { BreakGlassOverview } from '../gate/break-glass.ts';
+import type { BreachWork } from '../gate/incident-affected.ts';
 import type { LegalHoldView } from '../gate/legal-holds.ts';
 import type { UnacknowledgedPartner } from '../gate/partner-notices.ts';
 import { dpiaStateOn, type PurposeState } from '../gate/purposes.ts';
 import { listPolicyVersions } from '../policy/policy-store.ts';
-import type { RightsWorkItem } from '../rights/worklist.ts';
 import type { ReviewWork } from '../reviews/service.ts';
+import type { RightsWorkItem } from '../rights/worklist.ts';
 import type { Database } from '../store/database.ts';
 import { openAlerts } from './alerts.ts';
 import { type ConcernReader, listConcerns } from './concerns.ts';
@@ -42,6 +43,8 @@ export type WorkKind =
   | 'grants-lapsing'
   | 'training-overdue'
   | 'incident-to-notify'
+  | 'breach-notices-to-issue'
+  | 'breach-letters-to-print'
   | RightsWorkItem['kind'];
 
 export interface WorkItem {
@@ -83,6 +86,8 @@ export interface WorklistSources {
     | null;
   /** Access reviews (ACC-7) for supervisors, the DPO and administrators: counts only (src/reviews/service.ts). */
   reviews?: (() => Promise<ReviewWork>) | null;
+  /** Only for the DPO: breach notices to issue and letters to print (BRE-2), read through the gate. */
+  breach?: (() => Promise<BreachWork>) | null;
 }
 
 export async function worklist(
@@ -296,6 +301,20 @@ export async function worklist(
     if (work.trainingOverdue > 0) {
       items.push(item('training-overdue', 'training', null, null, true, [`count-${work.trainingOverdue}`]));
     }
+  }
+
+  // BRE-2, GDPR 34: the people of a high-risk breach, once found, are told without undue delay; letters for those
+  // without the portal must be printed and handed over. References and counts only.
+  if (sources.breach && role === 'dpo') {
+    const work = await sources.breach();
+    for (const i of work.toIssue)
+      items.push(
+        item('breach-notices-to-issue', i.reference, i.incidentId, null, false, [`count-${i.people}`]),
+      );
+    for (const i of work.toPrint)
+      items.push(
+        item('breach-letters-to-print', i.reference, i.incidentId, null, false, [`count-${i.letters}`]),
+      );
   }
 
   if (sources.rights) items.push(...(await sources.rights()));

@@ -28,16 +28,19 @@ for (const kind of testDatabaseKinds()) {
     let window: { from: string; to: string };
 
     const openIncident = async (body: Record<string, unknown> = {}) => {
-      const reply = await a.dpo.client.post<{ id: string; version: number }>('/api/incidents', {
-        awareAt: new Date(Date.now() - 60_000).toISOString(),
-        nature: ['confidentiality'],
-        dataCategories: ['name'],
-        peopleCategories: ['registered-people'],
-        texts: { contactPoint: CONTACT },
-        source: { kind: 'account', accountId: a.clerk.staff.id },
-        window,
-        ...body,
-      });
+      const reply = await a.dpo.client.post<{ id: string; version: number; reference: string }>(
+        '/api/incidents',
+        {
+          awareAt: new Date(Date.now() - 60_000).toISOString(),
+          nature: ['confidentiality'],
+          dataCategories: ['name'],
+          peopleCategories: ['registered-people'],
+          texts: { contactPoint: CONTACT },
+          source: { kind: 'account', accountId: a.clerk.staff.id },
+          window,
+          ...body,
+        },
+      );
       assert.equal(reply.status, 201, reply.text);
       return reply.body;
     };
@@ -143,6 +146,20 @@ for (const kind of testDatabaseKinds()) {
       const notComputed = await a.dpo.client.post(notices, {});
       assert.equal(notComputed.body.code, 'affected-not-computed');
       assert.equal((await a.dpo.client.post(`/api/incidents/${incident.id}/affected`, {})).status, 200);
+      // The DPO's work list: the people found wait to be told (a reference and a count, no one named).
+      const work = async (who: Actor, kind: string) =>
+        (
+          (await who.client.get('/api/worklist')).body.items as {
+            kind: string;
+            subject: string;
+            details: string[];
+          }[]
+        ).filter((i) => i.kind === kind && i.subject === incident.reference);
+      assert.deepEqual(
+        (await work(a.dpo, 'breach-notices-to-issue')).map((i) => i.details),
+        [['count-2']],
+      );
+      assert.equal((await work(a.supervisor, 'breach-notices-to-issue')).length, 0);
       assert.equal((await a.supervisor.client.post(notices, {})).status, 403);
       const issued = await a.dpo.client.post(notices, {});
       assert.equal(issued.status, 200, issued.text);
@@ -166,6 +183,11 @@ for (const kind of testDatabaseKinds()) {
       const recompute = await a.dpo.client.post(`/api/incidents/${incident.id}/affected`, {});
       assert.equal(recompute.body.code, 'affected-notices-issued');
       assert.equal((await events('incident.notice-issue')).length, 2);
+      assert.equal((await work(a.dpo, 'breach-notices-to-issue')).length, 0);
+      assert.deepEqual(
+        (await work(a.dpo, 'breach-letters-to-print')).map((i) => i.details),
+        [['count-1']],
+      );
 
       // Letters: the person without a card, by name; each name read is in the ledger.
       const letters = await a.dpo.client.get<
@@ -175,6 +197,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(letters.body.length, 1);
       assert.equal(letters.body[0]!.name?.familyLatin, KNOWN_PEOPLE[1]!['family-name-latin']);
       assert.equal(letters.body[0]!.contact, CONTACT);
+      assert.equal((await work(a.dpo, 'breach-letters-to-print')).length, 0, 'printed: off the work list');
       assert.equal((await oversight.client.get(`/api/incidents/${incident.id}/letters`)).status, 403);
       const all = await a.dpo.client.get<unknown[]>(`/api/incidents/${incident.id}/letters?all=true`);
       assert.equal(all.body.length, 2);

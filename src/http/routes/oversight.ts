@@ -64,7 +64,9 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
           legalHolds: ['supervisor', 'dpo'].includes(account.role)
             ? () => haven.gate.listLegalHolds(gateRequest(request))
             : null,
+          breach: account.role === 'dpo' ? () => haven.gate.breachWork(gateRequest(request)) : null,
           reviews: ['supervisor', 'dpo', 'admin'].includes(account.role)
+
             ? () =>
                 haven.reviews.workSummary({
                   accountId: account.id,

@@ -22,13 +22,19 @@ export type WorkKind =
   | 'grants-to-review'
   | 'grants-lapsing'
   | 'training-overdue'
-  | 'incident-to-notify';
+  | 'incident-to-notify'
+  | 'breach-notices-to-issue'
+  | 'breach-letters-to-print';
 
 /** In the order the work list shows them: the person's rights, with their legal clocks, first. */
 export const WORK_KINDS: WorkKind[] = [
   // BRE-2: the authority's 72 hours are the shortest legal clock of all.
   'incident-to-notify',
+  // BRE-2: the people of a high-risk breach are told without undue delay.
+  'breach-notices-to-issue',
+  'breach-letters-to-print',
   'rights-request-due',
+
   'correction-to-approve',
   'legal-hold-to-approve',
   // ACC-7: access that lapses by itself unless a reviewer decides it.

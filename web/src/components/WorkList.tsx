@@ -120,6 +120,9 @@ function useSubject() {
         return t('work.trainingOverdue');
       case 'incident-to-notify':
         return t('work.incident', { reference: item.subject });
+      case 'breach-notices-to-issue':
+      case 'breach-letters-to-print':
+        return t(`work.${item.kind}.title`, { reference: item.subject });
     }
   };
 }
@@ -189,7 +192,11 @@ function linkOf(item: WorkItem, role: Role): string | null {
     case 'training-overdue':
       return '/reviews#training';
     case 'incident-to-notify':
+    case 'breach-notices-to-issue':
       return `/incidents/${item.ref ?? ''}`;
+    case 'breach-letters-to-print':
+      return `/incidents/${item.ref ?? ''}/letters`;
+
   }
   const never: never = item.kind;
   return never;
