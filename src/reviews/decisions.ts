@@ -8,6 +8,7 @@
 import { addToDay, dayOf } from '../domain/calendar.ts';
 import { HavenError } from '../domain/errors.ts';
 import type { Database } from '../store/database.ts';
+import { isCalendarDay } from './days.ts';
 import { type CaseloadGate, endGrant } from './end-access.ts';
 import {
   type Grant,
@@ -23,10 +24,8 @@ import {
 /** The furthest a review date may be set: a year, so every grant is looked at again at least yearly. */
 export const MAX_REVIEW_DAYS = 366;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export function checkReviewDate(value: unknown, today: string): string {
-  if (typeof value !== 'string' || !DAY.test(value) || dayOf(new Date(`${value}T00:00:00Z`)) !== value) {
+  if (!isCalendarDay(value)) {
     throw new HavenError('review-date-invalid', 'A review date is a day (YYYY-MM-DD).', {
       status: 422,
       fields: [{ path: 'reviewDue', code: 'date', message: 'YYYY-MM-DD' }],

@@ -9,6 +9,7 @@ import { HavenError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 import { recordAuditEvent } from '../ledger/events.ts';
 import type { Database, Sql } from '../store/database.ts';
+import { isCalendarDay } from './days.ts';
 import type { ReviewActor } from './grants.ts';
 
 export interface TrainingInput {
@@ -42,11 +43,10 @@ export interface StaffTraining {
   reviewerId: string | null;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function validDay(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !DAY.test(value) || dayOf(new Date(`${value}T00:00:00Z`)) !== value) {
+  if (!isCalendarDay(value)) {
     throw new HavenError('training-date-invalid', 'Training dates are days (YYYY-MM-DD).', {
       status: 422,
       fields: [{ path, code: 'date', message: 'YYYY-MM-DD' }],

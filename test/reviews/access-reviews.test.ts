@@ -410,6 +410,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(campaigns[0]?.id, started.body.id);
       // Organisation B sees none of it.
       assert.deepEqual((await b.dpo.client.get('/api/reviews/campaigns')).body.campaigns, []);
+
+      // The work list: the DPO has grants to decide in the campaign (due on its day) and staff whose tier 3–4
+      // lacks training (the DPO's own tier 4, among others); a clerk and organisation B have neither.
+      type Item = { kind: string; ref: string | null; due: string | null; details: string[] };
+      const work = (await a.dpo.client.get('/api/worklist')).body.items as Item[];
+      const toReview = work.find((i) => i.kind === 'grants-to-review');
+      assert.equal(toReview?.ref, started.body.id);
+      assert.equal(toReview?.due, started.body.dueBy);
+      assert.match(toReview?.details[0] ?? '', /^count-[1-9]\d*$/);
+      assert.match(work.find((i) => i.kind === 'training-overdue')?.details[0] ?? '', /^count-[1-9]\d*$/);
+      const kinds = (items: Item[]) => items.map((i) => i.kind).filter((k) => /grants|training/.test(k));
+      assert.deepEqual(kinds((await a.clerk.client.get('/api/worklist')).body.items as Item[]), []);
+      assert.ok(
+        !kinds((await b.dpo.client.get('/api/worklist')).body.items as Item[]).includes('grants-to-review'),
+      );
     });
 
     // Last: 46 days on, every account of this database is dormant.
