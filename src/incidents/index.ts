@@ -16,6 +16,7 @@ export {
   type Incident,
   type IncidentKeys,
   type IncidentSource,
+  incidentIdByReference,
   incidentKeys,
   listIncidents,
   markAffectedComputed,

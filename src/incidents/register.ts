@@ -319,3 +319,17 @@ export async function markAffectedComputed(
   if (!rows[0]) throw notFound('incident');
   return date(rows[0].affected_computed_at) as Date;
 }
+
+/** An incident's id from its reference (INC-2026-001) within the organisation (the CLI names incidents so). */
+export async function incidentIdByReference(
+  sql: Sql,
+  organisationId: string,
+  reference: string,
+): Promise<string> {
+  const { rows } = await sql.query<{ id: string }>(
+    'select id from incident where organisation_id = $1::uuid and reference = $2',
+    [organisationId, reference.toUpperCase()],
+  );
+  if (!rows[0]) throw notFound('incident');
+  return rows[0].id;
+}

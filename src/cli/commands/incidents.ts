@@ -8,6 +8,7 @@ import { accountIdByEmail } from '../../identity/factors.ts';
 import {
   drillFigures,
   type IncidentActor,
+  incidentIdByReference,
   listIncidents,
   moveIncident,
   notificationDraft,
@@ -70,13 +71,7 @@ async function asAccount<T>(
 /** An incident named by its id or its reference (INC-2026-001). */
 async function idOf(c: Context, ref: string): Promise<string> {
   if (/^[0-9a-f-]{36}$/.test(ref)) return ref;
-  const { rows } = await c.haven.db.query<{ id: string }>(
-    'select id from incident where organisation_id = $1::uuid and reference = $2',
-    [c.actor.organisation, ref.toUpperCase()],
-  );
-  if (!rows[0])
-    throw new HavenError('not-found', `No incident ${ref} in your organisation.`, { status: 404 });
-  return rows[0].id;
+  return incidentIdByReference(c.haven.db, c.actor.organisation, ref);
 }
 
 const hours = (ms: number) =>
