@@ -26,6 +26,7 @@ import { incidentAffectedRoutes } from './routes/incident-affected.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { legalHoldRoutes } from './routes/legal-holds.ts';
+import { monitoringRoutes } from './routes/monitoring.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { oversightRoutes } from './routes/oversight.ts';
@@ -220,6 +221,8 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
 
 
   retentionRoutes(app, haven);
+  monitoringRoutes(app, haven);
+
   accessAnswerRoutes(app, haven);
   portalRoutes(app, haven);
 

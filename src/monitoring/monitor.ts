@@ -102,23 +102,25 @@ export class Monitor {
     const { db } = this.#options;
     await this.refresh();
     const started = performance.now();
+    const none = { entries: 0, alerts: 0, suspended: 0 };
     try {
+      // Read and explain outside the writing transaction: on PGlite the gate shares the one connection, and the
+      // explanation is the slow part — the transaction below only judges and writes.
+      const next = await cursorOf(db);
+      const head = await treeHead(db);
+      if (head.size <= next) return none;
+      const to = Math.min(head.size, next + MONITOR_BATCH);
+      const entries = await entriesOf(db, next, to);
+      const explanations = await this.#explain(entries);
       const round = await db.transaction(async (tx) => {
         const { rows: lock } = await tx.query<{ locked: boolean }>(
           'select pg_try_advisory_xact_lock($1) as locked',
           [MONITOR_LOCK],
         );
-        if (!lock[0]?.locked) return { entries: 0, alerts: 0, suspended: 0 };
-        const { rows: cursor } = await tx.query<{ next_leaf: string }>(
-          'select next_leaf from monitoring_cursor where id = 1',
-        );
-        const next = Number(cursor[0]?.next_leaf ?? 0);
+        // Another server judges these entries (or just did): leave them to it.
+        if (!lock[0]?.locked || (await cursorOf(tx)) !== next) return none;
         if (this.#expected !== undefined && this.#expected !== next) this.#detector = this.#newDetector();
-        const head = await treeHead(tx);
-        if (head.size <= next) return { entries: 0, alerts: 0, suspended: 0 };
-        const to = Math.min(head.size, next + MONITOR_BATCH);
-        const entries = await entriesOf(tx, next, to);
-        const outcome = await this.#judge(tx, entries);
+        const outcome = await this.#judge(tx, entries, explanations);
         await tx.query(
           `insert into monitoring_cursor (id, next_leaf, updated_at) values (1, $1, now())
            on conflict (id) do update set next_leaf = excluded.next_leaf, updated_at = excluded.updated_at`,
@@ -140,7 +142,8 @@ export class Monitor {
     }
   }
 
-  async #judge(tx: Sql, entries: LedgerEntry[]): Promise<{ alerts: number; suspended: number }> {
+  /** What the data says about each entry that needs explaining (through the gate, one statement per batch). */
+  async #explain(entries: readonly LedgerEntry[]): Promise<(Explanation | null)[]> {
     const accesses = entries.map((e) => accessOf(e.event));
     const asked = accesses
       .map((a, i) => ({ a, i }))
@@ -154,7 +157,15 @@ export class Monitor {
     asked.forEach(({ i }, k) => {
       explanations[i] = answers[k] ?? null;
     });
+    return explanations;
+  }
 
+  async #judge(
+    tx: Sql,
+    entries: readonly LedgerEntry[],
+    explanations: readonly (Explanation | null)[],
+  ): Promise<{ alerts: number; suspended: number }> {
+    const accesses = entries.map((e) => accessOf(e.event));
     const hourly = new Map<string, { actor: string; organisation: string; hour: string; n: number }>();
     const figures = new Map<
       string,
@@ -225,6 +236,13 @@ export class Monitor {
       (organisation) => this.#thresholds.get(organisation) ?? DEFAULT_THRESHOLDS,
     );
   }
+}
+
+async function cursorOf(sql: Sql): Promise<number> {
+  const { rows } = await sql.query<{ next_leaf: string }>(
+    'select next_leaf from monitoring_cursor where id = 1',
+  );
+  return Number(rows[0]?.next_leaf ?? 0);
 }
 
 /** The ledger entries at leaves [from, to), in tree order. */

@@ -93,6 +93,12 @@ export const GENERAL_TABLES = {
   review_item: 'each grant a review campaign put before a reviewer, and the decision (ACC-7)',
   incident:
     'the incident register: codes, numbers, times; free texts sealed (they may name someone) (BRE-1, BRE-2)',
+  monitoring_threshold: 'the anomaly rules’ thresholds per organisation (AUD-6)',
+  monitoring_cursor: 'how far the anomaly monitor has read the ledger (AUD-6)',
+  monitoring_hourly: 'accesses per staff member or partner per hour: counts, no person (AUD-6)',
+  monitoring_baseline: 'each staff member’s or partner’s baseline: counts per hour of the day (AUD-6)',
+  monitoring_figure: 'accesses explained per organisation and day: counts by reason (AUD-6)',
+
 
 } as const;
 

@@ -58,7 +58,8 @@ const minute = 60_000;
 function officeBaseline(days: number, perHour: number): Baseline {
   const hours = [];
   for (let d = 0; d < days; d++)
-    for (let h = 9; h < 17; h++) hours.push({ hour: new Date(T0 - (d + 1) * 86_400_000 + (h - 9) * 3_600_000), accesses: perHour });
+    for (let h = 9; h < 17; h++)
+      hours.push({ hour: new Date(T0 - (d + 1) * 86_400_000 + (h - 9) * 3_600_000), accesses: perHour });
   return computeBaseline(hours);
 }
 
@@ -76,7 +77,10 @@ describe('baselines (AUD-6)', () => {
     assert.equal(b.hourCounts[9], 16);
     assert.equal(b.hourCounts[10], 20);
     assert.equal(b.hourCounts[23], 0);
-    assert.equal(b.hourCounts.reduce((s, n) => s + n, 0), 36);
+    assert.equal(
+      b.hourCounts.reduce((s, n) => s + n, 0),
+      36,
+    );
     const t = { ...DEFAULT_THRESHOLDS, baselineMinimumDays: 2 };
     assert.equal(hourlyRate(b, t), 12);
     assert.equal(hourShare(b, 10, t), 20 / 36);
@@ -96,16 +100,19 @@ describe('baselines (AUD-6)', () => {
     // P(X ≥ 60 | λ = 10) = 6.52190332781837e-27, P(X ≥ 30 | λ = 10) = 2.50995120152791e-7.
     assert.ok(Math.abs(poissonUpperTail(60, 10) / 6.52190332781837e-27 - 1) < 1e-12);
     assert.ok(Math.abs(poissonUpperTail(30, 10) / 2.50995120152791e-7 - 1) < 1e-12);
-
   });
 
   test('the Poisson tail falls as the count rises and is a probability', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 }), fc.double({ min: 0.1, max: 200, noNaN: true }), (k, lambda) => {
-        const p = poissonUpperTail(k, lambda);
-        const next = poissonUpperTail(k + 1, lambda);
-        return p >= 0 && p <= 1 && next <= p + 1e-12;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.double({ min: 0.1, max: 200, noNaN: true }),
+        (k, lambda) => {
+          const p = poissonUpperTail(k, lambda);
+          const next = poissonUpperTail(k + 1, lambda);
+          return p >= 0 && p <= 1 && next <= p + 1e-12;
+        },
+      ),
     );
   });
 });
@@ -182,7 +189,10 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
     // It fires at the first count whose tail is below the threshold, with that hour's entries as evidence.
     const fired = alert.params.count!;
     assert.ok(poissonUpperTail(fired, 12) < DEFAULT_THRESHOLDS.volumePValue);
-    assert.ok(fired <= DEFAULT_THRESHOLDS.volumeMinimum || poissonUpperTail(fired - 1, 12) >= DEFAULT_THRESHOLDS.volumePValue);
+    assert.ok(
+      fired <= DEFAULT_THRESHOLDS.volumeMinimum ||
+        poissonUpperTail(fired - 1, 12) >= DEFAULT_THRESHOLDS.volumePValue,
+    );
     assert.equal(alert.evidence.length, fired);
     assert.equal(alert.params.expected, 12);
   });
@@ -211,7 +221,10 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
     const search = (h: ReturnType<typeof harness>, at: number, hits: number, why: Explanation | null) => {
       const requestId = randomUUID();
       for (let k = 0; k < hits; k++)
-        h.feed({ action: 'person.search-result', subject: randomUUID(), subjectType: 'person', requestId, at }, why);
+        h.feed(
+          { action: 'person.search-result', subject: randomUUID(), subjectType: 'person', requestId, at },
+          why,
+        );
       return h.feed({ action: 'person.search', requestId, at });
     };
     const own = harness();
@@ -244,7 +257,15 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
 
   test('repeated denials: ten refused requests in an hour; the groups of one refused read count once', () => {
     const denied = (at: number, requestId: string) =>
-      ({ action: 'person.read', subject: randomUUID(), subjectType: 'person', decision: 'deny', reason: 'not-in-caseload', requestId, at }) as const;
+      ({
+        action: 'person.read',
+        subject: randomUUID(),
+        subjectType: 'person',
+        decision: 'deny',
+        reason: 'not-in-caseload',
+        requestId,
+        at,
+      }) as const;
     const one = harness();
     const requestId = randomUUID();
     for (let i = 0; i < 12; i++) one.feed(denied(T0, requestId));
@@ -256,7 +277,8 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
   });
 
   test('frequent break-glass: three in a week raise it; three a fortnight apart do not', () => {
-    const glass = (at: number) => ({ action: 'break-glass.start', subject: randomUUID(), subjectType: 'person', at }) as const;
+    const glass = (at: number) =>
+      ({ action: 'break-glass.start', subject: randomUUID(), subjectType: 'person', at }) as const;
     const spread = harness();
     for (let i = 0; i < 3; i++) spread.feed(glass(T0 + i * 8 * 86_400_000));
     assert.equal(spread.alerts.length, 0);
@@ -270,16 +292,38 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
     const baselines = new Map([[`partner:${partner}`, officeBaseline(10, 5)]]);
     const h = harness({}, baselines);
     for (let i = 0; i < 80; i++)
-      h.feed({ action: 'sharing.verify', subject: randomUUID(), subjectType: 'person', partner, reason: 'match', at: T0 + i * 5000 });
+      h.feed({
+        action: 'sharing.verify',
+        subject: randomUUID(),
+        subjectType: 'person',
+        partner,
+        reason: 'match',
+        at: T0 + i * 5000,
+      });
     const alert = h.first().find((a) => a.rule === 'volume');
     assert.equal(alert?.actor, `partner:${partner}`);
   });
 
   test('system jobs and the person in their portal are not judged', () => {
     const h = harness({ outsideCaseloadPerDay: 1 });
-    const detector = new Detector({ thresholds: () => ({ ...DEFAULT_THRESHOLDS, outsideCaseloadPerDay: 1 }), baseline: () => undefined });
+    const detector = new Detector({
+      thresholds: () => ({ ...DEFAULT_THRESHOLDS, outsideCaseloadPerDay: 1 }),
+      baseline: () => undefined,
+    });
     const drafts = detector.observe(
-      { entry: 1, event: { v: 1, time: new Date(T0).toISOString(), actor: { kind: 'system' }, action: 'person.read', subject: randomUUID(), subjectType: 'person', decision: 'allow', reason: 'ok' } },
+      {
+        entry: 1,
+        event: {
+          v: 1,
+          time: new Date(T0).toISOString(),
+          actor: { kind: 'system' },
+          action: 'person.read',
+          subject: randomUUID(),
+          subjectType: 'person',
+          decision: 'allow',
+          reason: 'ok',
+        },
+      },
       null,
     );
     assert.deepEqual(drafts, []);
