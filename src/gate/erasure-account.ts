@@ -31,6 +31,7 @@ interface Counts {
   request_notes: number;
   holds: number;
   hold_notes: number;
+  breach: number;
   events: number;
   changes: number;
 }
@@ -56,6 +57,7 @@ async function counts(tx: Sql, personId: string): Promise<Counts> {
        ${n('legal_hold')} as holds,
        (select count(sealed_note)::int from legal_hold where person_id = $1) as hold_notes,
        ${n('audit_event')} as events,
+       ${n('incident_affected_person')} + ${n('breach_notice')} as breach,
        ${n('change_outbox')} as changes`,
     [personId],
   );
@@ -99,6 +101,8 @@ async function account(
       kept('rights-requests', c.requests),
       kept('change-notices', c.changes + pending.changes),
       kept('legal-holds', c.holds),
+      kept('breach-records', c.breach),
+
       kept('erasure-receipt', 1),
     ].filter((item) => item.count > 0),
   };

@@ -13,7 +13,7 @@ import { dictionary } from '../support/records.ts';
  */
 const PERSON = '6f1c2a9e-3b7d-4c1e-9a55-0d2b7c4e8f10';
 const ACCOUNT = '0b7e9f3c-2a41-4d6b-8e0f-5c3a1d9b7e24';
-const event = (over: Partial<AuditEvent>): AuditEvent =>
+const event = (over: Partial<Omit<AuditEvent, 'time' | 'v'>>): AuditEvent =>
   auditEvent({
     actor: { kind: 'staff', account: ACCOUNT },
     action: 'person.read',

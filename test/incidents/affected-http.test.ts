@@ -229,7 +229,16 @@ for (const kind of testDatabaseKinds()) {
       const foreign = await person.post(`/api/me/breach-notices/${other[0]!.id}/read`, {});
       assert.equal(foreign.status, 404);
       assert.equal(foreign.body.code, 'notice-not-found');
+      // An erasure keeps that the breach affected them and how they were told (GDPR 33(5)), and says so.
+      const preview = await a.dpo.client.get<{ kept: { item: string; count: number; ground: string }[] }>(
+        `/api/persons/${people[1]}/erasure-preview`,
+      );
+      assert.equal(preview.status, 200, preview.text);
+      const breach = preview.body.kept.find((k) => k.item === 'breach-records');
+      assert.equal(breach?.ground, 'gdpr-33-5-breach-documentation');
+      assert.ok(breach!.count >= 2, 'the person found affected and their notice');
       const summary = await a.dpo.client.get(`/api/incidents/${incident.id}/affected`);
+
       assert.equal((summary.body.notices as { read: number }).read, 1);
       assert.equal((summary.body.notices as { printed: number }).printed, 2);
     });

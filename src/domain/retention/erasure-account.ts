@@ -33,6 +33,8 @@ export const KEPT_GROUNDS = {
     'GDPR 19: partners who received the data must be told of the erasure; the notice names no value.',
   'gdpr-17-3-e-legal-claims':
     'GDPR 17(3)(e): kept for the establishment, exercise or defence of legal claims while a legal hold is in force.',
+  'gdpr-33-5-breach-documentation':
+    'GDPR 33(5) and 34: the organisation documents each breach, whom it affected and how they were told.',
 } as const;
 export type KeptGround = keyof typeof KEPT_GROUNDS;
 
@@ -66,7 +68,12 @@ export const KEPT_ITEMS = {
     ground: 'gdpr-12-request-handled',
     what: 'This receipt: categories and counts, so it can be printed again.',
   },
+  'breach-records': {
+    ground: 'gdpr-33-5-breach-documentation',
+    what: 'That a breach affected the person and the notice they were sent: incident, categories, language, dates; no value.',
+  },
   'held-data': {
+
     ground: 'gdpr-17-3-e-legal-claims',
     what: 'Everything listed as erased stays while a legal hold is in force: the erasure is refused until it ends.',
   },
