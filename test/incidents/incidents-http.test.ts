@@ -109,6 +109,20 @@ for (const kind of testDatabaseKinds()) {
           assert.equal((reply.body as { code: string }).code, 'forbidden');
         }
       }
+      // The refusal is in the ledger under the account refused (AUD-1; repeats within a window are counted).
+      const { rows } = await t.haven.db.query<{ body: Buffer }>(
+        'select body from audit_event where actor_account = $1::uuid order by seq',
+        [a.clerk.staff.id],
+      );
+      const refusals = rows
+        .map(
+          (r) => JSON.parse(r.body.toString('utf8')) as { action: string; decision: string; reason: string },
+        )
+        .filter((e) => e.decision === 'deny');
+      assert.ok(
+        refusals.some((e) => e.action === 'auth.request' && e.reason === 'forbidden'),
+        JSON.stringify(refusals),
+      );
       // Readers cannot change it.
       for (const who of [a.auditor, oversight]) {
         const reply = await who.client.patch(`/api/incidents/${incident.id}`, { version: 1, highRisk: true });
