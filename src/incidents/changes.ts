@@ -321,7 +321,10 @@ export async function updateIncident(
         status: 422,
       });
     await writeRow(tx, row, set);
-    await ledger(tx, actor, row, 'update', 'ok', now);
+    // A new awareness time moves the clock: the ledger says so apart from other edits.
+    const movesClock =
+      details.awareAt !== undefined && details.awareAt.getTime() !== new Date(row.aware_at).getTime();
+    await ledger(tx, actor, row, 'update', movesClock ? 'aware-at-changed' : 'ok', now);
     return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
   });
 }

@@ -216,6 +216,50 @@ describe('bad input (BRE-1)', () => {
   });
 });
 
+describe('any input', () => {
+  test('property: whatever is sent, the checks answer with details or a stable incident code, never a crash', () => {
+    const now = new Date('2026-12-07T12:00:00Z');
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.oneof(fc.string(), fc.constantFrom('name', 'health', 'confidentiality', 'staff'))),
+      fc.dictionary(
+        fc.constantFrom('description', 'kind', 'accountId', 'from', 'to', 'x'),
+        fc.oneof(fc.string(), fc.constant(null)),
+      ),
+    );
+    const body = fc.dictionary(
+      fc.constantFrom(
+        'awareAt',
+        'nature',
+        'dataCategories',
+        'peopleCategories',
+        'peopleApprox',
+        'recordsApprox',
+        'highRisk',
+        'texts',
+        'source',
+        'window',
+      ),
+      value,
+    );
+    fc.assert(
+      fc.property(body, (b) => {
+        try {
+          checkDetails(b, now);
+        } catch (error) {
+          assert.ok(error instanceof HavenError, String(error));
+          assert.match(error.code, /^(incident-[a-z-]+|text-invalid)$/);
+          assert.equal(error.status, 422);
+        }
+      }),
+    );
+  });
+});
+
 describe('the generated notification (GDPR 33(3))', () => {
   const base = {
     reference: 'INC-2026-001',

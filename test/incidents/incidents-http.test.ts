@@ -71,10 +71,20 @@ for (const kind of testDatabaseKinds()) {
         lateMs: 0,
       });
 
+      // A new awareness time moves the clock, and the ledger says so apart from other edits.
+      const moved = await a.dpo.client.patch<IncidentView>(`/api/incidents/${incident.id}`, {
+        version: 1,
+        awareAt: '2026-12-07T06:00:00Z',
+      });
+      assert.equal(moved.status, 200, moved.text);
+      assert.equal(moved.body.clock.dueAt, '2026-12-10T06:00:00.000Z');
       const events = await incidentEvents(t, incident.id);
       assert.deepEqual(
         events.map((e) => [e.action, e.reason]),
-        [['incident.open', 'ok']],
+        [
+          ['incident.open', 'ok'],
+          ['incident.update', 'aware-at-changed'],
+        ],
       );
       // The words are in neither the ledger nor the table in clear.
       const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
