@@ -55,14 +55,19 @@ export function hourlyRate(baseline: Baseline | undefined, t: Thresholds): numbe
     : t.volumeDefaultPerHour;
 }
 
-/** The share of the person's accesses that fell in this hour of the day; undefined without enough history. */
+/**
+ * The share of the person's accesses that fell in this hour of the day or the hour either side of it; undefined
+ * without enough history. The neighbours count so that staying an hour late is not "outside usual hours", while
+ * work in the middle of the night still is.
+ */
 export function hourShare(
   baseline: Baseline | undefined,
   hourOfDay: number,
   t: Thresholds,
 ): number | undefined {
   if (!trusted(baseline, t) || baseline.accesses === 0) return undefined;
-  return baseline.hourCounts[hourOfDay]! / baseline.accesses;
+  const c = baseline.hourCounts;
+  return (c[(hourOfDay + 23) % 24]! + c[hourOfDay]! + c[(hourOfDay + 1) % 24]!) / baseline.accesses;
 }
 
 const LOG_FACTORIALS: number[] = [0];

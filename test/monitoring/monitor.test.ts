@@ -78,12 +78,14 @@ for (const kind of testDatabaseKinds()) {
       const good = await put(a.dpo, { outsideCaseloadPerDay: 2 });
       assert.equal(good.status, 200, good.text);
       assert.equal(
-        (await a.dpo.client.get<{ thresholds: Thresholds }>('/api/monitoring/thresholds')).body.thresholds.outsideCaseloadPerDay,
+        (await a.dpo.client.get<{ thresholds: Thresholds }>('/api/monitoring/thresholds')).body.thresholds
+          .outsideCaseloadPerDay,
         2,
       );
       // The other organisation keeps its own.
       assert.equal(
-        (await b.dpo.client.get<{ thresholds: Thresholds }>('/api/monitoring/thresholds')).body.thresholds.outsideCaseloadPerDay,
+        (await b.dpo.client.get<{ thresholds: Thresholds }>('/api/monitoring/thresholds')).body.thresholds
+          .outsideCaseloadPerDay,
         3,
       );
     });

@@ -83,7 +83,12 @@ describe('baselines (AUD-6)', () => {
     );
     const t = { ...DEFAULT_THRESHOLDS, baselineMinimumDays: 2 };
     assert.equal(hourlyRate(b, t), 12);
-    assert.equal(hourShare(b, 10, t), 20 / 36);
+    // Usual hours count the hour either side: 10:00 has 09:00–11:00 (all of it), 11:00 has 10:00–12:00.
+    assert.equal(hourShare(b, 10, t), 1);
+    assert.equal(hourShare(b, 11, t), 20 / 36);
+    assert.equal(hourShare(b, 12, t), 0);
+    assert.equal(hourShare(b, 8, t), 16 / 36);
+
     // Too little history: the default rate, and no judgement of hours.
     const strict = { ...DEFAULT_THRESHOLDS, baselineMinimumDays: 3 };
     assert.equal(hourlyRate(b, strict), DEFAULT_THRESHOLDS.volumeDefaultPerHour);
