@@ -1,8 +1,9 @@
 import type { Dictionary } from '../domain/dictionary/index.ts';
 import { HavenError } from '../domain/errors.ts';
-import type { GateRequest } from '../gate/context.ts';
-import type { AffectedSummary } from '../gate/incident-affected.ts';
+import { auditActor, type GateRequest } from '../gate/context.ts';
+import { type AffectedSummary, BREACH } from '../gate/incident-affected.ts';
 import type { Gate } from '../gate/service.ts';
+import { recordAuditEvent } from '../ledger/events.ts';
 import type { Database } from '../store/database.ts';
 import { type AffectedSource, checkWindow, computationDigest, computeAffected } from './affected.ts';
 import { type IncidentKeys, markAffectedComputed, readIncident } from './register.ts';
@@ -21,6 +22,33 @@ export interface AffectedDeps {
 }
 
 export async function computeForIncident(
+  deps: AffectedDeps,
+  request: GateRequest,
+  incidentId: string,
+): Promise<AffectedSummary> {
+  try {
+    return await compute(deps, request, incidentId);
+  } catch (error) {
+    // AUD-1: a refused computation (a bad window or source, a caller who may not) is in the ledger too; the gate
+    // writes its own refusals.
+    if (error instanceof HavenError && error.status < 500 && !deps.gate.alreadyLedgered(error)) {
+      await recordAuditEvent(deps.db, {
+        actor: auditActor(request.actor),
+        action: 'incident.affected',
+        purpose: BREACH.name,
+        ...(UUID.test(incidentId) ? { subject: incidentId, subjectType: 'incident' as const } : {}),
+        decision: 'deny',
+        reason: error.code,
+        ...(request.requestId ? { requestId: request.requestId } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function compute(
   deps: AffectedDeps,
   request: GateRequest,
   incidentId: string,

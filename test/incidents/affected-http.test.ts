@@ -115,7 +115,12 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await a.caseworker.client.get(url)).status, 403);
       assert.equal((await otherDpo.client.get(url)).status, 404);
       // The ledger: the computation's digest for the incident, and each person found — ids and codes only.
-      const [summary] = await events('incident.affected');
+      const summary = (await events('incident.affected')).find((e) => e.decision === 'allow');
+      assert.ok(
+        (await events('incident.affected')).some((e) => e.decision === 'deny' && e.reason === 'not-found'),
+        'another organisation’s DPO refused, in the ledger',
+      );
+
       assert.equal(summary.subject, incident.id);
       assert.equal(summary.digest, computed.body.digest);
       const found = await events('incident.affected-person');
@@ -271,6 +276,14 @@ for (const kind of testDatabaseKinds()) {
       const refused = await a.dpo.client.post(`/api/incidents/${device.id}/affected`, {});
       assert.equal(refused.status, 422);
       assert.equal(refused.body.code, 'affected-source-unsupported');
+      // Refusals are in the ledger too (AUD-1), about the incident, with their code.
+      assert.ok(
+        (await events('incident.affected')).some(
+          (e) =>
+            e.subject === device.id && e.decision === 'deny' && e.reason === 'affected-source-unsupported',
+        ),
+      );
+
       const none = await openIncident({ source: null });
       assert.equal(
         (await a.dpo.client.post(`/api/incidents/${none.id}/affected`, {})).body.code,
