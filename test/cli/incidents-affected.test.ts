@@ -25,7 +25,11 @@ describe('haven incidents affected and notices', () => {
       env,
     );
     assert.equal(computed.code, 0, computed.stderr);
-    const summary = JSON.parse(computed.stdout) as { people: number; source: { kind: string }; ledgerHead: number };
+    const summary = JSON.parse(computed.stdout) as {
+      people: number;
+      source: { kind: string };
+      ledgerHead: number;
+    };
     assert.equal(summary.source.kind, 'account');
     assert.ok(summary.ledgerHead > 0);
     // The demo's window ended hours before its traffic: the ledger holds nothing of the account then.
@@ -35,7 +39,10 @@ describe('haven incidents affected and notices', () => {
     assert.match(read.stdout, /^People affected: 0 /m);
     assert.match(read.stdout, /^Window: /m);
 
-    const notHighRisk = await haven(['incidents', 'notices', incident.reference, '--issue', '--as', email('dpo')], env);
+    const notHighRisk = await haven(
+      ['incidents', 'notices', incident.reference, '--issue', '--as', email('dpo')],
+      env,
+    );
     assert.equal(notHighRisk.code, 1);
     assert.match(notHighRisk.stderr, /\[notices-not-high-risk\]/);
     const auditorLetters = await haven(

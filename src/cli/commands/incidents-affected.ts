@@ -25,7 +25,11 @@ interface Context {
   organisationId: string;
 }
 
-async function asAccount<T>(email: string, roles: readonly Role[], work: (c: Context) => Promise<T>): Promise<T> {
+async function asAccount<T>(
+  email: string,
+  roles: readonly Role[],
+  work: (c: Context) => Promise<T>,
+): Promise<T> {
   const haven = await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') });
   try {
     const id = await accountIdByEmail(haven.db, normaliseEmail(email));
@@ -33,7 +37,10 @@ async function asAccount<T>(email: string, roles: readonly Role[], work: (c: Con
     if (account?.status !== 'active')
       throw new HavenError('account-not-found', `No active staff account ${email}.`, { status: 404 });
     if (!roles.includes(account.role)) {
-      throw new HavenError('forbidden', `This is for ${roles.join(', ')} accounts.`, { status: 403, reason: 'role' });
+      throw new HavenError('forbidden', `This is for ${roles.join(', ')} accounts.`, {
+        status: 403,
+        reason: 'role',
+      });
     }
     const request: GateRequest = {
       actor: {
@@ -81,7 +88,10 @@ function printSummary(s: AffectedSummary): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-export async function incidentsAffected(ref: string, options: { as: string; compute?: boolean; json?: boolean }) {
+export async function incidentsAffected(
+  ref: string,
+  options: { as: string; compute?: boolean; json?: boolean },
+) {
   const roles: readonly Role[] = options.compute ? ['dpo'] : ['dpo', 'oversight', 'auditor'];
   await asAccount(options.as, roles, async (c) => {
     const id = await incidentId(c, ref);
@@ -99,7 +109,9 @@ export async function incidentsAffected(ref: string, options: { as: string; comp
         )
       : await c.haven.gate.affectedSummary(c.request, id);
     if (!summary)
-      throw new HavenError('affected-not-computed', 'Not computed yet: run it with --compute (DPO).', { status: 404 });
+      throw new HavenError('affected-not-computed', 'Not computed yet: run it with --compute (DPO).', {
+        status: 404,
+      });
     if (options.json) return printJson(summary);
     printSummary(summary);
   });
@@ -124,7 +136,9 @@ export async function incidentsNotices(
       return;
     }
     if (!options.letters) {
-      throw new HavenError('notices-what', 'Say what to do: --issue, or --letters to print them.', { status: 400 });
+      throw new HavenError('notices-what', 'Say what to do: --issue, or --letters to print them.', {
+        status: 400,
+      });
     }
     // The letters as plain text, a form feed between them (a page each on a printer); names read are ledgered.
     const letters = await c.haven.gate.breachLetters(c.request, id, { all: options.all === true });

@@ -73,7 +73,6 @@ export const KEPT_ITEMS = {
     what: 'That a breach affected the person and the notice they were sent: incident, categories, language, dates; no value.',
   },
   'held-data': {
-
     ground: 'gdpr-17-3-e-legal-claims',
     what: 'Everything listed as erased stays while a legal hold is in force: the erasure is refused until it ends.',
   },

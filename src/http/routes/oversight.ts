@@ -66,7 +66,6 @@ export function oversightRoutes(app: HttpApp, haven: Haven): void {
             : null,
           breach: account.role === 'dpo' ? () => haven.gate.breachWork(gateRequest(request)) : null,
           reviews: ['supervisor', 'dpo', 'admin'].includes(account.role)
-
             ? () =>
                 haven.reviews.workSummary({
                   accountId: account.id,

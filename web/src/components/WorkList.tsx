@@ -196,7 +196,6 @@ function linkOf(item: WorkItem, role: Role): string | null {
       return `/incidents/${item.ref ?? ''}`;
     case 'breach-letters-to-print':
       return `/incidents/${item.ref ?? ''}/letters`;
-
   }
   const never: never = item.kind;
   return never;
