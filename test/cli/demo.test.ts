@@ -24,6 +24,7 @@ describe('haven demo', () => {
       summary: Record<string, number>;
       incident: { id: string; reference: string; state: string; dueAt: string };
       reviews: { campaign: { id: string; dueBy: string; items: number }; trainingRecorded: number };
+      alerts: { rules: string[]; judged: number };
     };
     assert.equal(out.organisation.slug, 'demo');
     assert.match(out.organisation.id, /^[0-9a-f-]{36}$/);
@@ -69,7 +70,23 @@ describe('haven demo', () => {
       [[out.reviews.campaign.id, 'open', out.reviews.campaign.items]],
     );
 
+    // AUD-6: a few alerts, raised by the monitor from the demo staff's reads through the gate, and listed by
+    // `haven monitoring alerts` with their ledger entries.
+    assert.deepEqual(out.alerts.rules, ['outside-caseload', 'repeated-denials']);
+    assert.ok(out.alerts.judged > 0);
+    const alerts = await haven(['monitoring', 'alerts', '--org', 'demo', '--json'], env);
+    assert.equal(alerts.code, 0, alerts.stderr);
+    const listedAlerts = JSON.parse(alerts.stdout) as {
+      alerts: { kind: string; subject: string; evidence: number[] }[];
+    };
+    const anomalies = listedAlerts.alerts.filter((a) => a.kind.startsWith('anomaly.'));
+    assert.deepEqual(anomalies.map((a) => a.kind).sort(), ['anomaly.outside-caseload', 'anomaly.repeated-denials']);
+    const supervisor = out.staff.find((s) => s.role === 'supervisor')!;
+    assert.equal(anomalies.find((a) => a.kind === 'anomaly.outside-caseload')?.subject, supervisor.accountId);
+    for (const a of anomalies) assert.ok(a.evidence.length >= 3, a.kind);
+
     const again = await haven(['demo', '--people', '5'], env);
+
     assert.equal(again.code, 1);
     assert.match(again.stderr, /\[demo-organisation-exists\]/);
     assert.equal(again.stdout, '');

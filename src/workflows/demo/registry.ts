@@ -5,9 +5,12 @@ import type { Gate } from '../../gate/service.ts';
 import type { Organisation } from '../../identity/accounts.ts';
 import type { IdentityContext } from '../../identity/context.ts';
 import type { IncidentKeys } from '../../incidents/register.ts';
+import type { Monitor } from '../../monitoring/monitor.ts';
+
 import type { Database } from '../../store/database.ts';
 import { createDemoGovernance, type DemoGovernance } from './governance.ts';
 import { createDemoIncident, type DemoIncident } from './incidents.ts';
+import { createDemoAlerts, type DemoAlerts } from './monitoring.ts';
 import { createDemoPartners, type DemoPartner } from './partners.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
 import type { AccessReviews } from '../../reviews/service.ts';
@@ -70,6 +73,8 @@ export interface DemoResult {
   incident: DemoIncident;
   /** One open access review campaign, with training and break-glass eligibility recorded (ACC-7). */
   reviews: DemoReviews;
+  /** A few anomaly alerts for the DPO, raised by the monitor from reads through the gate (AUD-6). */
+  alerts: DemoAlerts;
   summary: DemoSummary;
   /** The id Haven gave each planned person, by plan index. */
   personIds: string[];
@@ -129,6 +134,7 @@ export async function createDemoRegistry(
     identity: IdentityContext;
     incidents: { keys: IncidentKeys };
     reviews: AccessReviews;
+    monitor: Monitor;
   },
   options: DemoOptions,
 ): Promise<DemoResult> {
@@ -191,9 +197,20 @@ export async function createDemoRegistry(
     new Date(),
   );
   const reviews = await createDemoReviews(haven.reviews, organisation.id, staff, new Date());
+  const alerts = await createDemoAlerts(
+    haven,
+    organisation.id,
+    team,
+    {
+      all: ids,
+      outsideFirstCaseload: plan.people.filter((p) => p.caseworker !== 0).map((p) => ids[p.index]!),
+    },
+    options.seed,
+  );
   return {
     incident,
     reviews,
+    alerts,
 
     organisation,
     staff,
