@@ -23,6 +23,8 @@ const APP_PATHS = [
   '/rights',
   '/rights/:id',
   '/retention',
+  '/alerts',
+
   '/reviews',
   '/incidents',
   '/incidents/:id',

@@ -38,6 +38,7 @@ const AgreementsPage = lazy(() => import('../pages/sharing/AgreementsPage.tsx'))
 const AgreementPage = lazy(() => import('../pages/sharing/AgreementPage.tsx'));
 const AccessAnswerPage = lazy(() => import('../pages/rights/AccessAnswerPage.tsx'));
 const RetentionPage = lazy(() => import('../pages/retention/RetentionPage.tsx'));
+const AlertsPage = lazy(() => import('../pages/monitoring/AlertsPage.tsx'));
 const ReviewsPage = lazy(() => import('../pages/reviews/ReviewsPage.tsx'));
 const IncidentsPage = lazy(() => import('../pages/incidents/IncidentsPage.tsx'));
 const IncidentPage = lazy(() => import('../pages/incidents/IncidentPage.tsx'));
@@ -183,6 +184,9 @@ function page(path: string): ReactNode {
       return <AgreementsPage />;
     case '/retention':
       return <RetentionPage />;
+    case '/alerts':
+      return <AlertsPage />;
+
     case '/reviews':
       return <ReviewsPage />;
     case '/incidents':

@@ -35,7 +35,9 @@ export const NAVIGATION: { path: string; label: string; roles: Role[] }[] = [
   { path: '/reviews', label: 'nav.reviews', roles: ['supervisor', 'dpo', 'admin'] },
   { path: '/incidents', label: 'nav.incidents', roles: ['dpo', 'oversight', 'auditor'] },
 
+  { path: '/alerts', label: 'nav.alerts', roles: ['dpo'] },
   { path: '/admin/break-glass', label: 'nav.breakGlassReview', roles: ['dpo'] },
+
   { path: '/admin/ledger', label: 'nav.ledger', roles: ['auditor', 'dpo', 'admin', 'oversight'] },
   { path: '/admin/organisation', label: 'nav.organisation', roles: ['admin', 'dpo', 'oversight'] },
 ];

@@ -95,6 +95,9 @@ function useSubject() {
       case 'break-glass-to-review':
         return t('governance.breakGlass', { purpose: purposeTitle(item.details[0] ?? '') });
       case 'alert':
+        // AUD-6: an anomaly names its rule.
+        if (item.subject.startsWith('anomaly.'))
+          return t('work.anomaly', { rule: t(`alerts.rule.${item.subject.slice('anomaly.'.length)}`) });
         return t(`governance.alert.${item.subject === 'break-glass' ? 'break-glass' : 'other'}`);
       case 'rights-request-due':
         return t('work.rightsRequest', {
@@ -147,6 +150,7 @@ function useDetails() {
       if (item.kind === 'correction-to-approve') return maybe(`group.${code}`) ?? code;
       if (item.kind === 'restore-drill-due') return maybe(`work.restoreDrill.${code}`) ?? code;
       if (item.kind === 'legal-hold-to-approve') return maybe(`legalHolds.reason.${code}`) ?? code;
+      if (item.kind === 'alert' && code === 'suspended') return t('alerts.suspended');
       const count = /^count-(\d+)$/.exec(code)?.[1];
       if (count) return t(`work.${item.kind}.count`, { count: Number(count) });
       if (item.kind === 'incident-to-notify') return maybe(`work.incident.${code}`) ?? code;
@@ -173,8 +177,12 @@ function linkOf(item: WorkItem, role: Role): string | null {
     case 'policy-to-decide':
       return `/governance/policies?version=${item.ref ?? ''}`;
     case 'break-glass-to-review':
-    case 'alert':
       return role === 'dpo' ? '/admin/break-glass' : null;
+    case 'alert':
+      if (role !== 'dpo') return null;
+      // AUD-6: anomalies are looked into on the Alerts page, break-glass use on its review page.
+      return item.subject.startsWith('anomaly.') ? `/alerts#alert-${item.ref}-card` : '/admin/break-glass';
+
     case 'rights-request-due':
       return `/rights/${item.ref}`;
     case 'correction-to-approve':
