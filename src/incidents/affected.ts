@@ -128,7 +128,7 @@ export async function checkSource(
   if (rows.length === 0) throw unknown();
   if (source.kind === 'partner') return { source, validFrom: null, validTo: null };
   const { rows: keys } = await sql.query<{ added_at: Date; retired_at: Date | null }>(
-    `select added_at, retired_at from partner_key where partner_id = $1::uuid and kid = $2 and use = 'sig'`,
+    `select added_at, retired_at from partner_key where partner_id = $1::uuid and kid = $2`,
     [source.partnerId, source.keyId],
   );
   if (!keys[0]) throw unknown();
