@@ -294,7 +294,11 @@ for (const kind of testDatabaseKinds()) {
       }
       const staff = await createStaff(t);
       const client = await signedIn(t, staff);
-      await t.haven.db.query("update staff_account set status = 'disabled' where id = $1", [staff.id]);
+      // Disabled behind Haven's back (its sessions left in place), so the cookie meets a disabled account.
+      await t.haven.db.query(
+        "update staff_account set status = 'disabled', disabled_reason = 'administrator', disabled_at = now() where id = $1",
+        [staff.id],
+      );
       const reply = await client.get('/api/account/factors');
       assert.equal(reply.body.code, 'account-disabled');
       await assertLedgered(reply, { action: 'auth.session', reason: 'account-disabled', actor: staff });
