@@ -269,8 +269,8 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
 
 /**
  * The letters to print (DPO): by default those whose channel is a letter, or every notice (`all`: for people who
- * asked for paper too). The names are read from each person's identity group — a read, one ledger event each — and
- * the notices marked printed.
+ * asked for paper too). The names are read from each person's identity group — a read, one ledger event each.
+ * Printing them is recorded apart (markLettersPrinted), when staff print: opening the page is not printing.
  */
 export function breachLetters(
   ctx: GateContext,
@@ -308,14 +308,51 @@ export function breachLetters(
         }
         letters.push({ ...contentOf(r), name });
       }
-      if (rows.length > 0) {
-        await tx.query('update breach_notice set printed_at = $2 where id = any($1::uuid[])', [
-          rows.map((r) => r.id),
-          ctx.now(),
-        ]);
-      }
       await recordAuditEvents(tx, events);
       return letters;
+    });
+  });
+}
+
+/**
+ * Staff printed these letters (DPO): their notices are marked printed — the section's count and the work list
+ * follow it. Only the incident's own letters; a drill's are marked too (printing a drill's draft is part of it).
+ */
+export function markLettersPrinted(
+  ctx: GateContext,
+  request: GateRequest,
+  incidentId: string,
+  noticeIds: unknown,
+): Promise<{ printed: number }> {
+  const action = 'incident.notice-printed';
+  const scoped = { ...request, purpose: BREACH.name };
+  return throughGate(ctx, scoped, action, undefined, async () => {
+    const staff = staffWith(request, ['dpo'], 'record printed letters');
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    if (
+      !Array.isArray(noticeIds) ||
+      noticeIds.length === 0 ||
+      noticeIds.length > 100_000 ||
+      !noticeIds.every((id) => typeof id === 'string' && uuid.test(id))
+    ) {
+      throw new HavenError('letters-invalid', 'Name the notices printed, by id.', { status: 422 });
+    }
+    return ctx.db.transaction(async (tx) => {
+      const incident = await incidentFacts(tx, staff.organisationId, incidentId);
+      const { rows } = await tx.query<{ person_id: string }>(
+        `update breach_notice set printed_at = $3 where incident_id = $1 and id = any($2::uuid[]) returning person_id`,
+        [incident.id, noticeIds, ctx.now()],
+      );
+      if (rows.length !== new Set(noticeIds).size) {
+        throw new HavenError('letters-invalid', 'Some of these notices are not this incident’s.', {
+          status: 422,
+        });
+      }
+      await recordAuditEvents(
+        tx,
+        rows.map((r) => breachEvent(scoped, action, { id: r.person_id, type: 'person' })),
+      );
+      return { printed: rows.length };
     });
   });
 }

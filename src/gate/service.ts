@@ -9,6 +9,7 @@ import { caseloadHolders, endCaseload } from './access-reviews.ts';
 import {
   breachLetters,
   issueBreachNotices,
+  markLettersPrinted,
   portalBreachNotices,
   portalReadBreachNotice,
 } from './breach-notices.ts';
@@ -137,6 +138,7 @@ export interface Gate {
   issueBreachNotices: Bound<typeof issueBreachNotices>;
   breachLetters: Bound<typeof breachLetters>;
   breachWork: Bound<typeof breachWork>;
+  markLettersPrinted: Bound<typeof markLettersPrinted>;
   /** The person's own portal: signed in with card and PIN, about that person only. */
   readonly portal: PortalGate;
   /** Notices to partners of changes they must act on, and their delivery (PUR-4, RIG-4, RET-2). */
@@ -244,6 +246,7 @@ export function gateService(ctx: GateContext): Gate {
     issueBreachNotices: bind(ctx, issueBreachNotices),
     breachLetters: bind(ctx, breachLetters),
     breachWork: bind(ctx, breachWork),
+    markLettersPrinted: bind(ctx, markLettersPrinted),
 
     portal: {
       signIn: withContext(ctx, portalSignIn),

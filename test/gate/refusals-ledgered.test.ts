@@ -901,8 +901,12 @@ for (const kind of testDatabaseKinds()) {
       };
       const highRisk = async (incident: { id: string; version: number }) =>
         assert.equal(
-          (await a.dpo.client.patch(`/api/incidents/${incident.id}`, { version: incident.version, highRisk: true }))
-            .status,
+          (
+            await a.dpo.client.patch(`/api/incidents/${incident.id}`, {
+              version: incident.version,
+              highRisk: true,
+            })
+          ).status,
           200,
         );
       const incident = await open({ from, to: new Date().toISOString() });
@@ -918,6 +922,15 @@ for (const kind of testDatabaseKinds()) {
         'affected-notices-issued',
         fromReply(await a.dpo.client.post(`/api/incidents/${incident.id}/affected`, {})),
       );
+      note(
+        'letters-invalid',
+        fromReply(
+          await a.dpo.client.post(`/api/incidents/${incident.id}/letters/printed`, {
+            notices: [randomUUID()],
+          }),
+        ),
+      );
+
       // A window in which the account read no one: nobody to tell.
       const quiet = await open({
         from: new Date(Date.now() - 7_200_000).toISOString(),
@@ -929,7 +942,6 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('each refusal above is a deny event with its request id, and every code and reason was provoked', async () => {
-
       const { rows } = await t.database.db.query<{ body: Buffer }>('select body from audit_event');
       const denials = new Map<string, { reason: string; decision: string }[]>();
       for (const row of rows) {

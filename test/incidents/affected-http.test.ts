@@ -196,16 +196,25 @@ for (const kind of testDatabaseKinds()) {
 
       // Letters: the person without a card, by name; each name read is in the ledger.
       const letters = await a.dpo.client.get<
-        { name: { familyLatin: string } | null; contact: string; channel: string }[]
+        { id: string; name: { familyLatin: string } | null; contact: string; channel: string }[]
       >(`/api/incidents/${incident.id}/letters`);
       assert.equal(letters.status, 200, letters.text);
       assert.equal(letters.body.length, 1);
       assert.equal(letters.body[0]!.name?.familyLatin, KNOWN_PEOPLE[1]!['family-name-latin']);
       assert.equal(letters.body[0]!.contact, CONTACT);
-      assert.equal((await work(a.dpo, 'breach-letters-to-print')).length, 0, 'printed: off the work list');
+      assert.equal((await work(a.dpo, 'breach-letters-to-print')).length, 1, 'opened is not printed');
       assert.equal((await oversight.client.get(`/api/incidents/${incident.id}/letters`)).status, 403);
-      const all = await a.dpo.client.get<unknown[]>(`/api/incidents/${incident.id}/letters?all=true`);
+      const all = await a.dpo.client.get<{ id: string }[]>(`/api/incidents/${incident.id}/letters?all=true`);
       assert.equal(all.body.length, 2);
+      // Printing is recorded when staff print: only this incident's notices, all or none.
+      const printed = `/api/incidents/${incident.id}/letters/printed`;
+      const stranger = all.body.map((l) => l.id).concat('00000000-0000-4000-8000-000000000000');
+      assert.equal((await a.dpo.client.post(printed, { notices: stranger })).body.code, 'letters-invalid');
+      assert.equal((await oversight.client.post(printed, { notices: [letters.body[0]!.id] })).status, 403);
+      const marked = await a.dpo.client.post(printed, { notices: [letters.body[0]!.id] });
+      assert.equal(marked.status, 200, marked.text);
+      assert.equal(marked.body.printed, 1);
+      assert.equal((await work(a.dpo, 'breach-letters-to-print')).length, 0, 'printed: off the work list');
       const named = await events('incident.notice-letter');
       assert.ok(named.length >= 3 && named.every((e) => e.fieldGroups?.join() === 'identity'));
 
@@ -245,7 +254,7 @@ for (const kind of testDatabaseKinds()) {
       const summary = await a.dpo.client.get(`/api/incidents/${incident.id}/affected`);
 
       assert.equal((summary.body.notices as { read: number }).read, 1);
-      assert.equal((summary.body.notices as { printed: number }).printed, 2);
+      assert.equal((summary.body.notices as { printed: number }).printed, 1);
     });
 
     test('a drill: the same computation and draft notices, never in the portal', async () => {

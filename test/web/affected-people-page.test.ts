@@ -164,7 +164,29 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
     await letters.getByText('Al-Halabi').waitFor();
     await accessible(page, 'letters', 'رسائل إلى الأشخاص المتأثرين');
 
+    // Printing is recorded when the DPO prints, not when the page opens.
+    const printedCount = async () =>
+      (
+        await t.database.db.query<{ n: number }>(
+          'select count(printed_at)::int as n from breach_notice where incident_id = $1',
+          [id],
+        )
+      ).rows[0]!.n;
+    assert.equal(await printedCount(), 0);
+    // The browser's print dialog would hold the page (and page.pdf below): count the call instead.
+    await page.evaluate(() => {
+      (window as unknown as { printed: number }).printed = 0;
+      window.print = () => {
+        (window as unknown as { printed: number }).printed += 1;
+      };
+    });
+    await page.getByRole('button', { name: 'Print the letters' }).click();
+    await page.waitForFunction(() => (window as unknown as { printed: number }).printed === 1);
+
+    for (let i = 0; i < 50 && (await printedCount()) < 2; i++) await sleep(100);
+    assert.equal(await printedCount(), 2);
     await page.emulateMedia({ media: 'print' });
+
     assert.equal(await page.getByRole('button', { name: 'Print the letters' }).isVisible(), false);
     await screenshot(page, 'affected-letters-print');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });

@@ -162,5 +162,12 @@ export async function incidentsNotices(
       ].join('\n');
     });
     process.stdout.write(pages.length ? `${pages.join('\n\f')}\n` : 'No letters to print.\n');
+    // Printed here, for the operator's printer: the notices' progress and the work list follow it.
+    if (letters.length > 0)
+      await c.haven.gate.markLettersPrinted(
+        c.request,
+        id,
+        letters.map((l) => l.id),
+      );
   });
 }

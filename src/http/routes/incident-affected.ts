@@ -197,7 +197,31 @@ export function incidentAffectedRoutes(app: HttpApp, haven: Haven): void {
     },
   );
 
+  app.post(
+    '/api/incidents/:id/letters/printed',
+    {
+      config: { access: dpo },
+      schema: {
+        tags: ['incidents'],
+        summary: 'Record that these letters were printed (the notices’ progress and the work list follow it)',
+        params: IdParams,
+        body: Type.Object(
+          { notices: Type.Array(Uuid, { minItems: 1, maxItems: 100_000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ printed: Type.Integer() }), ...errorResponses },
+      },
+    },
+    async (request) =>
+      gate.markLettersPrinted(
+        gateRequest(request),
+        idOf(request),
+        (request.body as { notices: string[] }).notices,
+      ),
+  );
+
   const person = { access: { kind: 'person' } } as const;
+
   const personSession = (request: FastifyRequest) => {
     if (!request.personSession)
       throw new HavenError('portal-not-signed-in', 'Sign in with your card and PIN.', { status: 401 });

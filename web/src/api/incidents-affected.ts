@@ -69,5 +69,7 @@ export const computeAffected = (incidentId: string) =>
   api.post<AffectedSummary>(`/api/incidents/${incidentId}/affected`, {});
 export const issueNotices = (incidentId: string) =>
   api.post<IssuedNotices>(`/api/incidents/${incidentId}/notices`, {});
+export const markPrinted = (incidentId: string, notices: string[]) =>
+  api.post<{ printed: number }>(`/api/incidents/${incidentId}/letters/printed`, { notices });
 export const getLetters = (incidentId: string, all: boolean) =>
   api.get<BreachLetter[]>(`/api/incidents/${incidentId}/letters`, { query: all ? { all: true } : {} });

@@ -6,8 +6,9 @@
  */
 import { useState } from 'react';
 import { noticeText } from '../../../../src/domain/incidents/notice-words.ts';
-import { type BreachLetter, getLetters } from '../../api/incidents-affected.ts';
+import { type BreachLetter, getLetters, markPrinted } from '../../api/incidents-affected.ts';
 import { useLoad } from '../../app/data.ts';
+import { useFormAction } from '../../app/form-action.ts';
 import { Link } from '../../app/router.tsx';
 import { Button, ErrorAlert, Loading, PageHeading } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -18,6 +19,15 @@ export default function BreachLettersPage({ id }: { id: string }) {
   const [all, setAll] = useState(false);
   const loaded = useLoad(() => getLetters(id, all), [id, all]);
   const letters = loaded.data;
+  // Printing is recorded when staff print (the DPO's count and work list follow it), not when the page opens.
+  const print = useFormAction(async () => {
+    if (letters && letters.length > 0)
+      await markPrinted(
+        id,
+        letters.map((l) => l.id),
+      );
+    window.print();
+  });
   return (
     <div>
       <div className="no-print">
@@ -30,13 +40,13 @@ export default function BreachLettersPage({ id }: { id: string }) {
           <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />{' '}
           {t('affected.letters.all')}
         </label>
-        <ErrorAlert error={loaded.error} />
+        <ErrorAlert error={loaded.error ?? print.error} />
         {loaded.loading ? <Loading /> : null}
         {letters ? (
           <p>
             {t('affected.letters.count', { letters: formatNumber(letters.length) })}{' '}
             {letters.length > 0 ? (
-              <Button variant="secondary" onClick={() => window.print()}>
+              <Button variant="secondary" busy={print.busy} onClick={() => print.submit()}>
                 {t('affected.letters.print')}
               </Button>
             ) : null}
