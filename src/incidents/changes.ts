@@ -33,6 +33,8 @@ export interface IncidentActor {
   account: string;
   organisation: string;
   audit: AuditActor;
+  /** The HTTP request's id, so a refusal's deny event names the request refused. */
+  requestId?: string;
 }
 
 const conflict = (code: string, message: string) => new HavenError(code, message, { status: 409 });
@@ -55,6 +57,49 @@ async function ledger(
     decision: 'allow',
     reason: row.drill ? `drill.${reason}` : reason,
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Refusals already written as deny events here, so the routes' own refusal hook does not write them twice. */
+const ledgeredRefusals = new WeakSet<object>();
+export const incidentRefusalLedgered = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && ledgeredRefusals.has(error);
+
+/**
+ * AUD-1: a refused change (bad input, an illegal move, a stale version, another organisation's incident …) is a
+ * deny event with its stable code, about the incident — or the organisation while there is none — written after
+ * the change's transaction rolled back, so the ledger has the refusal and the register nothing of it.
+ */
+async function refusalsLedgered<T>(
+  db: Database,
+  actor: IncidentActor,
+  action: string,
+  incidentId: string | undefined,
+  now: Date,
+  change: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof HavenError && error.status < 500 && !ledgeredRefusals.has(error)) {
+      const about =
+        incidentId !== undefined && UUID.test(incidentId)
+          ? { subject: incidentId, subjectType: 'incident' as const }
+          : { subject: actor.organisation, subjectType: 'organisation' as const };
+      await recordAuditEvent(db, {
+        time: now,
+        actor: actor.audit,
+        action: `incident.${action}`,
+        ...about,
+        decision: 'deny',
+        reason: error.code,
+        ...(actor.requestId ? { requestId: actor.requestId } : {}),
+      });
+      ledgeredRefusals.add(error);
+    }
+    throw error;
+  }
 }
 
 /** The source and window must name things of this organisation (a partner or account of another is unknown). */
@@ -145,7 +190,7 @@ const CASTS: Record<string, string> = {
 };
 
 /** Opens an incident (state suspected), or a drill of one: the same register, clock and texts (BRE-1). */
-export async function openIncident(
+async function openIncidentChecked(
   db: Database,
   keys: IncidentKeys,
   actor: IncidentActor,
@@ -246,7 +291,7 @@ async function writeRow(tx: Sql, row: IncidentRow, set: [string, SqlValue][]): P
 }
 
 /** Edits the details of an open incident (BRE-1): any subset of them; a ledger event names no value. */
-export async function updateIncident(
+async function updateIncidentChecked(
   db: Database,
   keys: IncidentKeys,
   actor: IncidentActor,
@@ -339,7 +384,7 @@ const STEP_COLUMN: Partial<Record<IncidentState, string>> = {
  * Moves an incident to another state (TRANSITIONS). Closing needs the measures taken, and the authority told or
  * the reason why not (GDPR 33(1), 33(5)). A step's first time is kept (the drills' figures measure it).
  */
-export async function moveIncident(
+async function moveIncidentChecked(
   db: Database,
   keys: IncidentKeys,
   actor: IncidentActor,
@@ -399,7 +444,7 @@ export async function moveIncident(
  * only with a reason. Haven does not send it (the DPO uses the authority's channel); a drill's is recorded as a
  * drill, and nothing goes anywhere.
  */
-export async function notifyAuthority(
+async function notifyAuthorityChecked(
   db: Database,
   keys: IncidentKeys,
   actor: IncidentActor,
@@ -435,7 +480,7 @@ export async function notifyAuthority(
 }
 
 /** Records why the authority is not told (GDPR 33(1)): the clock stops, the reason stays in the register. */
-export async function recordNoNotification(
+async function recordNoNotificationChecked(
   db: Database,
   keys: IncidentKeys,
   actor: IncidentActor,
@@ -482,4 +527,70 @@ export async function notificationDraft(
       now,
     ),
   });
+}
+
+// The changes as HTTP and the CLI call them: each checked change above, its refusals ledgered (AUD-1).
+
+export function openIncident(
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  body: Record<string, unknown>,
+  now: Date,
+): Promise<Incident> {
+  return refusalsLedgered(db, actor, 'open', undefined, now, () =>
+    openIncidentChecked(db, keys, actor, body, now),
+  );
+}
+
+export function updateIncident(
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  id: string,
+  body: Record<string, unknown>,
+  now: Date,
+): Promise<Incident> {
+  return refusalsLedgered(db, actor, 'update', id, now, () =>
+    updateIncidentChecked(db, keys, actor, id, body, now),
+  );
+}
+
+export function moveIncident(
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  id: string,
+  body: { to?: unknown; version?: unknown },
+  now: Date,
+): Promise<Incident> {
+  return refusalsLedgered(db, actor, 'state', id, now, () =>
+    moveIncidentChecked(db, keys, actor, id, body, now),
+  );
+}
+
+export function notifyAuthority(
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  id: string,
+  body: Record<string, unknown>,
+  now: Date,
+): Promise<Incident> {
+  return refusalsLedgered(db, actor, 'notify', id, now, () =>
+    notifyAuthorityChecked(db, keys, actor, id, body, now),
+  );
+}
+
+export function recordNoNotification(
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  id: string,
+  body: { reason?: unknown; version?: unknown },
+  now: Date,
+): Promise<Incident> {
+  return refusalsLedgered(db, actor, 'no-notification', id, now, () =>
+    recordNoNotificationChecked(db, keys, actor, id, body, now),
+  );
 }

@@ -4,6 +4,7 @@
  */
 export {
   type IncidentActor,
+  incidentRefusalLedgered,
   moveIncident,
   notificationDraft,
   notifyAuthority,

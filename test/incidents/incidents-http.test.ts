@@ -11,9 +11,21 @@ const HOUR = 3_600_000;
 /** The ledger events about one incident. */
 async function incidentEvents(t: TestHaven, id: string) {
   const { rows } = await t.haven.db.query<{ body: Buffer }>('select body from audit_event order by seq');
-  return rows
-    .map((r) => JSON.parse(r.body.toString('utf8')) as { action: string; reason: string; subject?: string })
-    .filter((e) => e.subject === id);
+  return rows.map((r) => JSON.parse(r.body.toString('utf8')) as LedgerEvent).filter((e) => e.subject === id);
+}
+interface LedgerEvent {
+  action: string;
+  reason: string;
+  decision: 'allow' | 'deny';
+  subject?: string;
+  subjectType?: string;
+  requestId?: string;
+  actor: { account?: string };
+}
+/** Every ledger event, in order. */
+async function allEvents(t: TestHaven): Promise<LedgerEvent[]> {
+  const { rows } = await t.haven.db.query<{ body: Buffer }>('select body from audit_event order by seq');
+  return rows.map((r) => JSON.parse(r.body.toString('utf8')) as LedgerEvent);
 }
 const SECRET_WORDS = 'Laptop of caseworker Amina Farouk stolen from the car';
 
@@ -156,6 +168,17 @@ for (const kind of testDatabaseKinds()) {
       );
       const unchanged = await a.dpo.client.get<IncidentView>(`/api/incidents/${incident.id}`);
       assert.equal(unchanged.body.version, 1);
+      // Both refusals of the other organisation's DPO are in the ledger, under that DPO, about the incident (AUD-1).
+      const probes = (await incidentEvents(t, incident.id)).filter(
+        (e) => e.actor.account === otherDpo.staff.id,
+      );
+      assert.deepEqual(
+        probes.map((e) => [e.decision, e.action, e.reason, e.requestId]),
+        [
+          ['deny', 'incident.read', 'not-found', (other.body as { requestId: string }).requestId],
+          ['deny', 'incident.update', 'not-found', (otherPatch.body as { requestId: string }).requestId],
+        ],
+      );
     });
 
     test('bad input is refused with a stable code and writes nothing', async () => {
@@ -185,6 +208,92 @@ for (const kind of testDatabaseKinds()) {
       );
       await refused({ texts: { description: 'bad \u0007 bell' } }, 400, 'text-invalid');
       assert.equal(await count(), before);
+      // Each refusal is a deny event about the organisation (there is no incident yet), with its code (AUD-1).
+      const denied = (await allEvents(t)).filter(
+        (e) => e.actor.account === a.dpo.staff.id && e.decision === 'deny' && e.action === 'incident.open',
+      );
+      assert.deepEqual(
+        denied.map((e) => [e.subjectType, e.subject, e.reason]),
+        [
+          'incident-awareness-in-future',
+          'invalid-request',
+          'incident-source-unknown',
+          'incident-window-invalid',
+          'text-invalid',
+        ].map((code) => ['organisation', a.dpo.staff.organisationId, code]),
+      );
+    });
+
+    test('from the attacker’s side: a refused change leaves one deny event with its code and nothing else (AUD-1)', async () => {
+      const incident = await open();
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const row = async () =>
+        (await t.database.db.query('select * from incident where id = $1', [incident.id])).rows[0];
+      const attempts: [string, () => ReturnType<typeof a.dpo.client.post>, string][] = [
+        [
+          'incident.update',
+          () =>
+            a.dpo.client.patch(`/api/incidents/${incident.id}`, {
+              version: 7,
+              texts: { description: 'Overwritten with a stale version' },
+            }),
+          'incident-version-stale',
+        ],
+        [
+          'incident.update',
+          () =>
+            a.dpo.client.patch(`/api/incidents/${incident.id}`, {
+              version: 1,
+              awareAt: '2999-01-01T00:00:00Z',
+            }),
+          'incident-awareness-in-future',
+        ],
+        [
+          'incident.update',
+          () => a.dpo.client.patch(`/api/incidents/${incident.id}`, { version: 1, nature: ['gossip'] }),
+          'invalid-request',
+        ],
+        [
+          'incident.state',
+          () => a.dpo.client.post(`/api/incidents/${incident.id}/state`, { to: 'contained', version: 1 }),
+          'incident-transition-invalid',
+        ],
+        [
+          'incident.notify',
+          () =>
+            a.dpo.client.post(`/api/incidents/${incident.id}/notification`, {
+              version: 1,
+              at: '2026-12-07T09:00:00Z',
+              to: 'National Data Protection Authority',
+              text: 'Told.',
+              lateReason: 'other',
+            }),
+          'incident-not-late',
+        ],
+        [
+          'incident.no-notification',
+          () =>
+            a.dpo.client.post(`/api/incidents/${incident.id}/no-notification`, {
+              version: 1,
+              reason: 'because',
+            }),
+          'invalid-request',
+        ],
+      ];
+      for (const [action, attempt, code] of attempts) {
+        const before = await row();
+        const seen = (await allEvents(t)).length;
+        const reply = await attempt();
+        assert.ok(reply.status >= 400 && reply.status < 500, reply.text);
+        assert.equal((reply.body as { code: string }).code, code);
+        assert.deepEqual(await row(), before, `${code}: the incident is unchanged`);
+        const added = (await allEvents(t)).slice(seen);
+        assert.deepEqual(
+          added.map((e) => [e.decision, e.action, e.subjectType, e.subject, e.reason, e.requestId]),
+          [['deny', action, 'incident', incident.id, code, (reply.body as { requestId: string }).requestId]],
+          `${code}: one deny event, nothing else`,
+        );
+      }
     });
 
     test('state changes need re-authentication; illegal moves and closing without measures are refused, nothing half-written', async () => {
@@ -245,15 +354,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((edit.body as { code: string }).code, 'incident-closed');
 
       const events = await incidentEvents(t, incident.id);
+      // The refused moves are there too, each with its code (AUD-1); re-authentication is the access hook's.
       assert.deepEqual(
-        events.map((e) => [e.action, e.reason]),
+        events.map((e) => [e.decision, e.action, e.reason]),
         [
-          ['incident.open', 'ok'],
-          ['incident.state', 'suspected-to-confirmed'],
-          ['incident.state', 'confirmed-to-contained'],
-          ['incident.update', 'ok'],
-          ['incident.no-notification', 'unlikely-to-result-in-risk'],
-          ['incident.state', 'contained-to-closed'],
+          ['allow', 'incident.open', 'ok'],
+          ['deny', 'incident.state', 'incident-transition-invalid'],
+          ['allow', 'incident.state', 'suspected-to-confirmed'],
+          ['deny', 'incident.state', 'incident-version-stale'],
+          ['allow', 'incident.state', 'confirmed-to-contained'],
+          ['deny', 'incident.state', 'incident-measures-required'],
+          ['allow', 'incident.update', 'ok'],
+          ['deny', 'incident.state', 'incident-notification-open'],
+          ['allow', 'incident.no-notification', 'unlikely-to-result-in-risk'],
+          ['allow', 'incident.state', 'contained-to-closed'],
+          ['deny', 'incident.update', 'incident-closed'],
         ],
       );
     });
@@ -337,7 +452,13 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(!after.body.open.some((o) => o.id === incident.id), 'told: off the banner');
       assert.ok(!(await toNotify(a.dpo)).some((i) => i.ref === incident.id), 'told: off the work list');
       const events = (await incidentEvents(t, incident.id)).map((e) => e.reason);
-      assert.deepEqual(events, ['ok', 'late.investigation-needed']);
+      assert.deepEqual(events, [
+        'ok',
+        'incident-late-reason-required',
+        'incident-notified-before-awareness',
+        'late.investigation-needed',
+        'incident-already-notified',
+      ]);
     });
 
     test('a drill: same clock and draft, the notification recorded as a drill, never on the banner; its figures', async () => {

@@ -1,5 +1,7 @@
+import type { FastifyError, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { CATEGORIES } from '../../domain/dictionary/types.ts';
+import { HavenError } from '../../domain/errors.ts';
 import {
   INCIDENT_STATES,
   INCIDENT_TEXT_MAX,
@@ -14,6 +16,7 @@ import type { Haven } from '../../haven.ts';
 import {
   drillFigures,
   type IncidentActor,
+  incidentRefusalLedgered,
   listIncidents,
   moveIncident,
   notificationDraft,
@@ -24,7 +27,9 @@ import {
   updateIncident,
 } from '../../incidents/index.ts';
 import { clockView, incidentView } from '../../incidents/view.ts';
+import { recordAuditEvent } from '../../ledger/events.ts';
 import { sessionOf, staffActor } from '../access.ts';
+import { refusalCode } from '../auth-audit.ts';
 import type { HttpApp } from '../http-app.ts';
 import { errorResponses, MULTILINE, Uuid } from '../schemas.ts';
 
@@ -171,6 +176,7 @@ const DrillFiguresSchema = Type.Object({
   }),
 });
 const IdParams = Type.Object({ id: Uuid });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function incidentRoutes(app: HttpApp, haven: Haven): void {
   const keys = haven.incidents.keys;
@@ -183,8 +189,35 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
       account: session.account.id,
       organisation: session.account.organisationId,
       audit: staffActor(session),
+      requestId: request.id,
     };
   };
+  /**
+   * AUD-1: refusals the register's changes do not ledger themselves — the schema's (invalid-request) and a read of
+   * another organisation's incident (not-found) — are deny events too, about the incident named or else the
+   * organisation. The access hook ledgers its own (not signed in, wrong role, re-authentication).
+   */
+  const refusals = (action: string) => ({
+    onError: async (request: FastifyRequest, _reply: unknown, error: FastifyError | HavenError) => {
+      if (haven.refusals.hasRecorded(request.id) || incidentRefusalLedgered(error)) return;
+      if (error instanceof HavenError && haven.gate.alreadyLedgered(error)) return;
+      const code = refusalCode(error);
+      const session = request.session;
+      if (code === undefined || !session) return;
+      const id = (request.params as { id?: unknown } | undefined)?.id;
+      await recordAuditEvent(haven.db, {
+        time: now(),
+        actor: staffActor(session),
+        action: `incident.${action}`,
+        ...(typeof id === 'string' && UUID.test(id)
+          ? { subject: id, subjectType: 'incident' as const }
+          : { subject: session.account.organisationId, subjectType: 'organisation' as const }),
+        decision: 'deny',
+        reason: code,
+        requestId: request.id,
+      });
+    },
+  });
   // The auditor verifies the register without reading its words (they may name someone).
   const withTexts = (request: Parameters<typeof sessionOf>[0]) =>
     sessionOf(request).account.role !== 'auditor';
@@ -194,6 +227,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents',
     {
       config: { access: readers },
+      ...refusals('list'),
       schema: {
         tags: ['incidents'],
         summary: 'The organisation’s incidents and drills, each with its 72-hour clock (BRE-1, BRE-2)',
@@ -222,6 +256,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/clock',
     {
       config: { access: manager },
+      ...refusals('clock'),
       schema: {
         tags: ['incidents'],
         summary:
@@ -260,6 +295,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/drills/figures',
     {
       config: { access: readers },
+      ...refusals('drill-figures'),
       schema: {
         tags: ['incidents'],
         summary:
@@ -281,6 +317,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents',
     {
       config: { access: manager },
+      ...refusals('open'),
       schema: {
         tags: ['incidents'],
         summary:
@@ -308,6 +345,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/:id',
     {
       config: { access: readers },
+      ...refusals('read'),
       schema: {
         tags: ['incidents'],
         summary: 'One incident with its clock',
@@ -328,6 +366,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/:id/draft',
     {
       config: { access: manager },
+      ...refusals('draft'),
       schema: {
         tags: ['incidents'],
         summary: 'The generated notification to the authority (GDPR 33(3) order), for the DPO to edit',
@@ -347,6 +386,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/:id',
     {
       config: { access: manager },
+      ...refusals('update'),
       schema: {
         tags: ['incidents'],
         summary: 'Change an incident’s details (any of them) naming the version you saw; not once closed',
@@ -376,6 +416,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/:id/state',
     {
       config: { access: sensitive },
+      ...refusals('state'),
       schema: {
         tags: ['incidents'],
         summary:
@@ -406,6 +447,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/:id/notification',
     {
       config: { access: sensitive },
+      ...refusals('notify'),
       schema: {
         tags: ['incidents'],
         summary:
@@ -445,6 +487,7 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     '/api/incidents/:id/no-notification',
     {
       config: { access: sensitive },
+      ...refusals('no-notification'),
       schema: {
         tags: ['incidents'],
         summary:
