@@ -38,7 +38,7 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
   let dpo: StaffMember;
   let dpoApi: Actor;
   let clerk: Actor;
-  let window: { from: string; to: string };
+  let compromised: { from: string; to: string };
 
   async function signIn(page: Page, staff: StaffMember) {
     await page.goto('/');
@@ -88,7 +88,7 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
       nature: ['confidentiality'],
       texts: { contactPoint: 'Data protection desk, +962 6 555 0100' },
       source: { kind: 'account', accountId: clerk.staff.id },
-      window,
+      window: compromised,
     });
     assert.equal(opened.status, 201, opened.text);
     const marked = await dpoApi.client.patch(`/api/incidents/${opened.body.id}`, {
@@ -119,7 +119,7 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
     for (const id of people)
       assert.equal((await clerk.as('registration').get(`/api/persons/${id}`)).status, 200);
     await sleep(5);
-    window = { from, to: new Date().toISOString() };
+    compromised = { from, to: new Date().toISOString() };
   });
   afterEach(async (context) => {
     if ((context as { passed?: boolean }).passed === false) await screenshotOnFailure(context.name);
@@ -175,13 +175,14 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
     assert.equal(await printedCount(), 0);
     // The browser's print dialog would hold the page (and page.pdf below): count the call instead.
     await page.evaluate(() => {
-      (window as unknown as { printed: number }).printed = 0;
-      window.print = () => {
-        (window as unknown as { printed: number }).printed += 1;
+      const page = globalThis as unknown as { printed: number; print: () => void };
+      page.printed = 0;
+      page.print = () => {
+        page.printed += 1;
       };
     });
     await page.getByRole('button', { name: 'Print the letters' }).click();
-    await page.waitForFunction(() => (window as unknown as { printed: number }).printed === 1);
+    await page.waitForFunction(() => (globalThis as unknown as { printed: number }).printed === 1);
 
     for (let i = 0; i < 50 && (await printedCount()) < 2; i++) await sleep(100);
     assert.equal(await printedCount(), 2);
