@@ -7,7 +7,8 @@ import { openPostgres } from '../src/store/postgres.ts';
 import { WriteStatement } from '../src/store/write-statement.ts';
 import { generateDemoPlan } from '../src/workflows/demo/people.ts';
 import { cpuMeter, type Figure, round } from './harness.ts';
-import { benchConsent, startBenchServer } from './haven-server.ts';
+import { benchConsent, monitorNotes, startBenchServer } from './haven-server.ts';
+
 import { type LoadResult, load } from './load.ts';
 
 /**
@@ -27,8 +28,10 @@ export async function benchRegister(options: {
   seconds: number;
   connections: number;
   kind: 'postgres' | 'pglite';
+  /** With the anomaly monitor running (B9). */
+  monitor?: boolean;
 }): Promise<Figure[]> {
-  const server = await startBenchServer({ kind: options.kind });
+  const server = await startBenchServer({ kind: options.kind, monitor: options.monitor ?? false });
   const { config } = server;
   const db = server.databases[0]!;
   let plainDb: Database = db.db;
@@ -127,6 +130,7 @@ export async function benchRegister(options: {
       `p50 ${round(r.p50)} ms, p95 ${round(r.p95)} ms, p99 ${round(r.p99)} ms`;
     const cpu = (c: { nodeMs: number; postgresMs: number }) =>
       `CPU per request: Node ${round(c.nodeMs, 3)} ms${options.kind === 'postgres' ? `, PostgreSQL ${round(c.postgresMs, 3)} ms` : ' (PGlite runs inside Node)'}`;
+    const monitorNote = options.monitor ? await monitorNotes(server.haven) : '';
     return [
       {
         id: 'B1',
@@ -148,7 +152,7 @@ export async function benchRegister(options: {
         notes:
           `Haven ${latency(haven.result)}, non-2xx ${haven.result.non2xx}, errors ${haven.result.errors}; ${cpu(haven.cpu)}. ` +
           `Baseline (a) ${Math.round(aRate)}/s, ${latency(a.result)}; ${cpu(a.cpu)}. ` +
-          `Baseline (b) one plaintext row per registration: ${Math.round(bRate)}/s, ratio ${round(rate / bRate)}, ${latency(b.result)}; ${cpu(b.cpu)}.`,
+          `Baseline (b) one plaintext row per registration: ${Math.round(bRate)}/s, ratio ${round(rate / bRate)}, ${latency(b.result)}; ${cpu(b.cpu)}.${monitorNote}`,
       },
       {
         id: 'B1',

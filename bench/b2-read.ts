@@ -3,7 +3,8 @@ import type { Database } from '../src/store/database.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { TWENTY_FIELDS } from './b5-encryption.ts';
 import { cpuMeter, type Figure, round } from './harness.ts';
-import { benchConsent, startBenchServer } from './haven-server.ts';
+import { benchConsent, monitorNotes, startBenchServer } from './haven-server.ts';
+
 import { load } from './load.ts';
 
 /**
@@ -16,8 +17,10 @@ export async function benchRead(options: {
   seconds: number;
   connections: number;
   kind: 'postgres' | 'pglite';
+  /** With the anomaly monitor running (B9). */
+  monitor?: boolean;
 }): Promise<Figure[]> {
-  const server = await startBenchServer({ kind: options.kind });
+  const server = await startBenchServer({ kind: options.kind, monitor: options.monitor ?? false });
   const ids: string[] = [];
   let plainPool: (Database & { close(): Promise<void> }) | undefined;
   try {
@@ -90,6 +93,7 @@ export async function benchRead(options: {
     const baselineUse = baselineCpu.stop(baseline.total);
     await plain.close();
     const ratio = haven.requestsPerSecond / baseline.requestsPerSecond;
+    const monitorNote = options.monitor ? await monitorNotes(server.haven) : '';
     return [
       {
         id: 'B2',
@@ -114,7 +118,7 @@ export async function benchRead(options: {
         notes:
           `Haven p50 ${round(haven.p50)} ms, p95 ${round(haven.p95)} ms, p99 ${round(haven.p99)} ms, non-2xx ${haven.non2xx}, errors ${haven.errors}; ` +
           `CPU per read: Node ${round(havenUse.nodeMs, 3)} ms, PostgreSQL ${round(havenUse.postgresMs, 3)} ms. ` +
-          `Baseline p50 ${round(baseline.p50)} ms, p95 ${round(baseline.p95)} ms; CPU per read: Node ${round(baselineUse.nodeMs, 3)} ms, PostgreSQL ${round(baselineUse.postgresMs, 3)} ms`,
+          `Baseline p50 ${round(baseline.p50)} ms, p95 ${round(baseline.p95)} ms; CPU per read: Node ${round(baselineUse.nodeMs, 3)} ms, PostgreSQL ${round(baselineUse.postgresMs, 3)} ms${monitorNote}`,
       },
     ];
   } finally {

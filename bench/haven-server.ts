@@ -45,6 +45,8 @@ export interface BenchServerOptions {
   pool?: number;
   /** Further HAVEN_* settings. */
   env?: Record<string, string>;
+  /** Run the anomaly monitor (AUD-6) as `haven serve` does, every 250 ms (B9 compares with and without). */
+  monitor?: boolean;
 }
 
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
@@ -81,6 +83,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     sequenceMs: 200,
     checkpointSeconds: 3600,
   });
+  if (options.monitor) haven.monitor.start(250);
   const app = await buildApp(haven);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -126,6 +129,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       await app.close();
       await haven.policyImpacts.close();
       await jobs.stop();
+      await haven.monitor.stop();
+
       // The job queue's timers would keep the process alive after the benchmark (docs/jobs.md).
       await haven.jobs.stop();
       await haven.sessions.close();
@@ -135,4 +140,17 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       for (const d of [main, vault]) await d.drop();
     },
   };
+}
+
+/**
+ * What the anomaly monitor did during a run (B9): entries judged while the load ran, the time it spent per entry,
+ * and how far behind the ledger it was when the load stopped (judged now, timed apart).
+ */
+export async function monitorNotes(haven: Haven): Promise<string> {
+  const during = { ...haven.monitor.stats };
+  const lagStart = performance.now();
+  const behind = await haven.monitor.catchUp();
+  const lagMs = performance.now() - lagStart;
+  const perEntry = during.entries > 0 ? (during.ms * 1000) / during.entries : 0;
+  return ` Monitor: ${during.entries} ledger entries judged during the run in ${during.rounds} rounds, ${Math.round(perEntry)} µs each (read, explain, judge, write); ${behind.entries} still to judge when the load stopped (${Math.round(lagMs)} ms to catch up); ${during.alerts} alerts.`;
 }

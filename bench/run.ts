@@ -13,6 +13,7 @@ import { benchPolicy } from './b4-policy.ts';
 import { benchEncryption } from './b5-encryption.ts';
 import { benchLookup } from './b6-lookup.ts';
 import { benchRetention } from './b8-retention.ts';
+import { benchMonitoring } from './b9-monitoring.ts';
 import { type Figure, machine } from './harness.ts';
 
 const { values } = parseArgs({
@@ -87,6 +88,19 @@ const suite: [string, () => Promise<Figure[]>][] = [
           }),
       ] as [string, () => Promise<Figure[]>],
   ),
+  [
+    'B9',
+    () =>
+      benchMonitoring({
+        kind: 'postgres',
+        people: quick ? 50 : 2_000,
+        seconds,
+        connections: quick ? 4 : 32,
+        // The same seed gives the same figures: the quick run's evaluation is smaller, not different in kind.
+        staff: quick ? 100 : 200,
+        days: quick ? 30 : 60,
+      }),
+  ],
   [
     'B6',
     () =>
