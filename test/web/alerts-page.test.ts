@@ -134,7 +134,9 @@ describe('the Alerts page in Chromium', { skip: missing ?? false }, () => {
     assert.equal(await field.inputValue(), '3');
     await field.fill('0');
     await page.getByRole('button', { name: 'Save thresholds' }).click();
-    await page.getByText('Some thresholds are out of range; nothing was saved. See the fields marked.').waitFor();
+    await page
+      .getByText('Some thresholds are out of range; nothing was saved. See the fields marked.')
+      .waitFor();
     await page.getByText('Out of range: enter a number within the allowed range.').waitFor();
     assert.equal(await field.getAttribute('aria-invalid'), 'true');
     await screenshot(page, 'alerts-threshold-refused-en');

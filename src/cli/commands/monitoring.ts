@@ -44,7 +44,11 @@ export function monitoringEvaluateCommand(options: {
     onDay: (done) => bar.update(done),
   });
   bar.stop();
-  if (options.json) return printJson({ ...result, outcomes: undefined });
+  if (options.json) {
+    printJson({ ...result, outcomes: undefined });
+    return;
+  }
+
   const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
   process.stdout.write(
     [
