@@ -19,6 +19,8 @@ export type Explanation = (typeof EXPLANATIONS)[number];
  */
 export interface AccessToExplain {
   account: string;
+  /** The staff member's organisation: a pending correction explains a supervisor's access in it only. */
+  organisation: string;
   role: string | null;
   person: string;
   at: Date;
@@ -41,7 +43,8 @@ export async function explainAccesses(
                       and (r.closed_at is null or r.closed_at >= x.t - interval '1 hour'))
           then 'rights-request'
         when exists (select 1 from correction k where k.person_id = x.p
-                      and (x.a in (k.proposed_by, k.decided_by) or (k.status = 'pending' and x.r in ('supervisor', 'dpo')))
+                      and (x.a in (k.proposed_by, k.decided_by)
+                           or (k.status = 'pending' and x.r in ('supervisor', 'dpo') and k.organisation_id = x.o))
                       and x.t between k.proposed_at - interval '1 hour'
                                   and coalesce(k.decided_at, 'infinity'::timestamptz) + interval '1 hour')
           then 'correction'
@@ -49,12 +52,13 @@ export async function explainAccesses(
                       and position('"action":"person.register"' in convert_from(e.body, 'UTF8')) > 0)
           then 'registration'
       end as why
-      from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[]) with ordinality as x(a, p, t, r, i)`,
+      from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::uuid[]) with ordinality as x(a, p, t, r, o, i)`,
     [
       accesses.map((a) => a.account),
       accesses.map((a) => a.person),
       accesses.map((a) => a.at),
       accesses.map((a) => a.role ?? ''),
+      accesses.map((a) => a.organisation),
     ],
   );
   const out = new Array<Explanation | null>(accesses.length).fill(null);

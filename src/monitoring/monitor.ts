@@ -151,7 +151,13 @@ export class Monitor {
         needsExplanation(x.a),
       );
     const answers = await this.#options.explain(
-      asked.map(({ a }) => ({ account: a.actor, role: a.role, person: a.person, at: a.time })),
+      asked.map(({ a }) => ({
+        account: a.actor,
+        organisation: a.organisation,
+        role: a.role,
+        person: a.person,
+        at: a.time,
+      })),
     );
     const explanations = new Array<Explanation | null>(entries.length).fill(null);
     asked.forEach(({ i }, k) => {
