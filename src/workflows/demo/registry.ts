@@ -7,13 +7,13 @@ import type { IdentityContext } from '../../identity/context.ts';
 import type { IncidentKeys } from '../../incidents/register.ts';
 import type { Monitor } from '../../monitoring/monitor.ts';
 
+import type { AccessReviews } from '../../reviews/service.ts';
 import type { Database } from '../../store/database.ts';
 import { createDemoGovernance, type DemoGovernance } from './governance.ts';
 import { createDemoIncident, type DemoIncident } from './incidents.ts';
 import { createDemoAlerts, type DemoAlerts } from './monitoring.ts';
 import { createDemoPartners, type DemoPartner } from './partners.ts';
 import { type ConsentMethod, type DemoPerson, type DemoPlan, generateDemoPlan } from './people.ts';
-import type { AccessReviews } from '../../reviews/service.ts';
 import { createDemoReviews, type DemoReviews } from './reviews.ts';
 import { createDemoRights, type DemoCard } from './rights.ts';
 import { createDemoStaff, type DemoCredential } from './staff.ts';
