@@ -5,6 +5,7 @@ import { addToDay, dayOf } from '../../src/domain/calendar.ts';
 import { type Haven, openHaven } from '../../src/haven.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { REVIEW_JOB } from '../../src/reviews/review-job.ts';
+import { agreedPartner, askForRelease } from '../sharing/partner-support.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import { actor, CONSENT, ledgerEvents, register, type Team, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven, tempDir } from '../support/haven.ts';
@@ -424,6 +425,44 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(kinds((await a.clerk.client.get('/api/worklist')).body.items as Item[]), []);
       assert.ok(
         !kinds((await b.dpo.client.get('/api/worklist')).body.items as Item[]).includes('grants-to-review'),
+      );
+    });
+
+    test('a partner’s access under an agreement is reviewed by the DPO; lapsed, the agreement stops the next release', async () => {
+      const ngo = await agreedPartner(t, a, { name: 'NGO under review' });
+      await register(a.clerk, { ...KNOWN_PEOPLE[3] });
+      const first = await askForRelease(t, ngo, { agreementId: ngo.agreement });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const entries = (await a.dpo.client.get('/api/reviews/grants')).body.entries as (Entry & {
+        grant: { agreementId: string | null };
+      })[];
+      const entry = entries.find(
+        (e) => e.grant.kind === 'agreement' && e.grant.agreementId === ngo.agreement,
+      );
+      assert.ok(entry, 'the DPO reviews agreement access');
+      assert.equal(entry.grant.accountId, null);
+      assert.ok(entry.usage.volume >= 1, 'the partner’s release is its use');
+      // A supervisor does not review it.
+      assert.ok(
+        !((await a.supervisor.client.get('/api/reviews/grants')).body.entries as Entry[]).some(
+          (e) => e.grant.id === entry.grant.id,
+        ),
+      );
+      await t.haven.db.query(`update access_grant set review_due = current_date - 1 where id = $1`, [
+        entry.grant.id,
+      ]);
+      assert.equal(await t.haven.reviews.lapseNow(), 1);
+      const next = await askForRelease(t, ngo, { agreementId: ngo.agreement });
+      assert.equal(next.status, 403, JSON.stringify(next.body));
+      assert.equal(next.body.code, 'agreement-suspended');
+      await sequenceEverything(t.haven.db);
+      assert.ok(
+        (await ledgerEvents(t)).some(
+          (e) =>
+            e.action === 'agreement.suspend' &&
+            e.reason === 'review-lapsed' &&
+            (e as { subject?: string }).subject === ngo.agreement,
+        ),
       );
     });
 
