@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Alert, EvidenceEntry } from '../../src/governance/alerts.ts';
 import type { WorkItem } from '../../src/governance/worklist.ts';
 import { computeBaseline, updateBaselines } from '../../src/monitoring/baseline.ts';
+import { Monitor } from '../../src/monitoring/monitor.ts';
 import type { Thresholds } from '../../src/monitoring/thresholds.ts';
+
 import { testDatabaseKinds } from '../support/database.ts';
 import { type Actor, actor, register, type Team, team } from '../support/gate.ts';
 import { startTestHaven, type TestHaven } from '../support/haven.ts';
@@ -205,6 +207,24 @@ for (const kind of testDatabaseKinds()) {
           (e) => e.action === 'account.disable' && e.subject === clerk.staff.id && e.reason === 'suspended',
         ),
       );
+    });
+
+    test('two monitors (two servers) judge each ledger entry once', async () => {
+      const before = await a.dpo.client.get<{ accesses: number }>('/api/monitoring/explained');
+      const clerk = await newClerk();
+      for (let i = 0; i < 2; i++) assert.equal((await read(clerk, 'registration')).status, 200);
+      await sequenceEverything(t.haven.db);
+      const other = new Monitor({
+        db: t.haven.db,
+        explain: t.haven.gate.explainAccesses,
+        logger: t.haven.logger,
+      });
+      const [one, two] = await Promise.all([t.haven.monitor.catchUp(), other.catchUp()]);
+      assert.equal(one.alerts + two.alerts, 1, 'one alert, not one per monitor');
+      const after = await a.dpo.client.get<{ accesses: number }>('/api/monitoring/explained');
+      assert.equal(after.body.accesses - before.body.accesses, 2, 'each read counted once');
+      const alerts = await t.haven.db.query('select 1 from alert where subject = $1', [clerk.staff.id]);
+      assert.equal(alerts.rowCount, 1);
     });
 
     test('the daily baseline is the exact sum of the hourly counts the monitor kept', async () => {
