@@ -9,6 +9,7 @@ import {
   drillFigures,
   type IncidentActor,
   incidentIdByReference,
+  incidentRefusalLedgered,
   listIncidents,
   moveIncident,
   notificationDraft,
@@ -17,8 +18,9 @@ import {
   readIncident,
 } from '../../incidents/index.ts';
 import { type IncidentView, incidentView } from '../../incidents/view.ts';
+import { recordAuditEvent } from '../../ledger/events.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { printJson } from '../output.ts';
+import { staffGateRequest } from './incidents-affected.ts';
 
 /**
  * `haven incidents list|show|open|state|notify|drills`: the incident register and the authority's clock for
@@ -30,41 +32,68 @@ import { printJson } from '../output.ts';
 
 const READERS: readonly Role[] = ['dpo', 'oversight', 'auditor'];
 
+/**
+ * Where a command runs. On the command line: Haven opened on the configured data directory, output on standard
+ * output. A test may pass a Haven it holds open and a writer (commander never sets `io`: it has no such option).
+ */
+export interface CommandIo {
+  haven?: Haven;
+  write?: (text: string) => void;
+}
+
 interface Context {
   haven: Haven;
   actor: IncidentActor;
   role: Role;
+  write: (text: string) => void;
 }
 
 async function asAccount<T>(
-  email: string,
+  options: { as: string; io?: CommandIo },
   roles: readonly Role[],
+  action: string,
   work: (c: Context) => Promise<T>,
 ): Promise<T> {
-  const haven = await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') });
+  const given = options.io?.haven;
+  const haven = given ?? (await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') }));
+  const write = options.io?.write ?? ((text: string) => void process.stdout.write(text));
   try {
-    const id = await accountIdByEmail(haven.db, normaliseEmail(email));
+    const id = await accountIdByEmail(haven.db, normaliseEmail(options.as));
     const account = id ? await getAccount(haven.db, id) : undefined;
     if (account?.status !== 'active') {
-      throw new HavenError('account-not-found', `No active staff account ${email}.`, { status: 404 });
+      throw new HavenError('account-not-found', `No active staff account ${options.as}.`, { status: 404 });
     }
-    if (!roles.includes(account.role)) {
-      throw new HavenError('forbidden', `The incident register is for ${roles.join(', ')} accounts.`, {
-        status: 403,
-        reason: 'role',
-      });
+    const actor: IncidentActor = {
+      account: account.id,
+      organisation: account.organisationId,
+      audit: { kind: 'cli', account: account.id, organisation: account.organisationId, role: account.role },
+    };
+    try {
+      if (!roles.includes(account.role)) {
+        throw new HavenError('forbidden', `The incident register is for ${roles.join(', ')} accounts.`, {
+          status: 403,
+          reason: 'role',
+        });
+      }
+      return await work({ haven, role: account.role, actor, write });
+    } catch (error) {
+      // AUD-1: a refusal of a known account is in the ledger, about the organisation (the changes ledger theirs
+      // about the incident themselves).
+      if (error instanceof HavenError && error.status < 500 && !incidentRefusalLedgered(error)) {
+        await recordAuditEvent(haven.db, {
+          time: haven.clock.now(),
+          actor: actor.audit,
+          action: `incident.${action}`,
+          subject: actor.organisation,
+          subjectType: 'organisation',
+          decision: 'deny',
+          reason: error.code,
+        });
+      }
+      throw error;
     }
-    return await work({
-      haven,
-      role: account.role,
-      actor: {
-        account: account.id,
-        organisation: account.organisationId,
-        audit: { kind: 'cli', account: account.id, organisation: account.organisationId, role: account.role },
-      },
-    });
   } finally {
-    await haven.close();
+    if (!given) await haven.close();
   }
 }
 
@@ -73,6 +102,8 @@ async function idOf(c: Context, ref: string): Promise<string> {
   if (/^[0-9a-f-]{36}$/.test(ref)) return ref;
   return incidentIdByReference(c.haven.db, c.actor.organisation, ref);
 }
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 const hours = (ms: number) =>
   `${Math.floor(Math.abs(ms) / 3_600_000)} h ${Math.floor((Math.abs(ms) % 3_600_000) / 60_000)} min`;
@@ -100,27 +131,31 @@ export async function incidentsList(options: {
   year?: string;
   drills?: boolean;
   json?: boolean;
+  io?: CommandIo;
 }) {
-  await asAccount(options.as, READERS, async (c) => {
+  await asAccount(options, READERS, 'list', async (c) => {
     const incidents = await listIncidents(c.haven.db, c.haven.incidents.keys, c.actor.organisation, {
       withTexts: c.role !== 'auditor',
       ...(options.year ? { year: Number(options.year) } : {}),
       ...(options.drills === undefined ? {} : { drill: options.drills }),
     });
     const views = incidents.map((i) => incidentView(i, c.haven.clock.now()));
-    if (options.json) return printJson(views);
-    process.stdout.write(views.length ? `${views.map(line).join('\n')}\n` : 'No incidents.\n');
+    if (options.json) return c.write(json(views));
+    c.write(views.length ? `${views.map(line).join('\n')}\n` : 'No incidents.\n');
   });
 }
 
-export async function incidentsShow(ref: string, options: { as: string; draft?: boolean; json?: boolean }) {
-  await asAccount(options.as, READERS, async (c) => {
+export async function incidentsShow(
+  ref: string,
+  options: { as: string; draft?: boolean; json?: boolean; io?: CommandIo },
+) {
+  await asAccount(options, READERS, options.draft ? 'draft' : 'read', async (c) => {
     const id = await idOf(c, ref);
     const now = c.haven.clock.now();
     if (options.draft) {
       if (c.role !== 'dpo')
         throw new HavenError('forbidden', 'The draft is the DPO’s.', { status: 403, reason: 'role' });
-      process.stdout.write(
+      c.write(
         `${await notificationDraft(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, now)}\n`,
       );
       return;
@@ -131,7 +166,7 @@ export async function incidentsShow(ref: string, options: { as: string; draft?: 
       }),
       now,
     );
-    if (options.json) return printJson(i);
+    if (options.json) return c.write(json(i));
     const rows: [string, string][] = [
       ['incident', `${i.reference}${i.drill ? ' (DRILL)' : ''}  ${i.id}`],
       ['state', i.state],
@@ -150,7 +185,7 @@ export async function incidentsShow(ref: string, options: { as: string; draft?: 
           : (i.noNotificationReason ?? '-'),
       ],
     ];
-    process.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(10)} ${v}`).join('\n')}\n`);
+    c.write(`${rows.map(([k, v]) => `${k.padEnd(10)} ${v}`).join('\n')}\n`);
   });
 }
 
@@ -171,8 +206,9 @@ export async function incidentsOpen(options: {
   description?: string;
   drill?: boolean;
   json?: boolean;
+  io?: CommandIo;
 }) {
-  await asAccount(options.as, ['dpo'], async (c) => {
+  await asAccount(options, ['dpo'], 'open', async (c) => {
     const body: Record<string, unknown> = {
       awareAt: options.awareAt,
       nature: list(options.nature),
@@ -185,13 +221,17 @@ export async function incidentsOpen(options: {
       await openIncident(c.haven.db, c.haven.incidents.keys, c.actor, body, c.haven.clock.now()),
       c.haven.clock.now(),
     );
-    if (options.json) return printJson(opened);
-    process.stdout.write(`${line(opened)}\n${opened.id}\n`);
+    if (options.json) return c.write(json(opened));
+    c.write(`${line(opened)}\n${opened.id}\n`);
   });
 }
 
-export async function incidentsState(ref: string, to: string, options: { as: string; json?: boolean }) {
-  await asAccount(options.as, ['dpo'], async (c) => {
+export async function incidentsState(
+  ref: string,
+  to: string,
+  options: { as: string; json?: boolean; io?: CommandIo },
+) {
+  await asAccount(options, ['dpo'], 'state', async (c) => {
     const id = await idOf(c, ref);
     const { version } = await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, {
       withTexts: false,
@@ -207,8 +247,8 @@ export async function incidentsState(ref: string, to: string, options: { as: str
       ),
       c.haven.clock.now(),
     );
-    if (options.json) return printJson(moved);
-    process.stdout.write(`${line(moved)}\n`);
+    if (options.json) return c.write(json(moved));
+    c.write(`${line(moved)}\n`);
   });
 }
 
@@ -222,9 +262,10 @@ export async function incidentsNotify(
     lateReason?: string;
     lateNote?: string;
     json?: boolean;
+    io?: CommandIo;
   },
 ) {
-  await asAccount(options.as, ['dpo'], async (c) => {
+  await asAccount(options, ['dpo'], 'notify', async (c) => {
     const id = await idOf(c, ref);
     const { version } = await readIncident(c.haven.db, c.haven.incidents.keys, c.actor.organisation, id, {
       withTexts: false,
@@ -248,16 +289,25 @@ export async function incidentsNotify(
       ),
       c.haven.clock.now(),
     );
-    if (options.json) return printJson(told);
-    process.stdout.write(`${line(told)}${told.drill ? '  (drill: recorded, nothing sent)' : ''}\n`);
+    if (options.json) return c.write(json(told));
+    c.write(`${line(told)}${told.drill ? '  (drill: recorded, nothing sent)' : ''}\n`);
   });
 }
 
-export async function incidentsDrills(options: { as: string; year?: string; json?: boolean }) {
-  await asAccount(options.as, READERS, async (c) => {
+export async function incidentsDrills(options: {
+  as: string;
+  year?: string;
+  json?: boolean;
+  io?: CommandIo;
+}) {
+  await asAccount(options, READERS, 'drill-figures', async (c) => {
     const year = options.year ? Number(options.year) : c.haven.clock.now().getUTCFullYear();
-    const figures = await drillFigures(c.haven.db, c.actor.organisation, year);
-    if (options.json) return printJson(figures);
+    // The breach-response steps through the gate as this account (BRE-3): breach_notice is protected.
+    const figures = await drillFigures(c.haven.db, c.actor.organisation, year, async (ids) => {
+      const account = (await getAccount(c.haven.db, c.actor.account))!;
+      return c.haven.gate.breachSteps(staffGateRequest(account), ids);
+    });
+    if (options.json) return c.write(json(figures));
     const m = (v: number | null) => (v === null ? '-' : `${v} min`);
     const lines = [
       `${figures.summary.drills} drills in ${year}; ${figures.summary.inTime} notified within 72 hours.`,
@@ -272,6 +322,6 @@ export async function incidentsDrills(options: { as: string; year?: string; json
             .join(', ')}`,
       ),
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    c.write(`${lines.join('\n')}\n`);
   });
 }
