@@ -466,6 +466,31 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
+    test('two servers lapsing at once end each grant once', async () => {
+      const staff = [
+        await createStaff(t, { role: 'caseworker', org: 'rev-race', tier: 2 }),
+        await createStaff(t, { role: 'clerk', org: 'rev-race', tier: 2 }),
+      ];
+      await t.haven.reviews.sync();
+      const ids = staff.map((s) => s.id);
+      const { rowCount: due } = await t.haven.db.query(
+        `update access_grant set review_due = current_date - 1 where account_id = any($1::uuid[]) and state = 'active'`,
+        [ids],
+      );
+      assert.equal(due, 5, 'role, tier and break-glass of the caseworker; role and tier of the clerk');
+      const [one, two] = await Promise.all([t.haven.reviews.lapseNow(), worker.reviews.lapseNow()]);
+      assert.equal(one + two, due);
+      await sequenceEverything(t.haven.db);
+      const lapses = (await ledgerEvents(t)).filter(
+        (e) => e.action === 'access-grant.lapse' && ids.includes((e as { subject?: string }).subject ?? ''),
+      );
+      assert.equal(lapses.length, due, 'one ledger event per grant');
+      const disables = (await ledgerEvents(t)).filter(
+        (e) => e.action === 'account.disable' && ids.includes((e as { subject?: string }).subject ?? ''),
+      );
+      assert.equal(disables.length, 2, 'each account disabled once');
+    });
+
     // Last: 46 days on, every account of this database is dormant.
     test('dormant accounts are disabled by the job’s rule and their sessions end; enabling needs a review', async () => {
       const clerk = await createStaff(t, { role: 'clerk', org: 'rev-dormant' });
