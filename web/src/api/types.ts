@@ -193,6 +193,8 @@ export interface Account {
   role: Role;
   tier: number;
   status: 'active' | 'disabled';
+  /** Why it is disabled (ACC-7: a dormant or lapsed account needs a review before it is enabled). */
+  disabledReason?: 'administrator' | 'dormant' | 'lapsed' | 'suspended' | null;
   locked: boolean;
   totpEnrolled: boolean;
   passkeys: number;

@@ -110,6 +110,7 @@ export default function AccountsPage() {
                 </td>
                 <td>
                   {t(`accounts.status.${a.status}`)}
+                  {a.disabledReason ? ` · ${t(`accounts.disabledReason.${a.disabledReason}`)}` : ''}
                   {a.locked ? ` · ${t('accounts.locked')}` : ''}
                   {!a.totpEnrolled && a.passkeys === 0 ? ` · ${t('accounts.noFactor')}` : ''}
                 </td>
