@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { IncidentView } from '../../src/incidents/view.ts';
 import { testDatabaseKinds } from '../support/database.ts';
 import { type Actor, actor, type Team, team } from '../support/gate.ts';
-import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import { startTestHaven, type TestHaven, tempDir } from '../support/haven.ts';
 import { createStaff, reauthenticate, signedIn } from '../support/staff.ts';
 
 const HOUR = 3_600_000;
@@ -28,6 +31,19 @@ async function allEvents(t: TestHaven): Promise<LedgerEvent[]> {
   return rows.map((r) => JSON.parse(r.body.toString('utf8')) as LedgerEvent);
 }
 const SECRET_WORDS = 'Laptop of caseworker Amina Farouk stolen from the car';
+
+/** The whole database as stored: PGlite's data directory, or pg_dump of the server's. */
+async function databaseBytes(database: TestHaven['database']): Promise<Buffer> {
+  if (database.kind === 'pglite') {
+    const blob = await (
+      database.db as unknown as { pglite: { dumpDataDir(c: 'none'): Promise<Blob> } }
+    ).pglite.dumpDataDir('none');
+    return Buffer.from(await blob.arrayBuffer());
+  }
+  const file = path.join(tempDir(), 'dump.sql');
+  execFileSync('pg_dump', ['--no-owner', '--file', file, database.url!]);
+  return readFileSync(file);
+}
 
 /**
  * BRE-1, BRE-2 over HTTP: the DPO keeps the register and records the authority's notification; oversight reads
@@ -502,8 +518,10 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(mine?.steps, {
         confirmed: 150,
         affectedComputed: null,
+        noticesDrafted: null,
         contained: null,
         notified: 300,
+
         closed: null,
       });
       assert.equal(mine?.inTime, true);
@@ -512,6 +530,60 @@ for (const kind of testDatabaseKinds()) {
         '/api/incidents/drills/figures?year=2026',
       );
       assert.deepEqual(none.body.drills, []);
+    });
+
+    test('a database dump, the key vault and the logs hold none of the words typed into the register (decision 0016)', async () => {
+      now = new Date('2026-12-11T09:00:00Z');
+      const phrases = {
+        description: 'Zephyrine misplaced the Qorvath ledger binder',
+        consequences: 'Quillon Varasch may be located by his former employer',
+        measuresTaken: 'Revoked token of Ostrava kiosk seven',
+        measuresProposed: 'Train the Belmonte night shift again',
+        contactPoint: 'Ysolde Karamanlis, extension 4471',
+      };
+      const NOTIFICATION = 'We told the Vardanyan authority about the Qorvath binder';
+      const LATE_NOTE = 'The Tregarthen processor answered only on Friday';
+      const incident = await open({ texts: phrases });
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const told = await a.dpo.client.post<IncidentView>(`/api/incidents/${incident.id}/notification`, {
+        version: incident.version,
+        at: '2026-12-11T08:00:00Z',
+        to: 'National Data Protection Authority',
+        text: NOTIFICATION,
+        lateReason: 'other',
+        lateNote: LATE_NOTE,
+      });
+      assert.equal(told.status, 200, told.text);
+      // The words are kept: the DPO reads them back whole.
+      const read = await a.dpo.client.get<IncidentView>(`/api/incidents/${incident.id}`);
+      assert.deepEqual(read.body.texts, phrases);
+      assert.equal(read.body.notification?.text, NOTIFICATION);
+      assert.equal(read.body.notification?.lateNote, LATE_NOTE);
+      assert.ok(
+        (await a.dpo.client.get<{ text: string }>(`/api/incidents/${incident.id}/draft`)).body.text.includes(
+          phrases.description,
+        ),
+      );
+
+      const stored = Buffer.concat([
+        await databaseBytes(t.database),
+        await databaseBytes(t.vaultDatabase),
+        Buffer.from(t.logs.text()),
+      ]);
+      // A control: the dump is readable text where text is kept in clear (the authority's name is not sealed).
+      assert.ok(stored.includes(Buffer.from('National Data Protection Authority')), 'the dump is searchable');
+      for (const phrase of [...Object.values(phrases), NOTIFICATION, LATE_NOTE]) {
+        // Each whole phrase, and its rarest word alone, in UTF-8 and UTF-16.
+        const rare = phrase.split(' ').find((w) => /^[A-Z][a-z]{5,}$/.test(w) && w !== 'National')!;
+        for (const needle of [phrase, rare]) {
+          for (const encoding of ['utf8', 'utf16le'] as const) {
+            assert.ok(
+              !stored.includes(Buffer.from(needle, encoding)),
+              `“${needle}” (${encoding}) is stored in clear`,
+            );
+          }
+        }
+      }
     });
   });
 }
