@@ -323,6 +323,7 @@ describe('drill figures', () => {
       awareAt: aware,
       confirmedAt: at(30),
       affectedComputedAt: at(45),
+      noticesDraftedAt: at(50),
       containedAt: at(120),
       notifiedAt: at(4000),
       closedAt: null,
@@ -330,6 +331,7 @@ describe('drill figures', () => {
     assert.deepEqual(steps, {
       confirmed: 30,
       affectedComputed: 45,
+      noticesDrafted: 50,
       contained: 120,
       notified: 4000,
       closed: null,
@@ -340,7 +342,15 @@ describe('drill figures', () => {
   });
 
   test('summary: reached, median and longest per step', () => {
-    const none = { confirmed: null, affectedComputed: null, contained: null, notified: null, closed: null };
+    const none = {
+      confirmed: null,
+      affectedComputed: null,
+      noticesDrafted: null,
+      contained: null,
+      notified: null,
+      closed: null,
+    };
+
     const summary = summariseSteps([
       { ...none, confirmed: 10, notified: 100 },
       { ...none, confirmed: 30 },

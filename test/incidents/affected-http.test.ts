@@ -278,6 +278,33 @@ for (const kind of testDatabaseKinds()) {
       );
       const letters = await a.dpo.client.get<{ drill: boolean }[]>(`/api/incidents/${drill.id}/letters`);
       assert.ok(letters.body.length === 1 && letters.body[0]!.drill);
+
+      // The drills' figures carry the breach-response steps (people computed, notices drafted), read through
+      // the gate as the reader (oversight here; counts and times only), breach_notice never opened to the
+      // general pool.
+      const figures = await oversight.client.get<{
+        drills: { id: string; steps: Record<string, number | null> }[];
+        summary: { steps: Record<string, { reached: number }> };
+      }>(`/api/incidents/drills/figures?year=${new Date().getUTCFullYear()}`);
+      assert.equal(figures.status, 200, figures.text);
+      const figure = figures.body.drills.find((d) => d.id === drill.id)!;
+      assert.equal(typeof figure.steps.affectedComputed, 'number');
+      assert.equal(typeof figure.steps.noticesDrafted, 'number');
+      assert.ok(figure.steps.noticesDrafted! >= figure.steps.affectedComputed!, 'drafted after computing');
+      assert.equal(figures.body.summary.steps.noticesDrafted!.reached, 1, 'only this drill drafted notices');
+      const elsewhere = await otherDpo.client.get<{ drills: unknown[] }>(
+        `/api/incidents/drills/figures?year=${new Date().getUTCFullYear()}`,
+      );
+      assert.deepEqual(elsewhere.body.drills, [], 'another organisation’s drills are not theirs');
+
+      // A drill without notices yet: the step is not reached.
+      const fresh = await openIncident({ drill: true });
+      const again = await a.auditor.client.get<{
+        drills: { id: string; steps: Record<string, number | null> }[];
+      }>(`/api/incidents/drills/figures?year=${new Date().getUTCFullYear()}`);
+      assert.equal(again.status, 200, again.text);
+      const other = again.body.drills.find((d) => d.id === fresh.id)!;
+      assert.deepEqual([other.steps.affectedComputed, other.steps.noticesDrafted], [null, null]);
     });
 
     test('bad input: a device, no source, a window ending in the future, another organisation — nothing written', async () => {

@@ -5,7 +5,8 @@ import type { Role } from '../../domain/roles.ts';
 import type { GateRequest } from '../../gate/context.ts';
 import type { AffectedSummary } from '../../gate/incident-affected.ts';
 import { type Haven, openHaven } from '../../haven.ts';
-import { getAccount, normaliseEmail } from '../../identity/accounts.ts';
+import { type Account, getAccount, normaliseEmail } from '../../identity/accounts.ts';
+
 import { accountIdByEmail } from '../../identity/factors.ts';
 import { computeForIncident } from '../../incidents/affected-service.ts';
 import { listIncidents } from '../../incidents/register.ts';
@@ -42,24 +43,34 @@ async function asAccount<T>(
         reason: 'role',
       });
     }
-    const request: GateRequest = {
-      actor: {
-        kind: 'staff',
-        accountId: account.id,
-        organisationId: account.organisationId,
-        role: account.role,
-        tier: account.tier,
-        assurance: 2,
-      },
-      purpose: undefined,
-    };
-    return await work({ haven, request, organisationId: account.organisationId });
+    return await work({ haven, request: staffGateRequest(account), organisationId: account.organisationId });
   } finally {
     await haven.close();
   }
 }
 
+/**
+ * A staff account's request through the gate from the command line. The gate knows staff, partners and the
+ * importer; the ledger records the account with actor kind `staff` (auditActor), as for `haven rights`.
+ */
+export function staffGateRequest(
+  account: Pick<Account, 'id' | 'organisationId' | 'role' | 'tier'>,
+): GateRequest {
+  return {
+    actor: {
+      kind: 'staff',
+      accountId: account.id,
+      organisationId: account.organisationId,
+      role: account.role,
+      tier: account.tier,
+      assurance: 2,
+    },
+    purpose: undefined,
+  };
+}
+
 /** The incident by its id or reference (INC-2026-001), read through the register (no SQL here). */
+
 async function incidentId(c: Context, ref: string): Promise<string> {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(ref)) return ref;
   const all = await listIncidents(c.haven.db, c.haven.incidents.keys, c.organisationId, { withTexts: false });

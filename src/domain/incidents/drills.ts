@@ -1,16 +1,26 @@
 /**
  * How long each step of a drill took (BRE-2, drills): from awareness to confirmed, affected people computed
- * (BRE-3), contained, authority notified, closed — in minutes, null for a step not (yet) reached. Pure: the
- * register and the annual report's figures (issue 20) feed it the step times.
+ * (BRE-3), notices to them drafted (BRE-2), contained, authority notified, closed — in minutes, null for a step
+ * not (yet) reached. Pure: the register, the breach-response records and the annual report's figures (issue 20)
+ * feed it the step times.
  */
 
-export const DRILL_STEPS = ['confirmed', 'affectedComputed', 'contained', 'notified', 'closed'] as const;
+export const DRILL_STEPS = [
+  'confirmed',
+  'affectedComputed',
+  'noticesDrafted',
+  'contained',
+  'notified',
+  'closed',
+] as const;
 export type DrillStep = (typeof DRILL_STEPS)[number];
 
 export interface StepTimes {
   awareAt: Date;
   confirmedAt: Date | null;
   affectedComputedAt: Date | null;
+  /** When the notices to the affected people were first drafted (a drill's are never sent). */
+  noticesDraftedAt: Date | null;
   containedAt: Date | null;
   notifiedAt: Date | null;
   closedAt: Date | null;
@@ -26,6 +36,8 @@ export function drillSteps(times: StepTimes): StepMinutes {
   return {
     confirmed: minutes(times.awareAt, times.confirmedAt),
     affectedComputed: minutes(times.awareAt, times.affectedComputedAt),
+    noticesDrafted: minutes(times.awareAt, times.noticesDraftedAt),
+
     contained: minutes(times.awareAt, times.containedAt),
     notified: minutes(times.awareAt, times.notifiedAt),
     closed: minutes(times.awareAt, times.closedAt),

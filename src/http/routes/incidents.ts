@@ -30,6 +30,7 @@ import { clockView, incidentView } from '../../incidents/view.ts';
 import { recordAuditEvent } from '../../ledger/events.ts';
 import { sessionOf, staffActor } from '../access.ts';
 import { refusalCode } from '../auth-audit.ts';
+import { gateRequest } from '../gate-request.ts';
 import type { HttpApp } from '../http-app.ts';
 import { errorResponses, MULTILINE, Uuid } from '../schemas.ts';
 
@@ -141,6 +142,7 @@ const IncidentSchema = Type.Object({
 const StepFigures = Type.Object({
   confirmed: Type.Union([Type.Null(), Type.Integer()]),
   affectedComputed: Type.Union([Type.Null(), Type.Integer()]),
+  noticesDrafted: Type.Union([Type.Null(), Type.Integer()]),
   contained: Type.Union([Type.Null(), Type.Integer()]),
   notified: Type.Union([Type.Null(), Type.Integer()]),
   closed: Type.Union([Type.Null(), Type.Integer()]),
@@ -169,6 +171,7 @@ const DrillFiguresSchema = Type.Object({
     steps: Type.Object({
       confirmed: StepSummary,
       affectedComputed: StepSummary,
+      noticesDrafted: StepSummary,
       contained: StepSummary,
       notified: StepSummary,
       closed: StepSummary,
@@ -309,7 +312,10 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     },
     async (request) => {
       const year = (request.query as { year?: number }).year ?? now().getUTCFullYear();
-      return drillFigures(haven.db, sessionOf(request).account.organisationId, year);
+      // The breach-response steps (people computed, notices drafted) through the gate, as this reader (BRE-3).
+      return drillFigures(haven.db, sessionOf(request).account.organisationId, year, (ids) =>
+        haven.gate.breachSteps(gateRequest(request), ids),
+      );
     },
   );
 

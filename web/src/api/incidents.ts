@@ -117,7 +117,15 @@ export interface StepSummary {
   medianMinutes: number | null;
   maxMinutes: number | null;
 }
-export const DRILL_STEPS = ['confirmed', 'affectedComputed', 'contained', 'notified', 'closed'] as const;
+export const DRILL_STEPS = [
+  'confirmed',
+  'affectedComputed',
+  'noticesDrafted',
+  'contained',
+  'notified',
+  'closed',
+] as const;
+
 export interface DrillFigures {
   year: number;
   drills: {
