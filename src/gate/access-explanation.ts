@@ -48,9 +48,12 @@ export async function explainAccesses(
                       and x.t between k.proposed_at - interval '1 hour'
                                   and coalesce(k.decided_at, 'infinity'::timestamptz) + interval '1 hour')
           then 'correction'
-        when exists (select 1 from audit_event e where e.person_id = x.p and e.actor_account = x.a
-                      and position('"action":"person.register"' in convert_from(e.body, 'UTF8')) > 0)
+        -- The registration is the person's first ledger event (its allow event is written with the person): one
+        -- index lookup, however often the person was read since.
+        when (select e.actor_account = x.a and position('"action":"person.register"' in convert_from(e.body, 'UTF8')) > 0
+                from audit_event e where e.person_id = x.p order by e.seq limit 1)
           then 'registration'
+
       end as why
       from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::uuid[]) with ordinality as x(a, p, t, r, o, i)`,
     [

@@ -265,7 +265,32 @@ async function entriesOf(sql: Sql, from: number, to: number): Promise<LedgerEntr
   });
 }
 
+/**
+ * One draft per actor and rule for a batch: a burst of hundreds of accesses raises one alert and adds its evidence
+ * in one statement, not one per entry.
+ */
+export function mergeDrafts(drafts: readonly AlertDraft[]): AlertDraft[] {
+  const merged = new Map<string, AlertDraft>();
+  for (const d of drafts) {
+    const key = `${d.actor}|${d.rule}`;
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, { ...d, evidence: [...d.evidence] });
+      continue;
+    }
+    seen.first ||= d.first;
+    seen.evidence.push(...d.evidence);
+    seen.params = d.params;
+    seen.time = d.time;
+  }
+  return [...merged.values()].map((d) => ({
+    ...d,
+    evidence: [...new Set(d.evidence)].sort((x, y) => x - y).slice(0, MAX_EVIDENCE),
+  }));
+}
+
 /** The alert's subject: the staff account, or the partner, whose accesses raised it. */
+
 function subjectOf(actor: string): { subject: string; account: string | null } {
   return actor.startsWith('partner:')
     ? { subject: actor.slice('partner:'.length), account: null }
@@ -284,7 +309,7 @@ export async function writeAlerts(
 ): Promise<{ alerts: number; suspended: number }> {
   let alerts = 0;
   let suspended = 0;
-  for (const draft of drafts) {
+  for (const draft of mergeDrafts(drafts)) {
     const { subject, account } = subjectOf(draft.actor);
     const kind = `anomaly.${draft.rule}`;
     const explanation = JSON.stringify({ code: kind, params: draft.params });

@@ -12,7 +12,9 @@ import {
   hourShare,
   poissonUpperTail,
 } from '../../src/monitoring/baseline.ts';
-import { type AlertDraft, Detector } from '../../src/monitoring/detector.ts';
+import { type AlertDraft, Detector, MAX_EVIDENCE } from '../../src/monitoring/detector.ts';
+import { mergeDrafts } from '../../src/monitoring/monitor.ts';
+
 import { DEFAULT_THRESHOLDS, type Thresholds, validateThresholds } from '../../src/monitoring/thresholds.ts';
 
 const ORG = randomUUID();
@@ -333,5 +335,23 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
     );
     assert.deepEqual(drafts, []);
     assert.equal(h.alerts.length, 0);
+  });
+});
+
+describe('alerts of one batch are written once per person and rule (AUD-6)', () => {
+  test('a burst becomes one draft with all its evidence, in order, bounded', () => {
+    const h = harness({}, new Map([[STAFF, officeBaseline(10, 5)]]));
+    for (let i = 0; i < 700; i++) h.feed(read(T0 + i * 1000), 'caseload');
+    const volume = h.alerts.filter((a) => a.rule === 'volume');
+    assert.ok(volume.length > 600, 'the rule fires once, then adds each further entry');
+    const merged = mergeDrafts(h.alerts).filter((a) => a.rule === 'volume');
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0]!.first, true);
+    assert.equal(merged[0]!.evidence.length, MAX_EVIDENCE);
+    assert.deepEqual(
+      merged[0]!.evidence,
+      [...merged[0]!.evidence].sort((x, y) => x - y),
+    );
+    assert.equal(merged[0]!.params.count, volume.at(-1)!.params.count);
   });
 });
