@@ -33,6 +33,18 @@ describe('the authority’s clock (BRE-2)', () => {
     assert.equal(isLate(aware, new Date(aware.getTime() + 72 * HOUR + 1)), true);
   });
 
+  test('72 elapsed hours across a daylight-saving change: local wall clocks show 73 (spring) or 71 (autumn)', () => {
+    // Europe switched to summer time on 2026-03-29 and back on 2026-10-25; awareness given in local time.
+    const spring = checkAwareAt('2026-03-28T11:00:00+01:00', new Date('2026-04-01T00:00:00Z'));
+    assert.equal(notificationDue(spring).toISOString(), '2026-03-31T10:00:00.000Z');
+    assert.equal(isLate(spring, new Date('2026-03-31T12:00:00+02:00')), false, 'noon CEST is 72 h later');
+    assert.equal(isLate(spring, new Date('2026-03-31T12:00:00.001+02:00')), true);
+    const autumn = checkAwareAt('2026-10-24T11:00:00+02:00', new Date('2026-11-01T00:00:00Z'));
+    assert.equal(notificationDue(autumn).toISOString(), '2026-10-27T09:00:00.000Z');
+    assert.equal(isLate(autumn, new Date('2026-10-27T10:00:00+01:00')), false, '10:00 CET is 72 h later');
+    assert.equal(isLate(autumn, new Date('2026-10-27T11:00:00+01:00')), true, 'the same wall time is 73 h');
+  });
+
   test('running, then overdue as the injected clock moves; it stops when told or when not required', () => {
     const open = { awareAt: aware, notifiedAt: null, noNotificationReason: null };
     const at = (hours: number) => new Date(aware.getTime() + hours * HOUR);

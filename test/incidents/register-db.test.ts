@@ -78,6 +78,37 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(row.notification?.at.toISOString(), '2026-12-04T00:00:00.000Z');
     });
 
+    test('the table counts 72 elapsed hours whatever the session’s time zone: across the spring change too', async () => {
+      const dpo = await createStaff(t, { role: 'dpo', org: 'org-dst' });
+      const spring = await openIncident(
+        t.haven.db,
+        t.haven.incidents.keys,
+        {
+          account: dpo.id,
+          organisation: dpo.organisationId,
+          audit: { kind: 'staff', account: dpo.id, organisation: dpo.organisationId, role: 'dpo' },
+        },
+        { awareAt: '2026-03-28T10:00:00Z', nature: ['integrity'] },
+        new Date('2026-03-28T12:00:00Z'),
+      );
+      // In Berlin '3 days' after would be 09:00Z (a wall-clock day is 23 hours that weekend); 72 hours is 10:00Z.
+      const notifyIn = (at: string) =>
+        t.database.db.transaction(async (tx) => {
+          await tx.query("set local timezone = 'Europe/Berlin'");
+          await tx.query(
+            `update incident set notified_at = $2::timestamptz, notified_to = 'DPA', notification_sealed = '\\x00'::bytea,
+               notified_by = $3::uuid where id = $1::uuid`,
+            [spring.id, at, dpo.id],
+          );
+        });
+      await assert.rejects(notifyIn('2026-03-31T12:00:00.001+02:00'), /check constraint|violates/);
+      await notifyIn('2026-03-31T12:00:00+02:00');
+      const told = await readIncident(t.haven.db, t.haven.incidents.keys, dpo.organisationId, spring.id, {
+        withTexts: false,
+      });
+      assert.equal(told.notification?.at.toISOString(), '2026-03-31T10:00:00.000Z');
+    });
+
     test('a sealed text opens only for its incident and field, and only with the key', () => {
       const keys = t.haven.incidents.keys;
       const sealed = sealIncidentText(keys, id, 'description', 'Words.');
