@@ -58,6 +58,22 @@ describe('haven demo', () => {
       incidents.map((i) => [i.id, i.drill, i.clock.state]),
       [[out.incident.id, false, 'running']],
     );
+    // BRE-3: the incident names the supervisor's account (whose reads the alert below names) and a window that
+    // covers its demo activity: computing through the gate, as the DPO, finds those people in the ledger.
+    const affected = await haven(
+      ['incidents', 'affected', out.incident.reference, '--as', dpo.email, '--compute', '--json'],
+      env,
+    );
+    assert.equal(affected.code, 0, affected.stderr);
+    const computed = JSON.parse(affected.stdout) as {
+      source: { kind: string; id: string };
+      people: number;
+      byExposure: Record<string, number>;
+    };
+    const compromised = out.staff.find((s) => s.role === 'supervisor')!;
+    assert.deepEqual(computed.source, { kind: 'account', id: compromised.accountId, key: null });
+    assert.ok(computed.people > 0, 'the demo incident finds people');
+    assert.equal(computed.byExposure.read, computed.people, 'the supervisor read each of them');
 
     // ACC-7: one open review campaign, started by the DPO, listed by `haven reviews list`.
     assert.ok(out.reviews.campaign.items > 0);
@@ -80,7 +96,10 @@ describe('haven demo', () => {
       alerts: { kind: string; subject: string; evidence: number[] }[];
     };
     const anomalies = listedAlerts.alerts.filter((a) => a.kind.startsWith('anomaly.'));
-    assert.deepEqual(anomalies.map((a) => a.kind).sort(), ['anomaly.outside-caseload', 'anomaly.repeated-denials']);
+    assert.deepEqual(anomalies.map((a) => a.kind).sort(), [
+      'anomaly.outside-caseload',
+      'anomaly.repeated-denials',
+    ]);
     const supervisor = out.staff.find((s) => s.role === 'supervisor')!;
     assert.equal(anomalies.find((a) => a.kind === 'anomaly.outside-caseload')?.subject, supervisor.accountId);
     for (const a of anomalies) assert.ok(a.evidence.length >= 3, a.kind);

@@ -1,12 +1,16 @@
 import type { Actor } from '../../gate/context.ts';
-import { moveIncident, openIncident } from '../../incidents/changes.ts';
+import { moveIncident, openIncident, updateIncident } from '../../incidents/changes.ts';
 import type { IncidentKeys } from '../../incidents/register.ts';
 import type { Database } from '../../store/database.ts';
 
 /**
- * The demo's open incident (BRE-1, BRE-2): a caseworker's account used from an unknown place overnight, confirmed
- * by the DPO, its authority notification still open — so the DPO sees the 72-hour clock on every page and the
- * item on the work list. Opened through the register's own functions, ledgered like any other.
+ * The demo's open incident (BRE-1, BRE-2, BRE-3): the supervisor's account, phished overnight, was used to open
+ * records nothing in Haven explains — the reads the monitor's outside-caseload alert names (monitoring.ts runs
+ * first). The DPO was aware 20 hours ago, opened and confirmed it, and recorded the end of the window when the
+ * account's sessions were ended (now): the window covers the account's demo activity, so computing the people
+ * affected finds the people it read, from the ledger. The authority notification is still open, so the DPO sees
+ * the 72-hour clock on every page and the item on the work list. Made through the register's own functions,
+ * ledgered like any other.
  */
 export interface DemoIncident {
   id: string;
@@ -34,6 +38,7 @@ export async function createDemoIncident(
     audit: { kind: 'staff' as const, account: dpo.accountId, organisation: organisationId, role: dpo.role },
   };
   const awareAt = new Date(now.getTime() - 20 * HOUR);
+  const windowFrom = new Date(awareAt.getTime() - 10 * HOUR);
   const opened = await openIncident(
     db,
     keys,
@@ -48,19 +53,17 @@ export async function createDemoIncident(
       highRisk: false,
       texts: {
         description:
-          'A caseworker’s account was signed in from an unknown network overnight after a phishing e-mail; its password was changed in the morning.',
-        consequences: 'Names, contact details and legal status of people in the caseload may have been read.',
-        measuresTaken: 'Account disabled and its sessions ended; second factor reset.',
+          'A supervisor’s account was signed in from an unknown network overnight after a phishing e-mail; it was used to open records outside any caseload.',
+        consequences: 'Names, contact details and legal status of the people whose records were opened.',
+        measuresTaken: 'Password changed; second factor reset.',
         measuresProposed:
           'Phishing training for the field office; review of the account’s access in the window.',
         contactPoint:
           'Data Protection Officer of the demo organisation, through the organisation’s contact address.',
       },
       source: { kind: 'account', accountId: compromised.accountId },
-      window: {
-        from: new Date(awareAt.getTime() - 10 * HOUR).toISOString(),
-        to: new Date(awareAt.getTime() - HOUR).toISOString(),
-      },
+      // Still in use when opened: the end of the window is not known yet.
+      window: { from: windowFrom.toISOString(), to: null },
     },
     new Date(now.getTime() - 19 * HOUR),
   );
@@ -72,10 +75,26 @@ export async function createDemoIncident(
     { to: 'confirmed', version: opened.version },
     new Date(now.getTime() - 17 * HOUR),
   );
+  // Contained now: the account's sessions ended, which closes the window the people are computed over.
+  const contained = await updateIncident(
+    db,
+    keys,
+    actor,
+    confirmed.id,
+    {
+      version: confirmed.version,
+      window: { from: windowFrom.toISOString(), to: now.toISOString() },
+      texts: {
+        measuresTaken: 'Password changed; second factor reset; the account’s sessions ended.',
+      },
+    },
+    now,
+  );
   return {
-    id: confirmed.id,
-    reference: confirmed.reference,
-    state: confirmed.state,
+    id: contained.id,
+    reference: contained.reference,
+    state: contained.state,
+
     dueAt: new Date(awareAt.getTime() + 72 * HOUR).toISOString(),
   };
 }

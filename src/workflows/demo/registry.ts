@@ -188,14 +188,6 @@ export async function createDemoRegistry(
     .filter((p) => p.duplicateOf === undefined)
     .map((p) => ({ id: ids[p.index]!, name: demoName(p.values) }));
   const rights = await createDemoRights(haven.gate, originals, team.clerks[0]!, options.seed);
-  const incident = await createDemoIncident(
-    haven.db,
-    haven.incidents.keys,
-    organisation.id,
-    team.dpo,
-    team.caseworkers[0] ?? team.clerks[0]!,
-    new Date(),
-  );
   const reviews = await createDemoReviews(haven.reviews, organisation.id, staff, new Date());
   const alerts = await createDemoAlerts(
     haven,
@@ -207,8 +199,19 @@ export async function createDemoRegistry(
     },
     options.seed,
   );
+  // After the alerts: the incident is the supervisor's account, whose reads the outside-caseload alert names, and
+  // its window covers them (BRE-3 finds those people).
+  const incident = await createDemoIncident(
+    haven.db,
+    haven.incidents.keys,
+    organisation.id,
+    team.dpo,
+    team.supervisor,
+    new Date(),
+  );
   return {
     incident,
+
     reviews,
     alerts,
 
