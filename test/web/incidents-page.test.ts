@@ -116,7 +116,15 @@ describe('incidents in Chromium', { skip: missing ?? false }, () => {
     await form.getByRole('button', { name: 'Open the incident' }).click();
     await form.getByRole('alert').getByText('The time you became aware cannot be in the future.').waitFor();
 
+    // Nothing said about what was broken: refused in the reader's words (not the server's fallback).
+    await form.getByRole('checkbox', { name: /^Confidentiality/ }).uncheck();
     await form.getByLabel('Became aware').fill(await localInput(page, new Date(Date.now() - 80 * 3_600_000)));
+    await form.getByRole('button', { name: 'Open the incident' }).click();
+    await form
+      .getByRole('alert')
+      .getByText('Say what was broken: confidentiality, integrity or availability (at least one).')
+      .waitFor();
+    await form.getByRole('checkbox', { name: /^Confidentiality/ }).check();
     await form
       .getByLabel('What happened')
       .fill('A field laptop was lost on a bus; its disk was not encrypted.');
@@ -129,6 +137,28 @@ describe('incidents in Chromium', { skip: missing ?? false }, () => {
       .locator('.incident-clock')
       .getByText(/^Overdue by 8 h \d+ min/)
       .waitFor();
+    // An approximate number typed with a separator is refused next to its field, not saved as "unknown".
+    const details = page.getByRole('region', { name: 'Details' });
+    await details.getByLabel('Approximate number of people').fill('1,200');
+    await details.getByRole('button', { name: 'Save the details' }).click();
+    await details
+      .getByRole('alert')
+      .getByText('Approximate numbers are whole numbers, like 1200; leave the field empty while unknown.')
+      .waitFor();
+    assert.equal(
+      await details.getByLabel('Approximate number of people').getAttribute('aria-invalid'),
+      'true',
+    );
+    await details.getByLabel('Approximate number of people').fill('1200');
+    await details.getByRole('button', { name: 'Save the details' }).click();
+    await page.getByText('The details are saved.').waitFor();
+    assert.equal(
+      await page
+        .getByRole('region', { name: 'Details' })
+        .getByLabel('Approximate number of people')
+        .inputValue(),
+      '1200',
+    );
 
     // The banner is on every page of the DPO: here, the work list. A status region, and it takes no focus.
     await page.locator('nav').getByRole('link', { name: 'Work list' }).click();

@@ -5,6 +5,7 @@
  * Oversight reads it all; the auditor reads codes and times without the words.
  */
 import { useEffect, useState } from 'react';
+import { ApiError } from '../../api/client.ts';
 import {
   announceIncidentChange,
   CATEGORIES,
@@ -253,7 +254,18 @@ function Choices({
   );
 }
 
-const numberOrNull = (text: string) => (text.trim() === '' ? null : Number(text));
+/**
+ * An approximate number as typed: empty is unknown (null); anything but a whole number is refused here, next to its
+ * field — Number('1,200') is NaN, which JSON sends as null and would quietly erase the figure.
+ */
+function approxNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (!/^\d{1,10}$/.test(trimmed)) {
+    throw new ApiError(422, { code: 'incident-number-invalid', message: 'A whole number, or nothing.' });
+  }
+  return Number(trimmed);
+}
 
 function DetailsForm({
   incident,
@@ -281,8 +293,22 @@ function DetailsForm({
     incident.window.from ? toLocalInput(incident.window.from) : '',
   );
   const [windowTo, setWindowTo] = useState(incident.window.to ? toLocalInput(incident.window.to) : '');
+  const [badNumber, setBadNumber] = useState<'people' | 'records' | null>(null);
 
   const action = useFormAction(async () => {
+    setBadNumber(null);
+    const approx = (field: 'people' | 'records', text: string) => {
+      try {
+        return approxNumber(text);
+      } catch (error) {
+        setBadNumber(field);
+        throw error;
+      }
+    };
+    const numbers = {
+      peopleApprox: approx('people', peopleApprox),
+      recordsApprox: approx('records', recordsApprox),
+    };
     const idField = {
       account: 'accountId',
       partner: 'partnerId',
@@ -294,8 +320,7 @@ function DetailsForm({
       nature,
       dataCategories,
       peopleCategories,
-      peopleApprox: numberOrNull(peopleApprox),
-      recordsApprox: numberOrNull(recordsApprox),
+      ...numbers,
       highRisk,
       texts: Object.fromEntries(INCIDENT_TEXTS.map((f) => [f, texts[f]?.trim() ? texts[f] : null])),
       source:
@@ -342,6 +367,7 @@ function DetailsForm({
         <TextField
           label={t('incidents.peopleApprox')}
           hint={t('incidents.approxHint')}
+          error={badNumber === 'people' ? t('error.incident-number-invalid') : undefined}
           inputMode="numeric"
           dir="ltr"
           value={peopleApprox}
@@ -350,6 +376,7 @@ function DetailsForm({
         <TextField
           label={t('incidents.recordsApprox')}
           hint={t('incidents.approxHint')}
+          error={badNumber === 'records' ? t('error.incident-number-invalid') : undefined}
           inputMode="numeric"
           dir="ltr"
           value={recordsApprox}
@@ -491,6 +518,8 @@ function NotificationForm({
   }, [incident.id]);
   const late = at !== '' && Date.parse(fromLocalInput(at)) > Date.parse(incident.clock.dueAt);
   const action = useFormAction(async () => {
+    // An emptied date and time field would otherwise end in an unexplained RangeError.
+    if (at === '') throw new ApiError(422, { code: 'incident-time-invalid', message: 'A date and time.' });
     await notifyAuthority(incident.id, {
       version: incident.version,
       at: fromLocalInput(at),

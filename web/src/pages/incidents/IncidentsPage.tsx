@@ -4,6 +4,7 @@
  * auditor read it; the server decides what each may do.
  */
 import { useState } from 'react';
+import { ApiError } from '../../api/client.ts';
 import {
   announceIncidentChange,
   DRILL_STEPS,
@@ -85,6 +86,9 @@ function OpenForm() {
   const [drill, setDrill] = useState(false);
   const [description, setDescription] = useState('');
   const action = useFormAction(async () => {
+    // An emptied date and time field would otherwise end in an unexplained RangeError.
+    if (awareAt === '')
+      throw new ApiError(422, { code: 'incident-time-invalid', message: 'A date and time.' });
     const opened = await openIncident({
       awareAt: fromLocalInput(awareAt),
       nature,
