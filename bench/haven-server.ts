@@ -152,5 +152,5 @@ export async function monitorNotes(haven: Haven): Promise<string> {
   const behind = await haven.monitor.catchUp();
   const lagMs = performance.now() - lagStart;
   const perEntry = during.entries > 0 ? (during.ms * 1000) / during.entries : 0;
-  return ` Monitor: ${during.entries} ledger entries judged during the run in ${during.rounds} rounds, ${Math.round(perEntry)} µs each (read, explain, judge, write); ${behind.entries} still to judge when the load stopped (${Math.round(lagMs)} ms to catch up); ${during.alerts} alerts.`;
+  return ` Monitor: ${during.entries} ledger entries judged during the run in ${during.rounds} rounds, ${Math.round(perEntry)} µs of wall time each (read, explain, judge, write: mostly waiting on the database, not CPU); ${behind.entries} still to judge when the load stopped (${Math.round(lagMs)} ms to catch up); ${during.alerts} alerts.`;
 }
