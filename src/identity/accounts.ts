@@ -307,6 +307,7 @@ export async function changeAccount(
        status = case when $4 = 'active' then 'active' else status end,
        disabled_reason = case when $4 = 'active' then null else disabled_reason end,
        disabled_at = case when $4 = 'active' then null else disabled_at end,
+       enabled_at = case when $4 = 'active' and status = 'disabled' then now() else enabled_at end,
        locked_at = case when $5 then null else locked_at end,
        failed_attempts = case when $5 then 0 else failed_attempts end
      where id = $1`,

@@ -182,7 +182,7 @@ export async function reviewList(
                            where i.grant_id = g.id and c.state = 'open' limit 1) i on true
       where g.organisation_id = $1
         and (g.state = 'active' or (g.state = 'lapsed' and g.kind = 'role' and a.status = 'disabled'
-                                    and a.disabled_reason = 'lapsed'))
+                                    and a.disabled_reason in ('lapsed', 'dormant')))
       order by g.review_due, a.email nulls last, g.kind`,
     [actor.organisationId, today],
   );

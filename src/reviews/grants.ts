@@ -192,10 +192,11 @@ export async function syncGrants(
   const holders = [...caseloads.entries()].filter(([, n]) => n > 0).map(([id]) => id);
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtext('haven-access-grants'))`);
-    // What each holder should have now: kind, account or agreement, scope.
+    // What each holder should have now: kind, account or agreement, scope. A dormant account keeps its role grant:
+    // approving it is the review that lets an administrator enable the account again.
     const wanted = `
       select a.organisation_id, 'role' as kind, a.id as account_id, null::uuid as agreement_id, a.role as scope
-        from staff_account a where a.status = 'active'
+        from staff_account a where a.status = 'active' or a.disabled_reason = 'dormant'
       union all
       select a.organisation_id, 'tier', a.id, null, a.tier::text from staff_account a where a.status = 'active' and a.tier > 1
       union all

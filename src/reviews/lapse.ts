@@ -52,12 +52,11 @@ export async function lapseDueGrants(
 
 /**
  * The moment an account was last used or given a fresh start: its last action in the ledger (as actor), its last
- * sign-in, its creation, and the last review of its role (re-enabling after dormancy needs one, and must not be
- * undone by the next run).
+ * sign-in, its creation, and its last enabling (an account enabled again after dormancy is not disabled again by
+ * the next run). A reviewer's approval is no use: an approved account nobody uses still goes dormant.
  */
-const LAST_ACTIVE = `greatest(a.created_at, a.last_sign_in_at,
-  (select e.recorded_at from audit_event e where e.actor_account = a.id order by e.seq desc limit 1),
-  (select max(g.reviewed_at) from access_grant g where g.account_id = a.id and g.kind = 'role'))`;
+const LAST_ACTIVE = `greatest(a.created_at, a.last_sign_in_at, a.enabled_at,
+  (select e.recorded_at from audit_event e where e.actor_account = a.id order by e.seq desc limit 1))`;
 
 /** Disables (reason `dormant`) every active account unused for `dormantDays`. Returns how many. */
 export async function disableDormantAccounts(

@@ -92,7 +92,11 @@ export function accessReviews(deps: {
       grantBreakGlassEligibility(db, actor, accountId, clock.now(), reviewDays),
     setReviewer: (actor, accountId, reviewerId) => setReviewer(db, actor, accountId, reviewerId),
     lapseNow: (options = {}) => lapseDueGrants(db, gate, clock.now(), { reviewDays, ...options }),
-    dormantNow: (options = {}) => disableDormantAccounts(db, clock.now(), { dormantDays, ...options }),
+    async dormantNow(options = {}) {
+      // Their role grants recorded first, so that a dormant account has one to review.
+      await sync();
+      return disableDormantAccounts(db, clock.now(), { dormantDays, ...options });
+    },
     async workSummary(who) {
       const now = clock.now();
       const today = dayOf(now);

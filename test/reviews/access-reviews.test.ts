@@ -533,6 +533,30 @@ for (const kind of testDatabaseKinds()) {
       const enable = await adminClient.patch(`/api/admin/accounts/${clerk.id}`, { status: 'active' });
       assert.equal(enable.status, 409);
       assert.equal(enable.body.code, 'account-review-required');
+      // Its DPO reviews the role; enabled again, it starts a fresh dormancy period (the next run leaves it).
+      const dpo = await createStaff(t, { role: 'dpo', org: 'rev-dormant' });
+      const dpoClient = await signedIn(t, dpo);
+      await reauthenticate(t, dpoClient, dpo);
+      const role = (await grantsOf(t, clerk.id)).find((g) => g.kind === 'role')!;
+      const approved = await dpoClient.post(`/api/reviews/grants/${role.id}/approve`, {
+        reviewDue: addToDay(dayOf(new Date()), { days: 30 }),
+      });
+      assert.equal(approved.status, 200, approved.text);
+      assert.equal(
+        (await adminClient.patch(`/api/admin/accounts/${clerk.id}`, { status: 'active' })).status,
+        200,
+      );
+      t.haven.clock.now = () => new Date(Date.now() + DAY);
+      try {
+        await t.haven.reviews.dormantNow();
+      } finally {
+        t.haven.clock.now = realNow;
+      }
+      const after = await t.haven.db.query<{ status: string }>(
+        'select status from staff_account where id = $1',
+        [clerk.id],
+      );
+      assert.equal(after.rows[0]?.status, 'active');
     });
   });
 }

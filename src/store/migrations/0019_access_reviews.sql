@@ -6,6 +6,8 @@
 alter table staff_account add column disabled_reason text
   check (disabled_reason in ('administrator', 'dormant', 'lapsed', 'suspended'));
 alter table staff_account add column disabled_at timestamptz;
+-- When it was last enabled again: the dormancy clock starts afresh then, not at its old last use.
+alter table staff_account add column enabled_at timestamptz;
 -- Accounts disabled before this migration were disabled by an administrator.
 update staff_account set disabled_reason = 'administrator', disabled_at = now() where status = 'disabled';
 alter table staff_account add constraint staff_account_disabled_reason
