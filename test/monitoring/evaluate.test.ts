@@ -6,7 +6,7 @@ import { INTENDED, SCENARIOS, SyntheticWorld } from '../../src/monitoring/synthe
 /**
  * The measurement of AUD-6 (docs/monitoring.md): synthetic staff work with injected insider scenarios through the
  * same rules the monitor runs. Every scenario must raise its intended alert, and normal work must stay under the
- * false-alert figure docs/monitoring.md states: at most 35 per 1,000 staff-days (measured 21.6–33.5 over four
+ * false-alert figure docs/monitoring.md states: at most 35 per 1,000 staff-days (measured 20.5–31.0 over four
  * seeds at 200 staff and 60 days). A small run here; `haven monitoring evaluate` and the benchmark run the large one.
  */
 const STATED_FALSE_ALERTS_PER_1000_STAFF_DAYS = 35;
