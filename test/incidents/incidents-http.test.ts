@@ -30,6 +30,34 @@ async function allEvents(t: TestHaven): Promise<LedgerEvent[]> {
   const { rows } = await t.haven.db.query<{ body: Buffer }>('select body from audit_event order by seq');
   return rows.map((r) => JSON.parse(r.body.toString('utf8')) as LedgerEvent);
 }
+/** The register's refusal codes, read from its sources: a new code without a case below fails the last test. */
+function registerRefusalCodes(): string[] {
+  const root = new URL('../../', import.meta.url).pathname;
+  const files = ['src/domain/incidents/input.ts', 'src/incidents/changes.ts'];
+  const codes = new Set<string>();
+  for (const file of files)
+    for (const m of readFileSync(`${root}${file}`, 'utf8').matchAll(/'(incident-[a-z-]+)'/g))
+      codes.add(m[1]!);
+  return [...codes].sort();
+}
+
+/** Codes no HTTP request can meet: the route's schema refuses first (invalid-request, ledgered as such). */
+const BEHIND_THE_SCHEMA: Record<string, string> = {
+  'incident-drill-invalid': 'drill is a boolean in the schema',
+  'incident-high-risk-invalid': 'highRisk is a boolean in the schema',
+  'incident-state-invalid': 'to is one of the states in the schema',
+  'incident-version-required': 'version is a required integer in the schema',
+  'incident-late-reason-invalid': 'lateReason is one of the reasons in the schema',
+  'incident-no-notification-reason-invalid': 'reason is one of the reasons in the schema',
+  'incident-text-invalid': 'texts is an object of known strings in the schema',
+  'incident-category-unknown': 'data categories are the dictionary’s in the schema',
+  'incident-people-category-unknown': 'people categories are listed in the schema',
+  'incident-number-invalid': 'the approximate numbers are bounded integers in the schema',
+  'incident-time-invalid': 'times are date-time in the schema',
+  'incident-text-too-long':
+    'the schema bounds the length before trimming (the CLI’s --description can meet it)',
+};
+
 const SECRET_WORDS = 'Laptop of caseworker Amina Farouk stolen from the car';
 
 /** The whole database as stored: PGlite's data directory, or pg_dump of the server's. */
@@ -584,6 +612,134 @@ for (const kind of testDatabaseKinds()) {
           }
         }
       }
+    });
+
+    test('every refusal code of the register is met here over HTTP and is a deny event with its request id (AUD-1)', async () => {
+      now = new Date('2026-12-07T10:00:00Z');
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      const met: [code: string, requestId: string][] = [];
+      const expect = async (code: string, reply: { status: number; text: string; body: unknown }) => {
+        assert.equal((reply.body as { code: string }).code, code, reply.text);
+        met.push([code, (reply.body as { requestId: string }).requestId]);
+      };
+      const base = { awareAt, nature: ['integrity'] };
+      const post = (url: string, body: object) => a.dpo.client.post(url, body);
+      const patch = (id: string, body: object) => a.dpo.client.patch(`/api/incidents/${id}`, body);
+      // Opening.
+      await expect(
+        'incident-awareness-in-future',
+        await post('/api/incidents', { ...base, awareAt: '2026-12-08T00:00:00Z' }),
+      );
+      await expect('incident-nature-invalid', await post('/api/incidents', { ...base, nature: [] }));
+      await expect(
+        'incident-window-invalid',
+        await post('/api/incidents', {
+          ...base,
+          window: { from: '2026-12-07T09:00:00Z', to: '2026-12-07T08:00:00Z' },
+        }),
+      );
+      await expect(
+        'incident-source-invalid',
+        await post('/api/incidents', { ...base, source: { kind: 'partner', accountId: a.clerk.staff.id } }),
+      );
+      await expect(
+        'incident-source-unknown',
+        await post('/api/incidents', { ...base, source: { kind: 'account', accountId: otherDpo.staff.id } }),
+      );
+      // Editing.
+      const incident = await open();
+      await expect('incident-nothing-to-change', await patch(incident.id, { version: 1 }));
+      await expect('incident-version-stale', await patch(incident.id, { version: 2, highRisk: true }));
+      now = new Date('2026-12-07T12:00:00Z');
+      await expect(
+        'incident-awareness-after-recording',
+        await patch(incident.id, { version: 1, awareAt: '2026-12-07T11:00:00Z' }),
+      );
+      // Moving.
+      const move = (to: string, version: number) =>
+        post(`/api/incidents/${incident.id}/state`, { to, version });
+      await expect('incident-transition-invalid', await move('contained', 1));
+      await expect('incident-measures-required', await move('closed', 1));
+      // Notifying.
+      const told = {
+        version: 1,
+        at: '2026-12-07T11:00:00Z',
+        to: 'National Data Protection Authority',
+        text: 'Told.',
+      };
+      const notify = (body: object) =>
+        post(`/api/incidents/${incident.id}/notification`, { ...told, ...body });
+      await expect('incident-notified-in-future', await notify({ at: '2026-12-07T13:00:00Z' }));
+      await expect('incident-notified-before-awareness', await notify({ at: '2026-12-07T07:00:00Z' }));
+      await expect('incident-authority-required', await notify({ to: '   ' }));
+      await expect('incident-notification-text-required', await notify({ text: '   ' }));
+      await expect('incident-not-late', await notify({ lateReason: 'other', lateNote: 'No.' }));
+      now = new Date('2026-12-11T12:00:00Z');
+      await reauthenticate(t, a.dpo.client, a.dpo.staff);
+      await expect('incident-late-reason-required', await notify({ at: '2026-12-11T11:00:00Z' }));
+      await expect(
+        'incident-late-note-required',
+        await notify({ at: '2026-12-11T11:00:00Z', lateReason: 'other' }),
+      );
+      const measured = await patch(incident.id, { version: 1, texts: { measuresTaken: 'Sessions ended.' } });
+      assert.equal(measured.status, 200, measured.text);
+      await expect('incident-notification-open', await move('closed', 2));
+      const late = await notify({
+        version: 2,
+        at: '2026-12-11T11:00:00Z',
+        lateReason: 'investigation-needed',
+      });
+      assert.equal(late.status, 200, late.text);
+      await expect(
+        'incident-already-notified',
+        await notify({ version: 3, at: '2026-12-11T11:00:00Z', lateReason: 'investigation-needed' }),
+      );
+      // A notification made late by moving awareness back, with no reason recorded.
+      const inTime = await open({ awareAt: '2026-12-11T00:00:00Z' });
+      const toldInTime = await post(`/api/incidents/${inTime.id}/notification`, {
+        ...told,
+        at: '2026-12-11T01:00:00Z',
+      });
+      assert.equal(toldInTime.status, 200, toldInTime.text);
+      await expect(
+        'incident-late-reason-required',
+        await patch(inTime.id, { version: 2, awareAt: '2026-12-07T00:00:00Z' }),
+      );
+      // Not told, on purpose; then closed.
+      const exempt = await open();
+      const reason = await post(`/api/incidents/${exempt.id}/no-notification`, {
+        version: 1,
+        reason: 'not-a-personal-data-breach',
+      });
+      assert.equal(reason.status, 200, reason.text);
+      await expect(
+        'incident-notification-not-required',
+        await post(`/api/incidents/${exempt.id}/notification`, {
+          ...told,
+          version: 2,
+          lateReason: 'other',
+          lateNote: 'x',
+        }),
+      );
+      await patch(exempt.id, { version: 2, texts: { measuresTaken: 'None needed.' } });
+      assert.equal(
+        (await post(`/api/incidents/${exempt.id}/state`, { to: 'closed', version: 3 })).status,
+        200,
+      );
+      await expect('incident-closed', await patch(exempt.id, { version: 4, highRisk: true }));
+
+      // Each is a deny event with its request id and code.
+      const events = await allEvents(t);
+      for (const [code, requestId] of met) {
+        assert.ok(
+          events.some((e) => e.requestId === requestId && e.decision === 'deny' && e.reason === code),
+          `${code}: no deny event for request ${requestId}`,
+        );
+      }
+      const codes = registerRefusalCodes();
+      assert.ok(codes.length >= 30, `${codes.length} codes read from the sources`);
+      const missing = codes.filter((c) => !met.some(([code]) => code === c) && !(c in BEHIND_THE_SCHEMA));
+      assert.deepEqual(missing, [], 'every refusal code of the register is met here');
     });
   });
 }
