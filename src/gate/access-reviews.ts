@@ -24,15 +24,27 @@ export async function caseloadHolders(
 /**
  * Ends an account's caseload: every assignment goes, each with a `caseload.remove` event on that person (their
  * access history shows it), reason `review-lapsed` or `review-revoked`. The next request about any of them is
- * decided without the caseload. Returns how many people left the caseload.
+ * decided without the caseload. With `grant`, only while that caseload grant is still active (and due before the
+ * day given). Returns how many people left the caseload.
  */
 export async function endCaseload(
   ctx: GateContext,
   accountId: string,
   reason: 'review-lapsed' | 'review-revoked',
   actor: AuditActor,
+  grant?: { id: string; dueBefore: string | null },
 ): Promise<number> {
   return ctx.db.transaction(async (sql: Sql) => {
+    // Under the grant's row lock, the grant is still active (and, for a lapse, still past its date): a reviewer who
+    // approved it a moment ago wins, and the caseload stays.
+    if (grant) {
+      const still = await sql.query(
+        `select 1 from access_grant where id = $1 and account_id = $2 and kind = 'caseload' and state = 'active'
+            and ($3::date is null or review_due < $3::date) for update`,
+        [grant.id, accountId, grant.dueBefore],
+      );
+      if (still.rowCount === 0) return 0;
+    }
     const { rows } = await sql.query<{ person_id: string }>(
       'delete from caseload_assignment where account_id = $1 returning person_id',
       [accountId],

@@ -17,6 +17,7 @@ export interface CaseloadGate {
     accountId: string,
     reason: 'review-lapsed' | 'review-revoked',
     actor: AuditActor,
+    grant?: { id: string; dueBefore: string | null },
   ): Promise<number>;
 }
 
@@ -38,12 +39,17 @@ export async function endGrant(
   hooks: {
     /** Checked under the grant's lock: false leaves it (the lapse job's due test, repeated). */
     stillDue?: (tx: Sql) => Promise<boolean>;
+    /** For a lapse: the grant must still be due before this day, when the caseload is ended too. */
+    dueBefore?: string;
     /** More writes in the same transaction (the reviewer's campaign item). */
     also?: (tx: Sql) => Promise<void>;
   } = {},
 ): Promise<boolean> {
   if (grant.kind === 'caseload' && grant.accountId) {
-    await gate.endCaseload(grant.accountId, end === 'lapsed' ? 'review-lapsed' : 'review-revoked', actor);
+    await gate.endCaseload(grant.accountId, end === 'lapsed' ? 'review-lapsed' : 'review-revoked', actor, {
+      id: grant.id,
+      dueBefore: hooks.dueBefore ?? null,
+    });
   }
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ state: string }>(

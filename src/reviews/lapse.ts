@@ -35,6 +35,7 @@ export async function lapseDueGrants(
   for (const [i, row] of rows.entries()) {
     const grant = toGrant(row);
     const ended = await endGrant(db, gate, grant, 'lapsed', options.actor ?? SYSTEM, now, {
+      dueBefore: today,
       stillDue: async (tx) => {
         const due = await tx.query('select 1 from access_grant where id = $1 and review_due < $2::date', [
           grant.id,
