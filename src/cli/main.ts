@@ -320,7 +320,9 @@ retention
 
 const monitoring = program
   .command('monitoring')
-  .description('Anomaly detection over the ledger (AUD-6): measure the rules, list alerts, recompute baselines');
+  .description(
+    'Anomaly detection over the ledger (AUD-6): measure the rules, list alerts, recompute baselines',
+  );
 monitoring
   .command('evaluate')
   .description(
@@ -334,7 +336,10 @@ monitoring
   .action(monitoringEvaluateCommand);
 monitoring
   .command('alerts')
-  .description('An organisation’s open alerts (rule, staff account, evidence entries), or the acknowledged ones')
+  .description(
+    'An organisation’s open alerts (rule, staff account, evidence entries), or the acknowledged ones',
+  )
+
   .requiredOption('--org <slug>', 'the organisation')
   .option('--acknowledged', 'the 50 acknowledged last, with their outcome')
   .option('--json', 'print as JSON')
