@@ -271,4 +271,31 @@ describe('incidents in Chromium', { skip: missing ?? false }, () => {
     assert.deepEqual(errors, []);
     await page.context().close();
   });
+
+  test('the auditor reads the incident without its words and with nothing to change; another organisation’s DPO finds nothing', async () => {
+    assert.ok(incidentUrl, 'the incident of the first test');
+    const auditor = await createStaff(t, { role: 'auditor', org: ORG, tier: 4 });
+    const { page, errors } = await openPage(browser, base);
+    await signIn(page, auditor);
+    await page.goto(incidentUrl);
+    await page.getByRole('heading', { name: /^Incident INC-\d{4}-001$/, level: 1 }).waitFor();
+    await page.getByText('The written details are not shown to your role: they may name someone.').waitFor();
+    await page.getByText('Told National Data Protection Authority on', { exact: false }).waitFor();
+    assert.equal(await page.getByText('A field laptop was lost on a bus', { exact: false }).count(), 0);
+    assert.equal(await page.locator('form').count(), 0, 'no form for the auditor');
+    assert.equal(await page.locator('pre.notification-text').count(), 0, 'not the notification’s words');
+    assert.equal(await page.locator('.incident-banner').count(), 0, 'the banner is the DPO’s');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+
+    const stranger = await createStaff(t, { role: 'dpo', org: 'another-org', tier: 4 });
+    const other = await openPage(browser, base);
+    await signIn(other.page, stranger);
+    await other.page.goto(incidentUrl);
+    await other.page.getByRole('alert').first().waitFor();
+    assert.equal(await other.page.getByText('A field laptop was lost on a bus', { exact: false }).count(), 0);
+    assert.equal(await other.page.getByRole('heading', { name: /^Incident INC-/ }).count(), 0);
+    await screenshot(other.page, 'incidents-other-organisation-en');
+    await other.page.context().close();
+  });
 });
