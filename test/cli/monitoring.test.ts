@@ -58,6 +58,18 @@ describe('haven monitoring', () => {
     assert.equal(bad.stdout, '');
   });
 
+  test('baselines judges what the ledger holds and recomputes every baseline', async () => {
+    const result = await haven(['monitoring', 'baselines', '--json'], env());
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as {
+      judged: { entries: number; alerts: number; suspended: number };
+      baselines: number;
+    };
+    // A fresh installation: nothing any staff member did yet, so no baseline and no alert.
+    assert.equal(out.judged.alerts, 0);
+    assert.equal(out.baselines, 0);
+  });
+
   test('alerts for an organisation that does not exist: a clear message', async () => {
     const none = await haven(['monitoring', 'alerts', '--org', 'nowhere'], env());
     assert.equal(none.code, 1);
