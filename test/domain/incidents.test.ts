@@ -112,6 +112,32 @@ describe('states (BRE-1)', () => {
 describe('bad input (BRE-1)', () => {
   const now = new Date('2026-12-07T12:00:00Z');
 
+  test('a day that does not exist is refused, not rolled over to another (which would move the clock)', () => {
+    const now = new Date('2026-12-31T00:00:00Z');
+    for (const text of [
+      '2026-02-29T10:00:00Z',
+      '2026-02-31T10:00:00Z',
+      '2026-04-31T10:00:00+02:00',
+      '2026-03-01T24:00:00Z',
+      '2026-03-01T10:60:00Z',
+      '2026-03-01T10:00:60Z',
+      '2026-03-01T10:00:00+24:00',
+      '2026-13-01T10:00:00Z',
+    ]) {
+      assert.equal(
+        code(() => checkAwareAt(text, now)),
+        'incident-time-invalid',
+        text,
+      );
+    }
+    assert.equal(checkAwareAt('2024-02-29T10:00:00Z', now).toISOString(), '2024-02-29T10:00:00.000Z');
+    assert.equal(
+      checkAwareAt('2026-12-30T23:59:59.999+01:00', now).toISOString(),
+      '2026-12-30T22:59:59.999Z',
+    );
+    assert.equal(checkAwareAt('2026-06-30T10:00Z', now).toISOString(), '2026-06-30T10:00:00.000Z');
+  });
+
   test('awareness in the future, or not a time', () => {
     assert.equal(
       code(() => checkAwareAt('2026-12-07T12:00:01Z', now)),

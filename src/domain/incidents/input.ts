@@ -53,15 +53,36 @@ const DEVICE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const refuse = (code: string, path: string, message: string, status: 409 | 422 = 422) =>
   new HavenError(code, message, { status, fields: [{ path, code, message } satisfies FieldProblem] });
 
-/** A time sent as text (RFC 3339) or a Date; refused when it is not one. */
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Whether the text names a moment that exists: JavaScript's Date rolls 2026-02-31 over to March 3 and 24:00 to the
+ * next day, which would move the 72-hour clock without a word; such a date is refused instead.
+ */
+function realMoment(text: string): boolean {
+  const m = RFC3339.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = m
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part)));
+  const calendar = new Date(Date.UTC(year!, month! - 1, day!));
+  return (
+    calendar.getUTCMonth() === month! - 1 &&
+    calendar.getUTCDate() === day! &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 59 &&
+    offsetHour! <= 23 &&
+    offsetMinute! <= 59
+  );
+}
+
+/** A time sent as text (RFC 3339) or a Date; refused when it is not one, or names a day that does not exist. */
 export function checkTime(value: unknown, path: string): Date {
   const time =
     value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (
-    Number.isNaN(time.getTime()) ||
-    (typeof value === 'string' &&
-      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
-  ) {
+  if (Number.isNaN(time.getTime()) || (typeof value === 'string' && !realMoment(value))) {
     throw refuse('incident-time-invalid', path, 'A date and time with its zone, e.g. 2026-12-07T09:30:00Z.');
   }
   return time;
