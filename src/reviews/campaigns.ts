@@ -11,7 +11,15 @@ import { HavenError } from '../domain/errors.ts';
 import { recordAuditEvent } from '../ledger/events.ts';
 import type { Database, Sql } from '../store/database.ts';
 import { checkReviewDate } from './decisions.ts';
-import { GRANT_COLUMNS, GRANT_FROM, type Grant, type ReviewActor, reviewRefusal, toGrant } from './grants.ts';
+import {
+  GRANT_COLUMNS,
+  GRANT_FROM,
+  type Grant,
+  type ReviewActor,
+  reviewRefusal,
+  syncGrantsIn,
+  toGrant,
+} from './grants.ts';
 import { type GrantUsage, grantUsage } from './usage.ts';
 
 /** Without a due day, a campaign gives reviewers two weeks. */
@@ -69,7 +77,8 @@ export async function listCampaigns(sql: Sql, organisationId: string): Promise<C
 }
 
 /**
- * Starts a campaign over every active grant of the organisation (call `syncGrants` first). One open campaign at a
+ * Starts a campaign over every active grant of the organisation, recording first the grants Haven has not seen. One
+ * open campaign at a
  * time (campaign-open). Only the DPO or an administrator (the routes and the command check who). Ledgered as
  * `access-review.start` on the organisation.
  */
@@ -78,6 +87,7 @@ export async function startCampaign(
   actor: ReviewActor & { accountId: string },
   input: { dueBy?: string },
   now: Date,
+  grants: { caseloads: Map<string, number>; reviewDays: number },
 ): Promise<Campaign> {
   const today = dayOf(now);
   const dueBy =
@@ -101,6 +111,8 @@ export async function startCampaign(
         },
       );
     }
+    // The grants Haven has not recorded yet, in the same transaction: a refused start writes nothing.
+    await syncGrantsIn(tx, grants.caseloads, now, grants.reviewDays);
     const id = randomUUID();
     await tx.query(
       `insert into review_campaign (id, organisation_id, started_by, started_at, due_by) values ($1, $2, $3, $4, $5)`,

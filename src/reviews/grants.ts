@@ -187,10 +187,20 @@ export async function syncGrants(
   now: Date,
   reviewDays: number,
 ): Promise<{ added: number; replaced: number }> {
+  return db.transaction((tx) => syncGrantsIn(tx, caseloads, now, reviewDays));
+}
+
+/** `syncGrants` inside the caller's transaction (a campaign records grants and starts in one). */
+export async function syncGrantsIn(
+  tx: Sql,
+  caseloads: Map<string, number>,
+  now: Date,
+  reviewDays: number,
+): Promise<{ added: number; replaced: number }> {
   const today = dayOf(now);
   const due = addToDay(today, { days: reviewDays });
   const holders = [...caseloads.entries()].filter(([, n]) => n > 0).map(([id]) => id);
-  return db.transaction(async (tx) => {
+  {
     await tx.query(`select pg_advisory_xact_lock(hashtext('haven-access-grants'))`);
     // What each holder should have now: kind, account or agreement, scope. A dormant account keeps its role grant:
     // approving it is the review that lets an administrator enable the account again.
@@ -241,7 +251,7 @@ export async function syncGrants(
     ];
     if (events.length > 0) await recordAuditEvents(tx, events);
     return { added: added.rowCount, replaced: replaced.rowCount };
-  });
+  }
 }
 
 /**

@@ -82,8 +82,8 @@ export function accessReviews(deps: {
     approve: (actor, grantId, reviewDue) => approveGrant(db, actor, grantId, reviewDue, clock.now()),
     revoke: (actor, grantId) => revokeGrant(db, gate, actor, grantId, clock.now()),
     async startCampaign(actor, input) {
-      await sync();
-      return startCampaign(db, actor, input, clock.now());
+      const caseloads = await gate.caseloadHolders();
+      return startCampaign(db, actor, input, clock.now(), { caseloads, reviewDays });
     },
     campaigns: (organisationId) => listCampaigns(db, organisationId),
     training: (organisationId) => staffTraining(db, organisationId, clock.now()),
