@@ -128,6 +128,11 @@ describe('haven incidents', () => {
         await refusal(incidentsOpen({ as: dpo, awareAt: '2999-01-01T00:00:00Z', nature: 'integrity', io })),
         'incident-awareness-in-future',
       );
+      // A day that does not exist is refused, not rolled over to March 3 (no HTTP schema stands in front here).
+      assert.equal(
+        await refusal(incidentsOpen({ as: dpo, awareAt: '2026-02-31T10:00:00Z', nature: 'integrity', io })),
+        'incident-time-invalid',
+      );
       assert.equal(
         await refusal(incidentsShow(incident.reference, { as: email['other-dpo']!, io })),
         'not-found',
@@ -158,6 +163,7 @@ describe('haven incidents', () => {
         ['cli', 'incident.list', 'organisation', 'forbidden'],
         ['cli', 'incident.draft', 'organisation', 'forbidden'],
         ['cli', 'incident.open', 'organisation', 'incident-awareness-in-future'],
+        ['cli', 'incident.open', 'organisation', 'incident-time-invalid'],
         ['cli', 'incident.read', 'organisation', 'not-found'],
         ['cli', 'incident.state', 'incident', 'incident-transition-invalid'],
       ]);
