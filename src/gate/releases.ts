@@ -312,6 +312,8 @@ export function releaseRecords(
       const groupsOut = new Set<string>();
       const base = {
         actor: auditActor(request.actor),
+        // A staff push: the ledger names the staff member as actor, and the partner as the recipient (BRE-3).
+        ...(request.actor.kind === 'staff' ? { recipient: partner.id } : {}),
         ...policyOf(request),
         action,
         purpose: purposes[0]!.name,

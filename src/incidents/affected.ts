@@ -139,11 +139,17 @@ export async function checkSource(
   };
 }
 
-/** Whether the event was done by the source (the actor the ledger names). */
+/**
+ * Whether the event gave the source data: done by it (the actor the ledger names), or, for a partner, received by
+ * it from someone else (a release staff pushed to it names the partner as `recipient`).
+ */
 export function actedBy(event: AuditEvent, source: AffectedSource): boolean {
   if (source.kind === 'account')
     return event.actor.kind === 'staff' && event.actor.account === source.accountId;
-  return event.actor.kind === 'partner' && event.actor.partner === source.partnerId;
+  return (
+    (event.actor.kind === 'partner' && event.actor.partner === source.partnerId) ||
+    event.recipient === source.partnerId
+  );
 }
 
 /** The tally: pure, over events already read (the brute-force test checks it against a scan of everything). */
@@ -202,8 +208,10 @@ export function tallyAffected(
 
 /**
  * Reads the source's events of the window from the ledger and tallies them. An account's events are found by the
- * actor index; a partner's (its id is inside the event only) by time. Events recorded after the computation began
- * are left for the next one.
+ * actor index; a partner's (its id is inside the event only) by time: its own events (no account acts) and the
+ * releases staff pushed to it (an account acts; the body names the partner as recipient, matched on the event's
+ * canonical bytes here and checked again by the tally). Events recorded after the computation began are left for
+ * the next one.
  */
 export async function computeAffected(
   sql: Sql,
@@ -229,7 +237,7 @@ export async function computeAffected(
     for (;;) {
       const { rows: page } = await sql.query<{ seq: string; body: Buffer }>(
         `select seq::text as seq, body from audit_event
-          where ${byActor ? 'actor_account = $5::uuid' : 'actor_account is null'}
+          where ${byActor ? 'actor_account = $5::uuid' : '(actor_account is null or position($5::bytea in body) > 0)'}
             and recorded_at >= $1::timestamptz and recorded_at < $2::timestamptz and seq > $3 and seq <= $4
           order by seq limit ${PAGE}`,
         [
@@ -237,7 +245,7 @@ export async function computeAffected(
           new Date(scan.to.getTime() + SCAN_SLACK_MS).toISOString(),
           after,
           head,
-          ...(byActor ? [source.accountId] : []),
+          byActor ? source.accountId : Buffer.from(`"recipient":"${source.partnerId}"`, 'utf8'),
         ],
       );
       for (const r of page) {

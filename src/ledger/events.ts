@@ -65,6 +65,12 @@ export interface AuditEvent {
    * (RIG-3): the document given can later be proven, and the ledger still holds no value.
    */
   digest?: string;
+  /**
+   * The partner that received what the event gave, where the actor is someone else: a release staff pushed to a
+   * partner names the staff member as actor and the partner here (its id only), so what a compromised partner
+   * received is found from the ledger (BRE-3). Absent on every other event; older events never had it.
+   */
+  recipient?: string;
 }
 
 export type NewAuditEvent = Omit<AuditEvent, 'v' | 'time'> & { time?: Date };
@@ -99,6 +105,7 @@ export function auditEvent(input: NewAuditEvent): AuditEvent {
   if (input.count !== undefined && !(Number.isSafeInteger(input.count) && input.count >= 1)) bad('count');
   if (input.policy !== undefined && !(Number.isSafeInteger(input.policy) && input.policy >= 1)) bad('policy');
   if (input.digest !== undefined && !/^[0-9a-f]{64}$/.test(input.digest)) bad('digest');
+  if (input.recipient !== undefined && !UUID.test(input.recipient)) bad('recipient');
   const { time, ...rest } = input;
   return { v: 1, time: (time ?? new Date()).toISOString(), ...rest };
 }
@@ -139,6 +146,8 @@ function prefixedEventBytes(event: AuditEvent): Buffer {
   if (event.purpose !== undefined) text += `,"purpose":${s(event.purpose)}`;
 
   text += `,"reason":${s(event.reason)}`;
+  // "recipient" sorts between "reason" and "requestId" (RFC 8785); an event without it keeps its old bytes.
+  if (event.recipient !== undefined) text += `,"recipient":${s(event.recipient)}`;
   if (event.requestId !== undefined) text += `,"requestId":${s(event.requestId)}`;
   if (event.subject !== undefined) text += `,"subject":${s(event.subject)}`;
   if (event.subjectType !== undefined) text += `,"subjectType":${s(event.subjectType)}`;

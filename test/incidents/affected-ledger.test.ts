@@ -51,7 +51,9 @@ function bruteForce(t: TestHaven, all: readonly Row[], source: AffectedSource, f
     const mine =
       source.kind === 'account'
         ? e.actor.kind === 'staff' && e.actor.account === source.accountId
-        : e.actor.kind === 'partner' && e.actor.partner === source.partnerId;
+        : // The partner's own requests, and what staff pushed to it (the event names it as recipient).
+          (e.actor.kind === 'partner' && e.actor.partner === source.partnerId) ||
+          e.recipient === source.partnerId;
     if (!mine || !(e.action in EXPOSING)) continue;
     if (e.decision === 'deny') {
       denied += e.count ?? 1;
@@ -169,6 +171,7 @@ for (const kind of testDatabaseKinds()) {
         [a.caseworker, 4, 3],
         [a.otherCaseworker, 4, 3],
         [a.supervisor, 4, 3],
+        [a.dpo, 4, 3],
       ];
       const ops = fc.sample(
         fc.record({
@@ -180,8 +183,12 @@ for (const kind of testDatabaseKinds()) {
         }),
         { numRuns: 40, seed: 19 },
       );
-      // Searches by the clerk too (its hits are shown): the sample alone may not draw one.
+      // Searches by the clerk too (its hits are shown): the sample alone may not draw one. And staff pushes to
+      // each partner, by the supervisor and by the DPO (the ledger names them as actors, the partner as recipient).
       ops.push({ op: 'search', who: 0, partner: 0, person: 1, purpose: 'registration' });
+      ops.push({ op: 'push', who: 3, partner: 0, person: 2, purpose: 'registration' });
+      ops.push({ op: 'push', who: 4, partner: 1, person: 5, purpose: 'registration' });
+      ops.push({ op: 'push', who: 3, partner: 1, person: 7, purpose: 'registration' });
       for (const op of ops) {
         const [who, tier, assurance] = staff[op.who]!;
         const known = KNOWN_PEOPLE[op.person % KNOWN_PEOPLE.length]! as Record<string, unknown>;
@@ -210,7 +217,7 @@ for (const kind of testDatabaseKinds()) {
           );
         else if (op.op === 'push')
           await attempt(() =>
-            t.haven.gate.releaseRecords(staffRequest(a.supervisor, undefined), targets[op.partner]!, {
+            t.haven.gate.releaseRecords(staffRequest(who, undefined, tier, assurance), targets[op.partner]!, {
               personIds: [people[op.person]!],
             }),
           );
@@ -237,6 +244,22 @@ for (const kind of testDatabaseKinds()) {
         'sharing.release:allow',
       ])
         assert.ok(actions.has(expected), `traffic has ${expected}: ${[...actions].join(' ')}`);
+      // Staff pushes to both partners: the staff member acts, the partner is the recipient.
+      const pushed = all.filter(
+        (r) =>
+          r.event.action === 'sharing.release' &&
+          r.event.decision === 'allow' &&
+          r.event.actor.kind === 'staff',
+      );
+      for (const p of partners)
+        assert.ok(
+          pushed.some((r) => r.event.recipient === p.id),
+          'a push to each partner names it as the recipient',
+        );
+      assert.ok(
+        all.every((r) => r.event.recipient === undefined || r.event.actor.kind === 'staff'),
+        'only a push names a recipient: a partner’s own request names it as the actor',
+      );
     });
 
     test('the computation equals a brute-force scan of the whole ledger, for every source and windows cutting the traffic', async () => {
@@ -320,6 +343,49 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(computed.denied >= 1, 'the refused read is reported as refused, not counted');
       assert.equal(computed.attribution, 'exact');
       assert.ok(computed.firstSeq! <= computed.lastSeq! && computed.lastSeq! <= computed.ledgerHead);
+    });
+
+    test('a release staff pushed to a partner counts for that partner (and the staff member), not the other', async () => {
+      const p = partners[0]!;
+      const target = {
+        agreement: await activeAgreement(
+          t.haven.db,
+          p.agreement,
+          p.id,
+          new Date().toISOString().slice(0, 10),
+        ),
+        partner: { id: p.id, kind: 'ngo', actsForCountry: null },
+        encryptionKey: { kid: p.enc.kid, alg: p.enc.alg, jwk: p.enc.publicJwk as never },
+      };
+      await sleep(5);
+      const from = new Date();
+      await sleep(5);
+      const pushed = await t.haven.gate.releaseRecords(staffRequest(a.supervisor, undefined), target, {
+        personIds: [people[0]!],
+      });
+      assert.equal(pushed.records, 1);
+      await sleep(5);
+      const window = { from, to: new Date() };
+      const compute = (source: AffectedSource) =>
+        computeAffected(t.haven.db, t.haven.dictionary, organisationId, source, window);
+      const received = await compute({ kind: 'partner', partnerId: partners[0]!.id });
+      assert.deepEqual(
+        received.people.map((p) => [p.personId, p.exposures.join()]),
+        [[people[0], 'release']],
+        'the partner received it although the ledger names the supervisor as actor',
+      );
+      const byKey = await compute({
+        kind: 'partner-credential',
+        partnerId: partners[0]!.id,
+        keyId: partners[0]!.keys.kid,
+      });
+      assert.deepEqual(byKey.people, received.people, 'a key of that partner is partner-wide: it counts too');
+      const sender = await compute({ kind: 'account', accountId: a.supervisor.staff.id });
+      assert.deepEqual(
+        sender.people.map((p) => p.personId),
+        [people[0]],
+      );
+      assert.equal((await compute({ kind: 'partner', partnerId: partners[1]!.id })).people.length, 0);
     });
 
     test('a partner key counts only while it was valid, and is attributed partner-wide', async () => {

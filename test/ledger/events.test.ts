@@ -30,6 +30,7 @@ describe('audit events (AUD-1)', () => {
       assert.throws(() => auditEvent({ ...base, fieldGroups: [value] }), { code: 'audit-event-invalid' });
       assert.throws(() => auditEvent({ ...base, subject: value }), { code: 'audit-event-invalid' });
       assert.throws(() => auditEvent({ ...base, requestId: value }), { code: 'audit-event-invalid' });
+      assert.throws(() => auditEvent({ ...base, recipient: value }), { code: 'audit-event-invalid' });
     }
   });
 
@@ -49,6 +50,47 @@ describe('audit events (AUD-1)', () => {
       'v',
     ]);
     assert.equal(event.time, '2026-01-02T03:04:05.006Z');
+  });
+});
+
+describe('the recipient of a push (BRE-3)', () => {
+  const pushed = {
+    v: 1 as const,
+    time: '2026-01-02T03:04:05.006Z',
+    actor: {
+      kind: 'staff' as const,
+      account: '11111111-1111-4111-8111-111111111111',
+      organisation: '22222222-2222-4222-8222-222222222222',
+      role: 'supervisor' as const,
+    },
+    action: 'sharing.release',
+    purpose: 'registration',
+    subject: '33333333-3333-4333-8333-333333333333',
+    subjectType: 'person' as const,
+    fieldGroups: ['identity'],
+    decision: 'allow' as const,
+    reason: 'ok',
+    requestId: 'req-1',
+  };
+
+  test('an event without it keeps the bytes it always had: old entries verify unchanged', async () => {
+    const { eventBytes } = await import('../../src/ledger/events.ts');
+    assert.equal(
+      eventBytes(pushed).toString('utf8'),
+      '{"action":"sharing.release","actor":{"account":"11111111-1111-4111-8111-111111111111","kind":"staff",' +
+        '"organisation":"22222222-2222-4222-8222-222222222222","role":"supervisor"},"decision":"allow",' +
+        '"fieldGroups":["identity"],"purpose":"registration","reason":"ok","requestId":"req-1",' +
+        '"subject":"33333333-3333-4333-8333-333333333333","subjectType":"person","time":"2026-01-02T03:04:05.006Z","v":1}',
+    );
+  });
+
+  test('with it: sorted between reason and requestId, the canonical bytes of the generic canonicaliser', async () => {
+    const { eventBytes } = await import('../../src/ledger/events.ts');
+    const event = { ...pushed, recipient: '44444444-4444-4444-8444-444444444444' };
+    const bytes = eventBytes(event);
+    assert.ok(bytes.equals(canonicalBytes(event)));
+    assert.match(bytes.toString('utf8'), /"reason":"ok","recipient":"4{8}-4{4}-4{4}-8444-4{12}","requestId"/);
+    assert.deepEqual(JSON.parse(bytes.toString('utf8')), event, 'the body reads back with its recipient');
   });
 });
 
@@ -117,6 +159,7 @@ describe('the fast event encoder', () => {
             policy: fc.integer({ min: 1, max: 2 ** 31 }),
             partner: fc.uuid(),
             digest: fc.stringMatching(/^[0-9a-f]{64}$/),
+            recipient: fc.uuid(),
           },
           { requiredKeys: [] },
         ),
@@ -141,6 +184,7 @@ describe('the fast event encoder', () => {
             ...(optional.count ? { count: optional.count } : {}),
             ...(optional.policy ? { policy: optional.policy } : {}),
             ...(optional.digest ? { digest: optional.digest } : {}),
+            ...(optional.recipient ? { recipient: optional.recipient } : {}),
           });
 
           assert.ok(eventBytes(event).equals(canonicalBytes(event)));
