@@ -32,11 +32,12 @@ describe('haven incidents affected and notices', () => {
     };
     assert.equal(summary.source.kind, 'account');
     assert.ok(summary.ledgerHead > 0);
-    // The demo's window ended hours before its traffic: the ledger holds nothing of the account then.
-    assert.equal(summary.people, 0);
+    // The demo's incident is the supervisor's account over a window covering its demo reads: people are found.
+    assert.ok(summary.people > 0, `${summary.people} people`);
     const read = await haven(['incidents', 'affected', incident.reference, '--as', email('auditor')], env);
     assert.equal(read.code, 0, read.stderr);
-    assert.match(read.stdout, /^People affected: 0 /m);
+    assert.match(read.stdout, new RegExp(`^People affected: ${summary.people} `, 'm'));
+
     assert.match(read.stdout, /^Window: /m);
 
     const notHighRisk = await haven(
@@ -49,7 +50,8 @@ describe('haven incidents affected and notices', () => {
       ['incidents', 'notices', incident.reference, '--letters', '--as', email('auditor')],
       env,
     );
+    // The gate refuses (and ledgers) it: the command checks no role of its own.
     assert.equal(auditorLetters.code, 1);
-    assert.match(auditorLetters.stderr, /\[forbidden\]/);
+    assert.match(auditorLetters.stderr, /\[access-denied\]/);
   });
 });
