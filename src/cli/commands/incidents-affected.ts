@@ -10,7 +10,7 @@ import { accountIdByEmail } from '../../identity/factors.ts';
 import { computeForIncident } from '../../incidents/affected-service.ts';
 import { listIncidents } from '../../incidents/register.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { printJson } from '../output.ts';
+import type { CommandIo } from './incidents.ts';
 
 /**
  * `haven incidents affected|notices`: the people a breach affected (BRE-3) and the notices to them (BRE-2) for
@@ -31,18 +31,31 @@ interface Context {
   haven: Haven;
   request: GateRequest;
   organisationId: string;
+  write: (text: string) => void;
 }
 
-async function asAccount<T>(email: string, work: (c: Context) => Promise<T>): Promise<T> {
-  const haven = await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') });
+async function asAccount<T>(
+  email: string,
+  io: CommandIo | undefined,
+  work: (c: Context) => Promise<T>,
+): Promise<T> {
+  // A test may pass a Haven it holds open and a writer, as for `haven incidents` (commander never sets `io`).
+  const given = io?.haven;
+  const haven = given ?? (await openHaven(loadConfig(), { migrate: true, logger: createLogger('silent') }));
+  const write = io?.write ?? ((text: string) => void process.stdout.write(text));
   try {
     const id = await accountIdByEmail(haven.db, normaliseEmail(email));
     const account = id ? await getAccount(haven.db, id) : undefined;
     if (account?.status !== 'active')
       throw new HavenError('account-not-found', `No active staff account ${email}.`, { status: 404 });
-    return await work({ haven, request: staffGateRequest(account), organisationId: account.organisationId });
+    return await work({
+      haven,
+      request: staffGateRequest(account),
+      organisationId: account.organisationId,
+      write,
+    });
   } finally {
-    await haven.close();
+    if (!given) await haven.close();
   }
 }
 
@@ -66,6 +79,8 @@ export function staffGateRequest(
   };
 }
 
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
 /** The incident by its id or reference (INC-2026-001), read through the register (no SQL here). */
 
 async function incidentId(c: Context, ref: string): Promise<string> {
@@ -76,7 +91,7 @@ async function incidentId(c: Context, ref: string): Promise<string> {
   return found.id;
 }
 
-function printSummary(s: AffectedSummary): void {
+function summaryText(s: AffectedSummary): string {
   const out = [
     `People affected: ${s.people} (${s.events} exposing ledger entries; ${s.denied} refused attempts not counted)`,
     `Source: ${s.source.kind} ${s.source.id}${s.source.key ? ` key ${s.source.key}` : ''}${
@@ -93,14 +108,14 @@ function printSummary(s: AffectedSummary): void {
       .map(([k, n]) => `  ${k.padEnd(16)} ${n}`),
     `Notices: ${s.notices.issued} (${s.notices.portal} portal, ${s.notices.letters} letters; ${s.notices.read} read, ${s.notices.printed} printed)`,
   ];
-  process.stdout.write(`${out.join('\n')}\n`);
+  return `${out.join('\n')}\n`;
 }
 
 export async function incidentsAffected(
   ref: string,
-  options: { as: string; compute?: boolean; json?: boolean },
+  options: { as: string; compute?: boolean; json?: boolean; io?: CommandIo },
 ) {
-  await asAccount(options.as, async (c) => {
+  await asAccount(options.as, options.io, async (c) => {
     const id = await incidentId(c, ref);
     const summary = options.compute
       ? await computeForIncident(
@@ -119,21 +134,20 @@ export async function incidentsAffected(
       throw new HavenError('affected-not-computed', 'Not computed yet: run it with --compute (DPO).', {
         status: 404,
       });
-    if (options.json) return printJson(summary);
-    printSummary(summary);
+    c.write(options.json ? json(summary) : summaryText(summary));
   });
 }
 
 export async function incidentsNotices(
   ref: string,
-  options: { as: string; issue?: boolean; letters?: boolean; all?: boolean; json?: boolean },
+  options: { as: string; issue?: boolean; letters?: boolean; all?: boolean; json?: boolean; io?: CommandIo },
 ) {
-  await asAccount(options.as, async (c) => {
+  await asAccount(options.as, options.io, async (c) => {
     const id = await incidentId(c, ref);
     if (options.issue) {
       const issued = await c.haven.gate.issueBreachNotices(c.request, id);
-      if (options.json) return printJson(issued);
-      process.stdout.write(
+      if (options.json) return c.write(json(issued));
+      c.write(
         `${issued.drill ? 'Drafted (drill, nothing sent)' : 'Issued'}: ${issued.issued} notices — ${issued.portal} portal, ${issued.letters} letters; ${issued.skipped} erased since. Languages: ${Object.entries(
           issued.byLanguage,
         )
@@ -153,7 +167,7 @@ export async function incidentsNotices(
       await listIncidents(c.haven.db, c.haven.incidents.keys, c.organisationId, { withTexts: true })
     ).find((i) => i.id === id);
     const contact = incident?.texts?.contactPoint ?? null;
-    if (options.json) return printJson(letters.map((l) => ({ ...l, contact })));
+    if (options.json) return c.write(json(letters.map((l) => ({ ...l, contact }))));
     const pages = letters.map((l) => {
       const text = noticeText({ ...l, from: l.window.from, to: l.window.to, contact });
       const name = [l.name?.given, l.name?.family].filter(Boolean).join(' ');
@@ -168,7 +182,7 @@ export async function incidentsNotices(
         text.reference,
       ].join('\n');
     });
-    process.stdout.write(pages.length ? `${pages.join('\n\f')}\n` : 'No letters to print.\n');
+    c.write(pages.length ? `${pages.join('\n\f')}\n` : 'No letters to print.\n');
     // Printed here, for the operator's printer: the notices' progress and the work list follow it.
     if (letters.length > 0)
       await c.haven.gate.markLettersPrinted(
