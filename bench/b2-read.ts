@@ -17,7 +17,7 @@ export async function benchRead(options: {
   seconds: number;
   connections: number;
   kind: 'postgres' | 'pglite';
-  /** With the anomaly monitor running (B9). */
+  /** With the anomaly monitor running (M1). */
   monitor?: boolean;
 }): Promise<Figure[]> {
   const server = await startBenchServer({ kind: options.kind, monitor: options.monitor ?? false });

@@ -45,7 +45,7 @@ export interface BenchServerOptions {
   pool?: number;
   /** Further HAVEN_* settings. */
   env?: Record<string, string>;
-  /** Run the anomaly monitor (AUD-6) as `haven serve` does, every 250 ms (B9 compares with and without). */
+  /** Run the anomaly monitor (AUD-6) as `haven serve` does, every 250 ms (M1 compares with and without). */
   monitor?: boolean;
 }
 
@@ -143,7 +143,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
 }
 
 /**
- * What the anomaly monitor did during a run (B9): entries judged while the load ran, the time it spent per entry,
+ * What the anomaly monitor did during a run (M1): entries judged while the load ran, the time it spent per entry,
  * and how far behind the ledger it was when the load stopped (judged now, timed apart).
  */
 export async function monitorNotes(haven: Haven): Promise<string> {

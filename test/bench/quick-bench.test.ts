@@ -13,9 +13,10 @@ const server = process.env.HAVEN_TEST_DATABASE_URL;
 
 describe('npm run bench --quick', () => {
   // The HTTP benchmarks run against a PostgreSQL server (performance.md); CI always sets one.
-  test('every benchmark B1–B6, B8 and B9 produces its figures and the table', {
+  test('every benchmark B1–B6, B8 and M1 (the anomaly monitor) produces its figures and the table', {
     skip: server ? false : 'needs HAVEN_TEST_DATABASE_URL (a PostgreSQL server); CI sets it',
-    // About 2 minutes alone; on 2 cores shared with the rest of the suite it has taken over 4.
+    // Minutes: on 2 cores beside other database tests it has taken over 5. M1's quick part is kept to one read load
+    // without the monitor and one with (46 s alone here; the full pairs took 2 min 39 s).
     timeout: 600_000,
   }, () => {
     const out = join(mkdtempSync(join(tmpdir(), 'haven-bench-')), 'results');
@@ -38,7 +39,7 @@ describe('npm run bench --quick', () => {
     };
     assert.ok(results.machine.cores > 0 && results.machine.memoryGiB > 0 && results.machine.node);
     const ids = new Set(results.figures.map((f) => f.id));
-    assert.deepEqual([...ids].sort(), ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B8', 'B9']);
+    assert.deepEqual([...ids].sort(), ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B8', 'M1']);
 
     for (const f of results.figures) {
       assert.ok(Number.isFinite(f.value) && f.value > 0, `${f.id}: a positive value`);
