@@ -488,6 +488,8 @@ export async function openHaven(config: Config, options: OpenOptions = {}): Prom
     });
     // AUD-6: the monitor follows the ledger; its baselines are recomputed daily.
     monitor = new Monitor({ db: opened.db, explain: gateOperations.explainAccesses, logger });
+    // Its first start on this database begins at the ledger's head: an upgrade's history is not judged.
+    await monitor.begin();
     defineBaselineJob(jobs, opened.db, {
       schedule: config.monitoringSchedule,
       logger,

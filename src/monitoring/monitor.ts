@@ -56,6 +56,42 @@ export class Monitor {
     });
   }
 
+  /**
+   * The monitor's first start on this database (AUD-6) begins at the current end of the sequenced ledger: history
+   * before it is not judged. An installation upgraded with years of work behind it would otherwise flood the DPO
+   * with alerts on old episodes at once; a fresh one has (almost) nothing behind it, so one rule serves both.
+   * Entries appended but not yet sequenced at that moment come after the head and are judged. Later starts find
+   * the cursor and go on from it. Ledgered (`monitoring.start`, reason `from-leaf:N`) and logged; returns the leaf
+   * it began at, or undefined where it had begun before.
+   */
+  async begin(): Promise<number | undefined> {
+    const { db, logger } = this.#options;
+    const from = await db.transaction(async (tx) => {
+      const head = await treeHead(tx);
+      // Two servers starting together: the second waits on the first's row, then finds it and does nothing.
+      const { rows } = await tx.query(
+        `insert into monitoring_cursor (id, next_leaf, updated_at) values (1, $1, now())
+         on conflict (id) do nothing returning next_leaf`,
+        [head.size],
+      );
+      if (rows.length === 0) return undefined;
+      await recordAuditEvent(tx, {
+        actor: { kind: 'system' },
+        action: 'monitoring.start',
+        subjectType: 'ledger',
+        decision: 'allow',
+        reason: `from-leaf:${head.size}`,
+      });
+      return Number(head.size);
+    });
+    if (from !== undefined)
+      logger.info(
+        { fromLeaf: from },
+        'anomaly monitor begins at the head of the ledger; earlier entries are not judged',
+      );
+    return from;
+  }
+
   /** Thresholds and baselines change rarely (the DPO, the daily job): re-read them at most once a minute. */
   async refresh(force = false): Promise<void> {
     if (!force && Date.now() - this.#loadedAt < 60_000) return;
