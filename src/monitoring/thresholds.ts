@@ -82,12 +82,23 @@ const LIMITS: Record<NumericKey, { min: number; max: number; integer: boolean; e
   breakGlassPerWeek: { min: 1, max: 1_000, integer: true },
 };
 
-const invalid = (fields: FieldProblem[]) =>
-  new HavenError(
+/** What is wrong, by field: `missing` (an emptied value), `not-a-number`, `out-of-range`, `unknown-threshold` … */
+const invalid = (fields: FieldProblem[]) => {
+  const what: Record<string, string> = {
+    missing: 'without a value',
+    'not-a-number': 'not a number',
+    'out-of-range': 'out of range',
+  };
+  const byCode = Map.groupBy(fields, (f) => what[f.code] ?? 'not valid');
+  const parts = [...byCode].map(
+    ([text, list]) => `${text}: ${list.map((f) => f.path || '(body)').join(', ')}`,
+  );
+  return new HavenError(
     'alert-threshold-invalid',
-    `${fields.length === 1 ? 'A threshold is' : 'Some thresholds are'} out of range: ${fields.map((f) => f.path).join(', ')}.`,
+    `Thresholds refused, nothing saved. ${parts.join('; ')}.`,
     { status: 422, fields },
   );
+};
 
 /**
  * Checks a full set of thresholds (the defaults filled in for what `input` leaves out). Every problem is named,
@@ -107,9 +118,21 @@ export function validateThresholds(input: unknown): Thresholds {
     const value = given[key];
     if (value === undefined) continue;
     const low = limit.exclusiveMin ? `above ${limit.min}` : `at least ${limit.min}`;
+    const range = `${limit.integer ? 'a whole number ' : 'a number '}${low} and at most ${limit.max}`;
+    if (value === null || value === '') {
+      // An emptied field: say so, rather than call a value nobody typed out of range.
+      problems.push({
+        path: key,
+        code: 'missing',
+        message: `No value given: enter ${range}, or leave ${key} out to keep its default (${DEFAULT_THRESHOLDS[key]}).`,
+      });
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      problems.push({ path: key, code: 'not-a-number', message: `Not a number: enter ${range}.` });
+      continue;
+    }
     if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
       (limit.exclusiveMin ? value <= limit.min : value < limit.min) ||
       value > limit.max ||
       (limit.integer && !Number.isInteger(value))
@@ -117,7 +140,7 @@ export function validateThresholds(input: unknown): Thresholds {
       problems.push({
         path: key,
         code: 'out-of-range',
-        message: `Must be ${limit.integer ? 'a whole number ' : 'a number '}${low} and at most ${limit.max}.`,
+        message: `Out of range: must be ${range}.`,
       });
       continue;
     }

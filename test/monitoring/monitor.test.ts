@@ -74,6 +74,17 @@ for (const kind of testDatabaseKinds()) {
         'denialsPerHour',
         'fishingPerDay',
       ]);
+      // An emptied field (null, or empty text) is missing — not coerced to 0, which offHoursShare would accept.
+      for (const empty of [null, '']) {
+        const missing = await put(a.dpo, { offHoursShare: empty, outsideCaseloadPerDay: 2 });
+        assert.equal(missing.status, 422, missing.text);
+        assert.equal(missing.body.code, 'alert-threshold-invalid');
+        assert.deepEqual(
+          (missing.body.fields as { path: string; code: string }[]).map((f) => [f.path, f.code]),
+          [['offHoursShare', 'missing']],
+        );
+        assert.match(String(missing.body.message), /without a value: offHoursShare/);
+      }
       // Nothing half-written: the defaults are still in force.
       const current = await a.dpo.client.get<{ thresholds: Thresholds }>('/api/monitoring/thresholds');
       assert.equal(current.body.thresholds.outsideCaseloadPerDay, 3);

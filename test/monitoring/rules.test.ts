@@ -132,27 +132,50 @@ describe('thresholds are configuration, checked (AUD-6)', () => {
     assert.equal(t.volumePValue, DEFAULT_THRESHOLDS.volumePValue);
   });
 
-  for (const [name, input, path] of [
-    ['zero', { outsideCaseloadPerDay: 0 }, 'outsideCaseloadPerDay'],
-    ['a fraction where a count is meant', { denialsPerHour: 2.5 }, 'denialsPerHour'],
-    ['a p-value of 0', { volumePValue: 0 }, 'volumePValue'],
-    ['a p-value above 5 %', { volumePValue: 0.5 }, 'volumePValue'],
-    ['a string', { bulkPersonsPerHour: '100' }, 'bulkPersonsPerHour'],
-    ['an unknown threshold', { fishingPerDay: 3 }, 'fishingPerDay'],
-    ['an unknown rule to suspend on', { suspendOn: ['everything'] }, 'suspendOn'],
-    ['not a number at all', { offHoursShare: Number.NaN }, 'offHoursShare'],
+  for (const [name, input, path, code] of [
+    ['zero', { outsideCaseloadPerDay: 0 }, 'outsideCaseloadPerDay', 'out-of-range'],
+    ['a fraction where a count is meant', { denialsPerHour: 2.5 }, 'denialsPerHour', 'out-of-range'],
+    ['a p-value of 0', { volumePValue: 0 }, 'volumePValue', 'out-of-range'],
+    ['a p-value above 5 %', { volumePValue: 0.5 }, 'volumePValue', 'out-of-range'],
+    ['a string', { bulkPersonsPerHour: '100' }, 'bulkPersonsPerHour', 'not-a-number'],
+    ['an unknown threshold', { fishingPerDay: 3 }, 'fishingPerDay', 'unknown-threshold'],
+    ['an unknown rule to suspend on', { suspendOn: ['everything'] }, 'suspendOn', 'unknown-rule'],
+    ['not a number at all', { offHoursShare: Number.NaN }, 'offHoursShare', 'not-a-number'],
+    // An emptied field arrives as null (the route keeps it null): missing, not a value out of range — and for
+    // offHoursShare, where 0 is allowed, never taken as 0.
+    ['an emptied field (null)', { offHoursShare: null }, 'offHoursShare', 'missing'],
+    ['an emptied field (empty text)', { denialsPerHour: '' }, 'denialsPerHour', 'missing'],
   ] as const) {
-    test(`${name} is refused with alert-threshold-invalid, naming the field`, () => {
+    test(`${name} is refused with alert-threshold-invalid, naming the field and what is wrong (${code})`, () => {
       assert.throws(
         () => validateThresholds(input),
         (error: unknown) =>
           error instanceof HavenError &&
           error.code === 'alert-threshold-invalid' &&
           error.status === 422 &&
-          (error.fields ?? []).some((f) => f.path === path),
+          (error.fields ?? []).some((f) => f.path === path && f.code === code),
       );
     });
   }
+
+  test('the message says what is wrong with which field, and how to fix a missing one', () => {
+    assert.throws(
+      () => validateThresholds({ offHoursShare: null, outsideCaseloadPerDay: 0, denialsPerHour: 'x' }),
+      (error: unknown) => {
+        assert.ok(error instanceof HavenError);
+        assert.equal(
+          error.message,
+          'Thresholds refused, nothing saved. out of range: outsideCaseloadPerDay; without a value: offHoursShare; not a number: denialsPerHour.',
+        );
+        const missing = error.fields?.find((f) => f.path === 'offHoursShare');
+        assert.equal(
+          missing?.message,
+          `No value given: enter a number at least 0 and at most 0.5, or leave offHoursShare out to keep its default (${DEFAULT_THRESHOLDS.offHoursShare}).`,
+        );
+        return true;
+      },
+    );
+  });
 });
 
 describe('each rule fires on its case and not on the explained access (AUD-6)', () => {

@@ -124,23 +124,51 @@ describe('the Alerts page in Chromium', { skip: missing ?? false }, () => {
     await page.close();
   });
 
-  test('a threshold out of range is refused with the field marked; a good one is saved', async () => {
+  test('an empty threshold or one that is not a number is refused in the form, one out of range by the server, each with the field marked; a good one is saved', async () => {
     const { page, errors } = await openPage(browser, base);
+    const puts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/api/monitoring/thresholds')) puts.push(r.url());
+    });
     await signIn(page, dpo);
     await page.goto('/alerts');
     await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
     const field = page.getByLabel('Outside caseload: unexplained accesses in 24 hours');
+    const denials = page.getByLabel('Refusals within an hour');
     await field.waitFor();
     assert.equal(await field.inputValue(), '3');
-    await field.fill('0');
+
+    // Emptied, and words where a number belongs: refused next to each field before anything is sent.
+    await field.fill('');
+    await denials.fill('ten');
     await page.getByRole('button', { name: 'Save thresholds' }).click();
     await page
-      .getByText('Some thresholds are out of range; nothing was saved. See the fields marked.')
+      .getByText('Nothing was saved: some thresholds need correcting. See the fields marked.')
       .waitFor();
-    await page.getByText('Out of range: enter a number within the allowed range.').waitFor();
+    await page
+      .getByText(
+        'Enter a value: a threshold cannot be left empty. To use the default, type the default given for this field.',
+      )
+      .waitFor();
+    await page.getByText('Enter a number in digits, for example 3 or 0.25.').waitFor();
     assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal(await denials.getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(puts, [], 'nothing was sent');
+    await screenshot(page, 'alerts-threshold-empty-en');
+    await denials.fill('10');
+
+    await field.fill('0');
+    await page.getByRole('button', { name: 'Save thresholds' }).click();
+    await page.getByText('Out of range: enter a number within the allowed range.').waitFor();
+    await page
+      .getByText('Nothing was saved: some thresholds need correcting. See the fields marked.')
+      .waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal(await denials.getAttribute('aria-invalid'), null);
+    assert.equal(puts.length, 1, 'the range is the server’s to check');
     await screenshot(page, 'alerts-threshold-refused-en');
-    await field.fill('5');
+    // Arabic-Indic digits are read as the number they show.
+    await field.fill('٥');
     await page.getByRole('button', { name: 'Save thresholds' }).click();
     await page.getByText('Thresholds saved. The rules use them from now on.').waitFor();
     assert.equal(await field.getAttribute('aria-invalid'), null);

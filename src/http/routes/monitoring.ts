@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type TOptional, type TSchema, Type } from 'typebox';
 import {
   ALERT_OUTCOMES,
   acknowledgeAlert,
@@ -53,33 +53,46 @@ const EvidenceEntry = Type.Object({
   reason: Type.String(),
 });
 const count = (description: string) => Type.Optional(Type.Number({ description }));
-const ThresholdsSchema = Type.Object(
-  {
-    volumePValue: count(
-      'Volume: an hour is unusual when P(X ≥ count) under the person’s own rate is below this (0–0.05]',
-    ),
-    volumeMinimum: count('Volume: never below this many accesses in an hour'),
-    volumeDefaultPerHour: count('Volume: hourly rate assumed without enough history'),
-    outsideCaseloadPerDay: count('Unexplained accesses by one person within 24 hours'),
-    offHoursShare: count(
-      'An hour of the day with less than this share of the person’s work is unusual (0–0.5)',
-    ),
-    offHoursMinimum: count('Accesses within one unusual hour'),
-    baselineMinimumDays: count('Days of history before a baseline is trusted (1–28)'),
-    fishingHitsPerSearch: count('Unexplained persons a search returns to count as fishing'),
-    fishingSearchesPerHour: count('Fishing searches within one hour'),
-    bulkPersonsPerHour: count('Persons exported or released within one hour'),
-    denialsPerHour: count('Refused requests within one hour'),
-    breakGlassPerWeek: count('Break-glass accesses started within 7 days'),
-    suspendOn: Type.Optional(
-      Type.Array(Type.String(), {
-        description: `Rules whose alert suspends the account: ${RULES.join(', ')}`,
-      }),
-    ),
-  },
-  // Unknown names reach the check, which refuses them with alert-threshold-invalid like any other bad threshold.
-  { additionalProperties: true },
-);
+/**
+ * In a request an emptied threshold is null and must reach the check as null, which refuses it as `missing`: with
+ * a plain number type the validator would coerce null to 0, a value some thresholds accept.
+ */
+const countOrEmpty = (description: string) =>
+  Type.Optional(
+    Type.Unsafe<number | null>({
+      type: ['number', 'null'],
+      description: `${description}; null is refused (missing)`,
+    }),
+  );
+const thresholdsSchema = <F extends TSchema>(field: (description: string) => TOptional<F>) =>
+  Type.Object(
+    {
+      volumePValue: field(
+        'Volume: an hour is unusual when P(X ≥ count) under the person’s own rate is below this (0–0.05]',
+      ),
+      volumeMinimum: field('Volume: never below this many accesses in an hour'),
+      volumeDefaultPerHour: field('Volume: hourly rate assumed without enough history'),
+      outsideCaseloadPerDay: field('Unexplained accesses by one person within 24 hours'),
+      offHoursShare: field(
+        'An hour of the day with less than this share of the person’s work is unusual (0–0.5)',
+      ),
+      offHoursMinimum: field('Accesses within one unusual hour'),
+      baselineMinimumDays: field('Days of history before a baseline is trusted (1–28)'),
+      fishingHitsPerSearch: field('Unexplained persons a search returns to count as fishing'),
+      fishingSearchesPerHour: field('Fishing searches within one hour'),
+      bulkPersonsPerHour: field('Persons exported or released within one hour'),
+      denialsPerHour: field('Refused requests within one hour'),
+      breakGlassPerWeek: field('Break-glass accesses started within 7 days'),
+      suspendOn: Type.Optional(
+        Type.Array(Type.String(), {
+          description: `Rules whose alert suspends the account: ${RULES.join(', ')}`,
+        }),
+      ),
+    },
+    // Unknown names reach the check, which refuses them with alert-threshold-invalid like any other bad threshold.
+    { additionalProperties: true },
+  );
+const ThresholdsSchema = thresholdsSchema(count);
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 export function monitoringRoutes(app: HttpApp, haven: Haven): void {
@@ -189,7 +202,7 @@ export function monitoringRoutes(app: HttpApp, haven: Haven): void {
         tags: ['monitoring'],
         summary:
           'Set the thresholds (DPO, recently re-authenticated): omitted ones take their defaults; any bad one refuses the whole set (alert-threshold-invalid)',
-        body: ThresholdsSchema,
+        body: thresholdsSchema(countOrEmpty),
         response: { 200: Type.Object({ thresholds: ThresholdsSchema }), ...errorResponses },
       },
     },

@@ -1,6 +1,7 @@
 /**
- * The anomaly rules' thresholds (AUD-6): the DPO changes them after re-authenticating (the app asks). A bad value
- * is refused whole by the server (alert-threshold-invalid) and each field says what is wrong with it.
+ * The anomaly rules' thresholds (AUD-6): the DPO changes them after re-authenticating (the app asks). An empty
+ * field or one that is not a number is refused here, next to the field; a value out of range is refused whole by
+ * the server (alert-threshold-invalid) and each field says what is wrong with it.
  */
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
@@ -18,6 +19,19 @@ import { Button, ErrorAlert, Loading, TextField } from '../../components/ui.tsx'
 import { useI18n } from '../../i18n/i18n.tsx';
 
 type Form = Record<ThresholdName, string>;
+type Problem = { path: string; code: string; message?: string };
+
+/** Digits as typed: Arabic-Indic and Persian digits and a decimal comma are read as the number they show. */
+function parseNumber(text: string): number | 'missing' | 'not-a-number' {
+  const latin = text
+    .trim()
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/[,\u066b]/, '.');
+  if (latin === '') return 'missing';
+  const value = Number(latin);
+  return Number.isFinite(value) ? value : 'not-a-number';
+}
 
 export function ThresholdsSection() {
   const { t, maybe } = useI18n();
@@ -25,6 +39,8 @@ export function ThresholdsSection() {
   const [form, setForm] = useState<Form | null>(null);
   const [suspendOn, setSuspendOn] = useState<Rule[]>([]);
   const [saved, setSaved] = useState(false);
+  // Refused here, before asking the server: an empty field or one that is not a number.
+  const [local, setLocal] = useState<Problem[]>([]);
   useEffect(() => {
     if (!loaded.data) return;
     const { thresholds } = loaded.data;
@@ -34,19 +50,22 @@ export function ThresholdsSection() {
   const save = useFormAction(async () => {
     if (!form) return;
     setSaved(false);
-    // Sent as typed: an empty or wrong entry is the server's to refuse, with the field named.
-    const numbers = Object.fromEntries(
-      THRESHOLD_NAMES.map((n) => [n, form[n].trim() === '' ? Number.NaN : Number(form[n].replace(',', '.'))]),
-    ) as Record<ThresholdName, number>;
-    for (const n of THRESHOLD_NAMES) if (!Number.isFinite(numbers[n])) numbers[n] = -1;
+    const parsed = THRESHOLD_NAMES.map((n) => [n, parseNumber(form[n])] as const);
+    const refused = parsed.flatMap(([path, v]) => (typeof v === 'number' ? [] : [{ path, code: v }]));
+    setLocal(refused);
+    if (refused.length > 0) return;
+    // The range is the server's to check (it names each field); the numbers go as typed.
+    const numbers = Object.fromEntries(parsed) as Record<ThresholdName, number>;
     await saveThresholds({ ...numbers, suspendOn });
     setSaved(true);
     loaded.reload();
   });
-  const problems = save.error instanceof ApiError ? save.error.fields : [];
+  const problems: Problem[] = [...local, ...(save.error instanceof ApiError ? save.error.fields : [])];
   const fieldError = (name: string) => {
     const problem = problems.find((p) => p.path === name);
-    return problem ? (maybe(`alerts.threshold.problem.${problem.code}`) ?? problem.message) : undefined;
+    return problem
+      ? (maybe(`alerts.threshold.problem.${problem.code}`) ?? problem.message ?? problem.code)
+      : undefined;
   };
   return (
     <section aria-labelledby="alerts-thresholds">
