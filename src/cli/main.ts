@@ -339,7 +339,6 @@ monitoring
   .description(
     'An organisation’s open alerts (rule, staff account, evidence entries), or the acknowledged ones',
   )
-
   .requiredOption('--org <slug>', 'the organisation')
   .option('--acknowledged', 'the 50 acknowledged last, with their outcome')
   .option('--json', 'print as JSON')

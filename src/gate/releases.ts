@@ -316,6 +316,7 @@ export function releaseRecords(
         ...(request.actor.kind === 'staff' ? { recipient: partner.id } : {}),
         ...policyOf(request),
         action,
+
         purpose: purposes[0]!.name,
         ...(request.requestId ? { requestId: request.requestId } : {}),
       };

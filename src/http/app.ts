@@ -219,7 +219,6 @@ export async function buildApp(haven: Haven): Promise<HttpApp> {
   incidentRoutes(app, haven);
   incidentAffectedRoutes(app, haven);
 
-
   retentionRoutes(app, haven);
   monitoringRoutes(app, haven);
 

@@ -83,15 +83,14 @@ export function openApiInfo(origin: string) {
         description: 'Legal holds that suspend erasure, approved by a second person (RET-1)',
       },
       {
-        name: 'monitoring',
-        description:
-          'Anomaly detection over the ledger (AUD-6): alerts with evidence, thresholds, the share of accesses explained',
-      },
-
-      {
         name: 'access reviews',
         description:
           'Access recertification (ACC-7): grants and their review dates, campaigns, training, dormant accounts',
+      },
+      {
+        name: 'monitoring',
+        description:
+          'Anomaly detection over the ledger (AUD-6): alerts with evidence, thresholds, the share of accesses explained',
       },
     ],
   };

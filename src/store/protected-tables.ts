@@ -43,7 +43,8 @@ export const PROTECTED_TABLES = {
   incident_affected:
     'the people a breach affected, per incident: source, window, ledger range, counts by category (BRE-3)',
   incident_affected_person: 'which person a breach affected, with the categories exposed and how (BRE-3)',
-  breach_notice: 'the notice to each person a breach affected: language, channel, when issued and read (BRE-2)',
+  breach_notice:
+    'the notice to each person a breach affected: language, channel, when issued and read (BRE-2)',
   vault_key: 'key vault (own database): vault keys wrapped by the KEK',
 
   person_key: 'key vault (own database): each person’s data key, wrapped',
@@ -98,8 +99,6 @@ export const GENERAL_TABLES = {
   monitoring_hourly: 'accesses per staff member or partner per hour: counts, no person (AUD-6)',
   monitoring_baseline: 'each staff member’s or partner’s baseline: counts per hour of the day (AUD-6)',
   monitoring_figure: 'accesses explained per organisation and day: counts by reason (AUD-6)',
-
-
 } as const;
 
 export type ProtectedTable = keyof typeof PROTECTED_TABLES;

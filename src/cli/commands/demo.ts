@@ -90,7 +90,6 @@ export async function demoCommand(options: {
       `Incident ${incident.reference} (${incident.state}): the authority must be told by ${incident.dueAt}; the DPO sees the clock on every page (/incidents).`,
       `Access review ${reviews.campaign.id}: ${reviews.campaign.items} grants before their reviewers until ${reviews.campaign.dueBy}; the supervisor reviews the clerks and caseworkers (/reviews); ${reviews.trainingRecorded} training records, one expired.`,
       `Anomaly alerts for the DPO (/alerts): ${alerts.rules.join(', ') || 'none'} — raised by the monitor from reads through the gate.`,
-
     );
 
     process.stdout.write(`${out.join('\n')}\n`);
