@@ -316,8 +316,8 @@ export function releaseRecords(
         ...(request.actor.kind === 'staff' ? { recipient: partner.id } : {}),
         ...policyOf(request),
         action,
-
         purpose: purposes[0]!.name,
+
         ...(request.requestId ? { requestId: request.requestId } : {}),
       };
       for (const { personId, asked } of people) {

@@ -77,3 +77,12 @@ export function countsAsAccess(access: Access): boolean {
       access.kind === 'verify')
   );
 }
+
+/**
+ * Counted by the repeated-denials rule: a refusal about a person's data (a read, search, release or break-glass
+ * refused). Refusals of the staff member's own paperwork — an incident form with a mistake, a review refused — are
+ * ledgered too (AUD-1), but a DPO correcting a form ten times is not probing for anyone.
+ */
+export function countsAsDenial(access: Access): boolean {
+  return access.denied && (access.person !== null || access.kind !== 'other');
+}

@@ -1,5 +1,12 @@
 import type { AuditEvent } from '../ledger/events.ts';
-import { type Access, accessOf, countsAsAccess, type Explanation, needsExplanation } from './accesses.ts';
+import {
+  type Access,
+  accessOf,
+  countsAsAccess,
+  countsAsDenial,
+  type Explanation,
+  needsExplanation,
+} from './accesses.ts';
 import { type Baseline, hourlyRate, hourShare, poissonUpperTail, trusted } from './baseline.ts';
 import type { Rule, Thresholds } from './thresholds.ts';
 
@@ -124,7 +131,8 @@ export class Detector {
     };
     const unexplained = needsExplanation(access) && explanation === null;
 
-    if (access.denied) this.#denial(access, entry, state, thresholds, raise);
+    if (countsAsDenial(access)) this.#denial(access, entry, state, thresholds, raise);
+
     if (countsAsAccess(access)) this.#volumeAndHours(access, entry, state, thresholds, raise);
     if (unexplained && (access.kind === 'read' || access.kind === 'export')) {
       state.outside.push({ t, entry: entry.entry }, DAY);

@@ -285,7 +285,7 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
     assert.equal(alert?.evidence.length, 100);
   });
 
-  test('repeated denials: ten refused requests in an hour; the groups of one refused read count once', () => {
+  test('repeated denials: ten refused requests for people’s data in an hour; the groups of one refused read count once; refused paperwork does not count', () => {
     const denied = (at: number, requestId: string) =>
       ({
         action: 'person.read',
@@ -304,6 +304,30 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
     for (let i = 0; i < 10; i++) many.feed(denied(T0 + i * minute, randomUUID()));
     assert.equal(many.first()[0]?.rule, 'repeated-denials');
     assert.equal(many.first()[0]?.params.denials, 10);
+    // A DPO whose incident form is refused again and again (AUD-1 ledgers each) is not probing for anyone.
+    const paperwork = harness();
+    for (let i = 0; i < 15; i++)
+      paperwork.feed({
+        action: 'incident.update',
+        subject: randomUUID(),
+        subjectType: 'incident',
+        decision: 'deny',
+        reason: 'incident-measures-missing',
+        requestId: randomUUID(),
+        at: T0 + i * minute,
+      });
+    assert.deepEqual(paperwork.alerts, []);
+    // A refused search names no person but is still an attempt at people's data.
+    const searches = harness();
+    for (let i = 0; i < 10; i++)
+      searches.feed({
+        action: 'person.search',
+        decision: 'deny',
+        reason: 'purpose-not-allowed',
+        requestId: randomUUID(),
+        at: T0 + i * minute,
+      });
+    assert.equal(searches.first()[0]?.rule, 'repeated-denials');
   });
 
   test('frequent break-glass: three in a week raise it; three a fortnight apart do not', () => {
