@@ -10,19 +10,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { type Actor, actor, register } from '../support/gate.ts';
-import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import type { TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
 import { createStaff, nextTotp, reauthenticate, type StaffMember, signedIn } from '../support/staff.ts';
 import {
-  axeViolations,
+  assertAccessibleInEnglishAndArabic,
   browserMissing,
-  freePort,
-  launch,
-  listen,
   openPage,
   SCREENSHOTS,
   screenshot,
   screenshotOnFailure,
+  startBrowserHaven,
 } from './browser.ts';
 
 const missing = browserMissing();
@@ -50,24 +48,11 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
     await page.getByRole('heading', { name: 'Home' }).waitFor();
   }
 
-  async function accessible(page: Page, name: string, arabicHeading: string) {
-    for (const language of ['en', 'ar'] as const) {
-      if (language === 'ar') {
-        await page.locator('.language select').selectOption('ar');
-        await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
-        await page.getByRole('heading', { name: arabicHeading }).first().waitFor();
-      }
-      await page.locator('.loading').first().waitFor({ state: 'detached' });
-      const violations = await axeViolations(page);
-      assert.deepEqual(
-        violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        `axe-core on ${name}-${language}`,
-      );
-      await screenshot(page, `affected-${name}-${language}`);
-    }
-    await page.locator('.language select').selectOption('en');
-    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+  function accessible(page: Page, name: string, arabicHeading: string) {
+    return assertAccessibleInEnglishAndArabic(page, name, {
+      screenshotPrefix: 'affected',
+      inArabic: page.getByRole('heading', { name: arabicHeading }).first(),
+    });
   }
 
   async function confirmIfAsked(page: Page, staff: StaffMember, done: Locator) {
@@ -100,12 +85,7 @@ describe('people affected and breach letters in Chromium', { skip: missing ?? fa
   };
 
   before(async () => {
-    t = await startTestHaven('pglite', {
-      HAVEN_PORT: String(await freePort()),
-      HAVEN_SESSION_CACHE_SECONDS: '0',
-    });
-    base = await listen(t);
-    browser = await launch();
+    ({ t, base, browser } = await startBrowserHaven({ HAVEN_SESSION_CACHE_SECONDS: '0' }));
     dpo = await createStaff(t, { role: 'dpo', org: ORG, tier: 4 });
     dpoApi = actor(dpo, await signedIn(t, dpo));
     const clerkStaff = await createStaff(t, { role: 'clerk', org: ORG, tier: 2 });

@@ -9,19 +9,17 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Actor, actor, register } from '../support/gate.ts';
-import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import type { TestHaven } from '../support/haven.ts';
 import { sequenceEverything } from '../support/ledger.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
 import { createStaff, nextTotp, type StaffMember, signedIn } from '../support/staff.ts';
 import {
-  axeViolations,
+  assertAccessibleInEnglishAndArabic,
   browserMissing,
-  freePort,
-  launch,
-  listen,
   openPage,
   screenshot,
   screenshotOnFailure,
+  startBrowserHaven,
 } from './browser.ts';
 
 const missing = browserMissing();
@@ -47,33 +45,15 @@ describe('the Alerts page in Chromium', { skip: missing ?? false }, () => {
   }
 
   /** axe-core in English and in Arabic (right to left), a screenshot of each; back to English after. */
-  async function accessible(page: Page, name: string) {
-    for (const language of ['en', 'ar'] as const) {
-      if (language === 'ar') {
-        await page.locator('.language select').selectOption('ar');
-        await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
-        await page.getByRole('heading', { name: 'التنبيهات', level: 1 }).waitFor();
-      }
-      await page.locator('.loading').first().waitFor({ state: 'detached' });
-      const violations = await axeViolations(page);
-      assert.deepEqual(
-        violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        `axe-core on ${name}-${language}`,
-      );
-      await screenshot(page, `alerts-${name}-${language}`);
-    }
-    await page.locator('.language select').selectOption('en');
-    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+  function accessible(page: Page, name: string) {
+    return assertAccessibleInEnglishAndArabic(page, name, {
+      screenshotPrefix: 'alerts',
+      inArabic: page.getByRole('heading', { name: 'التنبيهات', level: 1 }),
+    });
   }
 
   before(async () => {
-    t = await startTestHaven('pglite', {
-      HAVEN_PORT: String(await freePort()),
-      HAVEN_SESSION_CACHE_SECONDS: '0',
-    });
-    base = await listen(t);
-    browser = await launch();
+    ({ t, base, browser } = await startBrowserHaven({ HAVEN_SESSION_CACHE_SECONDS: '0' }));
     dpo = await createStaff(t, { role: 'dpo', org: ORG, tier: 4 });
     const registering = await createStaff(t, { role: 'clerk', org: ORG, tier: 2 });
     const clerk = actor(registering, await signedIn(t, registering));

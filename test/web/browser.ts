@@ -2,14 +2,15 @@
  * Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core against a Haven listening on a free
  * port, with axe-core for accessibility checks. Screenshots go to screenshots/ (kept out of the repository).
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { Secret } from 'otpauth';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { WEB_APP_DIR } from '../../src/http/routes/web-app.ts';
 import { totpCode } from '../../src/identity/totp.ts';
-import type { TestHaven } from '../support/haven.ts';
+import { startTestHaven, type TestHaven } from '../support/haven.ts';
 
 export const CHROMIUM = process.env.HAVEN_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = new URL('../../screenshots/', import.meta.url);
@@ -48,6 +49,24 @@ export async function freePort(): Promise<number> {
 export async function listen(t: TestHaven): Promise<string> {
   await t.app.listen({ port: t.haven.config.port, host: '127.0.0.1' });
   return `http://127.0.0.1:${t.haven.config.port}`;
+}
+
+/**
+ * A browser test's set-up: Haven (PGlite) on a free port, listening, and Chromium launched. `env` adds settings
+ * (most pages use HAVEN_SESSION_CACHE_SECONDS=0 so that a role or sign-in change shows at once).
+ */
+export async function startBrowserHaven(
+  env: Record<string, string> = {},
+): Promise<{ t: TestHaven; base: string; browser: Browser }> {
+  const t = await startTestHaven('pglite', { HAVEN_PORT: String(await freePort()), ...env });
+  try {
+    const base = await listen(t);
+    return { t, base, browser: await launch() };
+  } catch (error) {
+    // The test's after() never sees this Haven: close it here, or its timers keep the process alive.
+    await t.close();
+    throw error;
+  }
 }
 
 let lastPage: Page | undefined;
@@ -106,6 +125,42 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Fails, naming each rule and where, when axe-core finds a serious or critical violation on the page as it is now. */
+export async function assertNoAxeViolations(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `axe-core on ${what}`,
+  );
+}
+
+/**
+ * The page as it is now checked with axe-core in English and then in Arabic (right to left), each kept as the
+ * screenshot `${screenshotPrefix}-${name}-${language}`; the page is left in English. `inArabic` is what only the
+ * Arabic page shows (its heading, as a locator, or a wait of the test's own): axe must not run on a page half-way
+ * through switching language.
+ */
+export async function assertAccessibleInEnglishAndArabic(
+  page: Page,
+  name: string,
+  { screenshotPrefix, inArabic }: { screenshotPrefix: string; inArabic: Locator | (() => Promise<void>) },
+): Promise<void> {
+  for (const language of ['en', 'ar'] as const) {
+    if (language === 'ar') {
+      await page.locator('.language select').selectOption('ar');
+      await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
+      if (typeof inArabic === 'function') await inArabic();
+      else await inArabic.waitFor();
+    }
+    await page.locator('.loading').first().waitFor({ state: 'detached' });
+    await assertNoAxeViolations(page, `${name}-${language}`);
+    await screenshot(page, `${screenshotPrefix}-${name}-${language}`);
+  }
+  await page.locator('.language select').selectOption('en');
+  await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -8,17 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import type { TestHaven } from '../support/haven.ts';
 import { createStaff, nextTotp, type StaffMember } from '../support/staff.ts';
 import {
-  axeViolations,
+  assertAccessibleInEnglishAndArabic,
   browserMissing,
-  freePort,
-  launch,
-  listen,
   openPage,
   screenshot,
   screenshotOnFailure,
+  startBrowserHaven,
 } from './browser.ts';
 
 const missing = browserMissing();
@@ -44,24 +42,11 @@ describe('incidents in Chromium', { skip: missing ?? false }, () => {
   }
 
   /** axe-core in English and in Arabic (right to left), a screenshot of each; back to English after. */
-  async function accessible(page: Page, name: string, arabicHeading: string | RegExp) {
-    for (const language of ['en', 'ar'] as const) {
-      if (language === 'ar') {
-        await page.locator('.language select').selectOption('ar');
-        await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
-        await page.getByRole('heading', { name: arabicHeading, level: 1 }).waitFor();
-      }
-      await page.locator('.loading').first().waitFor({ state: 'detached' });
-      const violations = await axeViolations(page);
-      assert.deepEqual(
-        violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        `axe-core on ${name}-${language}`,
-      );
-      await screenshot(page, `incidents-${name}-${language}`);
-    }
-    await page.locator('.language select').selectOption('en');
-    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+  function accessible(page: Page, name: string, arabicHeading: string | RegExp) {
+    return assertAccessibleInEnglishAndArabic(page, name, {
+      screenshotPrefix: 'incidents',
+      inArabic: page.getByRole('heading', { name: arabicHeading, level: 1 }),
+    });
   }
 
   /** A sensitive step asks for the password and code again unless the sign-in is recent (ACC-4). */
@@ -85,12 +70,7 @@ describe('incidents in Chromium', { skip: missing ?? false }, () => {
     }, at.toISOString());
 
   before(async () => {
-    t = await startTestHaven('pglite', {
-      HAVEN_PORT: String(await freePort()),
-      HAVEN_SESSION_CACHE_SECONDS: '0',
-    });
-    base = await listen(t);
-    browser = await launch();
+    ({ t, base, browser } = await startBrowserHaven({ HAVEN_SESSION_CACHE_SECONDS: '0' }));
     dpo = await createStaff(t, { role: 'dpo', org: ORG, tier: 4 });
   });
   afterEach(async (context) => {

@@ -8,18 +8,16 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type Actor, actor, register } from '../support/gate.ts';
-import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import type { TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
 import { createStaff, reauthenticate, signedIn } from '../support/staff.ts';
 import {
-  axeViolations,
+  assertNoAxeViolations,
   browserMissing,
-  freePort,
-  launch,
-  listen,
   openPage,
   screenshot,
   screenshotOnFailure,
+  startBrowserHaven,
 } from './browser.ts';
 
 const missing = browserMissing();
@@ -38,9 +36,7 @@ describe('a breach notice in the person portal (Chromium)', { skip: missing ?? f
   let code = '';
 
   before(async () => {
-    t = await startTestHaven('pglite', { HAVEN_PORT: String(await freePort()) });
-    base = await listen(t);
-    browser = await launch();
+    ({ t, base, browser } = await startBrowserHaven());
     const d = await createStaff(t, { role: 'dpo', org: ORG, tier: 4 });
     dpo = actor(d, await signedIn(t, d));
     const c = await createStaff(t, { role: 'clerk', org: ORG, tier: 2 });
@@ -109,12 +105,7 @@ describe('a breach notice in the person portal (Chromium)', { skip: missing ?? f
         assert.ok(text.includes('Data protection desk'), 'and whom to ask');
         assert.ok(text.includes('INC-'), 'with its reference');
         assert.ok(!text.includes('DRILL-'));
-        const violations = await axeViolations(page);
-        assert.deepEqual(
-          violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-          [],
-          `axe-core on the notice (${language})`,
-        );
+        await assertNoAxeViolations(page, `the notice (${language})`);
         await screenshot(page, `portal-breach-notice-${language}`);
         // Shown is read: the DPO's count of notices read goes up.
         let readAt: Date | null = null;

@@ -12,18 +12,16 @@ import { JobQueue } from '../../src/jobs/queue.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { defineRetentionSweep } from '../../src/retention/sweep-job.ts';
 import { actor, register } from '../support/gate.ts';
-import { LogCapture, startTestHaven, type TestHaven } from '../support/haven.ts';
+import { LogCapture, type TestHaven } from '../support/haven.ts';
 import { KNOWN_PEOPLE } from '../support/records.ts';
 import { createStaff, nextTotp, type StaffMember, signedIn } from '../support/staff.ts';
 import {
-  axeViolations,
+  assertAccessibleInEnglishAndArabic,
   browserMissing,
-  freePort,
-  launch,
-  listen,
   openPage,
   screenshot,
   screenshotOnFailure,
+  startBrowserHaven,
 } from './browser.ts';
 
 const missing = browserMissing();
@@ -68,33 +66,15 @@ describe('the retention page in Chromium', { skip: missing ?? false }, () => {
   }
 
   /** axe-core in English and in Arabic (right to left), a screenshot of each; back to English after. */
-  async function accessible(page: Page, name: string) {
-    for (const language of ['en', 'ar'] as const) {
-      if (language === 'ar') {
-        await page.locator('.language select').selectOption('ar');
-        await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
-        await page.getByRole('heading', { name: 'الاحتفاظ بالبيانات', level: 1 }).waitFor();
-      }
-      await page.locator('.loading').first().waitFor({ state: 'detached' });
-      const violations = await axeViolations(page);
-      assert.deepEqual(
-        violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        `axe-core on ${name}-${language}`,
-      );
-      await screenshot(page, `retention-${name}-${language}`);
-    }
-    await page.locator('.language select').selectOption('en');
-    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+  function accessible(page: Page, name: string) {
+    return assertAccessibleInEnglishAndArabic(page, name, {
+      screenshotPrefix: 'retention',
+      inArabic: page.getByRole('heading', { name: 'الاحتفاظ بالبيانات', level: 1 }),
+    });
   }
 
   before(async () => {
-    t = await startTestHaven('pglite', {
-      HAVEN_PORT: String(await freePort()),
-      HAVEN_SESSION_CACHE_SECONDS: '0',
-    });
-    base = await listen(t);
-    browser = await launch();
+    ({ t, base, browser } = await startBrowserHaven({ HAVEN_SESSION_CACHE_SECONDS: '0' }));
     const logger = createLogger('info', new LogCapture());
     worker = new JobQueue(t.haven.db, {
       logger,

@@ -7,18 +7,15 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { generatePartnerKeys } from '../../docs/partner-client/haven-partner-client.ts';
-import { startTestHaven, type TestHaven } from '../support/haven.ts';
+import type { TestHaven } from '../support/haven.ts';
 import { createStaff, reauthenticate, type StaffMember, signedIn } from '../support/staff.ts';
 import {
-  axeViolations,
+  assertAccessibleInEnglishAndArabic,
   browserMissing,
-  freePort,
   freshCode,
-  launch,
-  listen,
   openPage,
-  screenshot,
   screenshotOnFailure,
+  startBrowserHaven,
 } from './browser.ts';
 
 const missing = browserMissing();
@@ -43,37 +40,20 @@ describe('sharing pages in Chromium', { skip: missing ?? false }, () => {
   let partnerId = '';
   let agreementId = '';
 
-  async function accessible(page: Page, name: string) {
-    for (const language of ['en', 'ar'] as const) {
-      if (language === 'ar') {
-        await page.locator('.language select').selectOption('ar');
-        await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
+  function accessible(page: Page, name: string) {
+    return assertAccessibleInEnglishAndArabic(page, name, {
+      screenshotPrefix: 'sharing',
+      inArabic: async () =>
         assert.match(
           (await page.locator('main').textContent()) ?? '',
           /[\u0600-\u06FF]{3,}/,
           `${name} in Arabic`,
-        );
-      }
-      await page.locator('.loading').first().waitFor({ state: 'detached' });
-      const violations = await axeViolations(page);
-      assert.deepEqual(
-        violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        `axe-core on ${name}-${language}`,
-      );
-      await screenshot(page, `sharing-${name}-${language}`);
-    }
-    await page.locator('.language select').selectOption('en');
-    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+        ),
+    });
   }
 
   before(async () => {
-    t = await startTestHaven('pglite', {
-      HAVEN_PORT: String(await freePort()),
-      HAVEN_SESSION_CACHE_SECONDS: '0',
-    });
-    base = await listen(t);
-    browser = await launch();
+    ({ t, base, browser } = await startBrowserHaven({ HAVEN_SESSION_CACHE_SECONDS: '0' }));
     dpo = await createStaff(t, { role: 'dpo', org: ORG, tier: 4 });
     const admin = await createStaff(t, { role: 'admin', org: ORG, tier: 4 });
     const supervisor = await createStaff(t, { role: 'supervisor', org: ORG, tier: 4 });
