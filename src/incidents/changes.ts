@@ -39,6 +39,10 @@ export interface IncidentActor {
 
 const conflict = (code: string, message: string) => new HavenError(code, message, { status: 409 });
 
+/** A 422 refusal that names the one field at fault, under the same stable code. */
+const fieldRefused = (code: string, message: string, path: string, fieldMessage: string) =>
+  new HavenError(code, message, { status: 422, fields: [{ path, code, message: fieldMessage }] });
+
 /** The ledger event of a change: the incident's id, an action, and a reason code; `drill.` marks a drill's. */
 async function ledger(
   tx: Sql,
@@ -264,6 +268,16 @@ async function openIncidentChecked(
   });
 }
 
+/** A change to an existing incident: the checked form below, and as callers see it (refusals ledgered). */
+export type IncidentChange<Body> = (
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  id: string,
+  body: Body,
+  now: Date,
+) => Promise<Incident>;
+
 function checkVersion(row: IncidentRow, version: unknown): void {
   if (typeof version !== 'number' || !Number.isSafeInteger(version)) {
     throw new HavenError('incident-version-required', 'Send the version of the incident you changed.', {
@@ -280,6 +294,31 @@ function checkVersion(row: IncidentRow, version: unknown): void {
 
 function checkNotClosed(row: IncidentRow): void {
   if (row.state === 'closed') throw conflict('incident-closed', 'This incident is closed: open a new one.');
+}
+
+function checkNotNotified(row: IncidentRow): void {
+  if (row.notified_at !== null)
+    throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
+}
+
+/**
+ * One change to an incident in one transaction: its row locked, the version the caller saw checked, the change
+ * written (with its ledger event), and the incident read back as the register now has it.
+ */
+function changeIncident(
+  db: Database,
+  keys: IncidentKeys,
+  actor: IncidentActor,
+  id: string,
+  version: unknown,
+  change: (tx: Sql, row: IncidentRow) => Promise<void>,
+): Promise<Incident> {
+  return db.transaction(async (tx) => {
+    const row = await selectIncidentRow(tx, actor.organisation, id, true);
+    checkVersion(row, version);
+    await change(tx, row);
+    return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
+  });
 }
 
 async function writeRow(tx: Sql, row: IncidentRow, set: [string, SqlValue][]): Promise<void> {
@@ -301,41 +340,23 @@ async function updateIncidentChecked(
 ): Promise<Incident> {
   const { version, ...rest } = body;
   const details = checkDetails(rest, now);
-  return db.transaction(async (tx) => {
-    const row = await selectIncidentRow(tx, actor.organisation, id, true);
-    checkVersion(row, version);
+  return changeIncident(db, keys, actor, id, version, async (tx, row) => {
     checkNotClosed(row);
     if (details.awareAt) {
       if (details.awareAt.getTime() > new Date(row.recorded_at).getTime()) {
-        throw new HavenError(
+        throw fieldRefused(
           'incident-awareness-after-recording',
           'Awareness cannot be after the incident was recorded.',
-          {
-            status: 422,
-            fields: [
-              {
-                path: 'awareAt',
-                code: 'incident-awareness-after-recording',
-                message: 'Before the recording time.',
-              },
-            ],
-          },
+          'awareAt',
+          'Before the recording time.',
         );
       }
       if (row.notified_at !== null && new Date(row.notified_at).getTime() < details.awareAt.getTime()) {
-        throw new HavenError(
+        throw fieldRefused(
           'incident-notified-before-awareness',
           'The authority was told before that time.',
-          {
-            status: 422,
-            fields: [
-              {
-                path: 'awareAt',
-                code: 'incident-notified-before-awareness',
-                message: 'After the notification.',
-              },
-            ],
-          },
+          'awareAt',
+          'After the notification.',
         );
       }
       if (
@@ -343,19 +364,11 @@ async function updateIncidentChecked(
         row.late_reason === null &&
         isLate(details.awareAt, new Date(row.notified_at))
       ) {
-        throw new HavenError(
+        throw fieldRefused(
           'incident-late-reason-required',
           'With this awareness the notification was late, and it has no reason.',
-          {
-            status: 422,
-            fields: [
-              {
-                path: 'awareAt',
-                code: 'incident-late-reason-required',
-                message: 'Makes the notification late.',
-              },
-            ],
-          },
+          'awareAt',
+          'Makes the notification late.',
         );
       }
     }
@@ -370,7 +383,6 @@ async function updateIncidentChecked(
     const movesClock =
       details.awareAt !== undefined && details.awareAt.getTime() !== new Date(row.aware_at).getTime();
     await ledger(tx, actor, row, 'update', movesClock ? 'aware-at-changed' : 'ok', now);
-    return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
   });
 }
 
@@ -396,9 +408,7 @@ async function moveIncidentChecked(
   if (!INCIDENT_STATES.includes(to)) {
     throw new HavenError('incident-state-invalid', `One of: ${INCIDENT_STATES.join(', ')}.`, { status: 422 });
   }
-  return db.transaction(async (tx) => {
-    const row = await selectIncidentRow(tx, actor.organisation, id, true);
-    checkVersion(row, body.version);
+  return changeIncident(db, keys, actor, id, body.version, async (tx, row) => {
     if (!canMove(row.state, to)) {
       const next = TRANSITIONS[row.state];
       throw conflict(
@@ -408,19 +418,11 @@ async function moveIncidentChecked(
     }
     if (to === 'closed') {
       if (row.measures_taken_sealed === null) {
-        throw new HavenError(
+        throw fieldRefused(
           'incident-measures-required',
           'Record the measures taken before closing the incident.',
-          {
-            status: 422,
-            fields: [
-              {
-                path: 'texts.measuresTaken',
-                code: 'incident-measures-required',
-                message: 'Required to close.',
-              },
-            ],
-          },
+          'texts.measuresTaken',
+          'Required to close.',
         );
       }
       if (row.notified_at === null && row.no_notification_reason === null) {
@@ -435,7 +437,6 @@ async function moveIncidentChecked(
     if (column && row[column as keyof IncidentRow] === null) set.push([column, now.toISOString()]);
     await writeRow(tx, row, set);
     await ledger(tx, actor, row, 'state', `${row.state}-to-${to}`, now);
-    return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
   });
 }
 
@@ -452,12 +453,9 @@ async function notifyAuthorityChecked(
   body: Record<string, unknown>,
   now: Date,
 ): Promise<Incident> {
-  return db.transaction(async (tx) => {
-    const row = await selectIncidentRow(tx, actor.organisation, id, true);
-    checkVersion(row, body.version);
+  return changeIncident(db, keys, actor, id, body.version, async (tx, row) => {
     checkNotClosed(row);
-    if (row.notified_at !== null)
-      throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
+    checkNotNotified(row);
     if (row.no_notification_reason !== null) {
       throw conflict('incident-notification-not-required', 'You recorded that the authority is not told.');
     }
@@ -475,7 +473,6 @@ async function notifyAuthorityChecked(
       ],
     ]);
     await ledger(tx, actor, row, 'notify', input.lateReason ? `late.${input.lateReason}` : 'in-time', now);
-    return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
   });
 }
 
@@ -489,15 +486,11 @@ async function recordNoNotificationChecked(
   now: Date,
 ): Promise<Incident> {
   const reason = checkNoNotificationReason(body.reason);
-  return db.transaction(async (tx) => {
-    const row = await selectIncidentRow(tx, actor.organisation, id, true);
-    checkVersion(row, body.version);
+  return changeIncident(db, keys, actor, id, body.version, async (tx, row) => {
     checkNotClosed(row);
-    if (row.notified_at !== null)
-      throw conflict('incident-already-notified', 'The authority’s notification is recorded already.');
+    checkNotNotified(row);
     await writeRow(tx, row, [['no_notification_reason', reason]]);
     await ledger(tx, actor, row, 'no-notification', reason, now);
-    return readIncident(tx, keys, actor.organisation, id, { withTexts: true });
   });
 }
 
@@ -543,54 +536,13 @@ export function openIncident(
   );
 }
 
-export function updateIncident(
-  db: Database,
-  keys: IncidentKeys,
-  actor: IncidentActor,
-  id: string,
-  body: Record<string, unknown>,
-  now: Date,
-): Promise<Incident> {
-  return refusalsLedgered(db, actor, 'update', id, now, () =>
-    updateIncidentChecked(db, keys, actor, id, body, now),
-  );
+/** The change with its refusals ledgered (AUD-1) under `incident.<action>`, about the incident named. */
+function ledgeringRefusals<Body>(action: string, checked: IncidentChange<Body>): IncidentChange<Body> {
+  return (db, keys, actor, id, body, now) =>
+    refusalsLedgered(db, actor, action, id, now, () => checked(db, keys, actor, id, body, now));
 }
 
-export function moveIncident(
-  db: Database,
-  keys: IncidentKeys,
-  actor: IncidentActor,
-  id: string,
-  body: { to?: unknown; version?: unknown },
-  now: Date,
-): Promise<Incident> {
-  return refusalsLedgered(db, actor, 'state', id, now, () =>
-    moveIncidentChecked(db, keys, actor, id, body, now),
-  );
-}
-
-export function notifyAuthority(
-  db: Database,
-  keys: IncidentKeys,
-  actor: IncidentActor,
-  id: string,
-  body: Record<string, unknown>,
-  now: Date,
-): Promise<Incident> {
-  return refusalsLedgered(db, actor, 'notify', id, now, () =>
-    notifyAuthorityChecked(db, keys, actor, id, body, now),
-  );
-}
-
-export function recordNoNotification(
-  db: Database,
-  keys: IncidentKeys,
-  actor: IncidentActor,
-  id: string,
-  body: { reason?: unknown; version?: unknown },
-  now: Date,
-): Promise<Incident> {
-  return refusalsLedgered(db, actor, 'no-notification', id, now, () =>
-    recordNoNotificationChecked(db, keys, actor, id, body, now),
-  );
-}
+export const updateIncident = ledgeringRefusals('update', updateIncidentChecked);
+export const moveIncident = ledgeringRefusals('state', moveIncidentChecked);
+export const notifyAuthority = ledgeringRefusals('notify', notifyAuthorityChecked);
+export const recordNoNotification = ledgeringRefusals('no-notification', recordNoNotificationChecked);

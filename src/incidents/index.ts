@@ -4,6 +4,7 @@
  */
 export {
   type IncidentActor,
+  type IncidentChange,
   incidentRefusalLedgered,
   moveIncident,
   notificationDraft,

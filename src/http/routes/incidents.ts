@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { CATEGORIES } from '../../domain/dictionary/types.ts';
 import { HavenError } from '../../domain/errors.ts';
 import {
@@ -16,6 +16,7 @@ import type { Haven } from '../../haven.ts';
 import {
   drillFigures,
   type IncidentActor,
+  type IncidentChange,
   incidentRefusalLedgered,
   listIncidents,
   moveIncident,
@@ -225,6 +226,39 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
   const withTexts = (request: Parameters<typeof sessionOf>[0]) =>
     sessionOf(request).account.role !== 'auditor';
   const now = () => haven.clock.now();
+  /**
+   * A change to one incident (its details, state, notification or why none): the id in the path, the version
+   * seen in the body, the incident back as the register now has it.
+   */
+  const changeRoute = <Body>(
+    route: {
+      method: 'PATCH' | 'POST';
+      url: string;
+      access: typeof manager | typeof sensitive;
+      action: string;
+    },
+    summary: string,
+    body: TSchema,
+    change: IncidentChange<Body>,
+  ) =>
+    app.route({
+      method: route.method,
+      url: route.url,
+      config: { access: route.access },
+      ...refusals(route.action),
+      schema: {
+        tags: ['incidents'],
+        summary,
+        params: IdParams,
+        body,
+        response: { 200: IncidentSchema, ...errorResponses },
+      },
+      handler: async (request) => {
+        const { id } = request.params as { id: string };
+        const changed = await change(haven.db, keys, actorOf(request), id, request.body as Body, now());
+        return incidentView(changed, now());
+      },
+    });
 
   app.get(
     '/api/incidents',
@@ -388,135 +422,57 @@ export function incidentRoutes(app: HttpApp, haven: Haven): void {
     },
   );
 
-  app.patch(
-    '/api/incidents/:id',
-    {
-      config: { access: manager },
-      ...refusals('update'),
-      schema: {
-        tags: ['incidents'],
-        summary: 'Change an incident’s details (any of them) naming the version you saw; not once closed',
-        params: IdParams,
-        body: Type.Object(
-          { version: Version, awareAt: Type.Optional(Time), ...Details },
-          { additionalProperties: false },
-        ),
-        response: { 200: IncidentSchema, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const { id } = request.params as { id: string };
-      const updated = await updateIncident(
-        haven.db,
-        keys,
-        actorOf(request),
-        id,
-        request.body as Record<string, unknown>,
-        now(),
-      );
-      return incidentView(updated, now());
-    },
+  changeRoute(
+    { method: 'PATCH', url: '/api/incidents/:id', access: manager, action: 'update' },
+    'Change an incident’s details (any of them) naming the version you saw; not once closed',
+    Type.Object(
+      { version: Version, awareAt: Type.Optional(Time), ...Details },
+      { additionalProperties: false },
+    ),
+    updateIncident,
   );
 
-  app.post(
-    '/api/incidents/:id/state',
-    {
-      config: { access: sensitive },
-      ...refusals('state'),
-      schema: {
-        tags: ['incidents'],
-        summary:
-          'Move an incident: suspected → confirmed or closed; confirmed → contained; contained → confirmed or closed (the DPO, recently re-authenticated). Closing needs the measures taken and the authority told or why not',
-        params: IdParams,
-        body: Type.Object(
-          { to: Type.String({ enum: [...INCIDENT_STATES] }), version: Version },
-          { additionalProperties: false },
-        ),
-        response: { 200: IncidentSchema, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const { id } = request.params as { id: string };
-      const moved = await moveIncident(
-        haven.db,
-        keys,
-        actorOf(request),
-        id,
-        request.body as { to: string; version: number },
-        now(),
-      );
-      return incidentView(moved, now());
-    },
+  changeRoute(
+    { method: 'POST', url: '/api/incidents/:id/state', access: sensitive, action: 'state' },
+    'Move an incident: suspected → confirmed or closed; confirmed → contained; contained → confirmed or closed (the DPO, recently re-authenticated). Closing needs the measures taken and the authority told or why not',
+    Type.Object(
+      { to: Type.String({ enum: [...INCIDENT_STATES] }), version: Version },
+      { additionalProperties: false },
+    ),
+    moveIncident,
   );
 
-  app.post(
-    '/api/incidents/:id/notification',
-    {
-      config: { access: sensitive },
-      ...refusals('notify'),
-      schema: {
-        tags: ['incidents'],
-        summary:
-          'Record the notification to the supervisory authority: when, to which authority, what was said; after 72 hours with a reason. A drill’s is recorded as a drill (the DPO, recently re-authenticated)',
-        params: IdParams,
-        body: Type.Object(
-          {
-            version: Version,
-            at: Time,
-            to: Type.String({ minLength: 1, maxLength: 200 }),
-            text: Type.String({ minLength: 1, maxLength: NOTIFICATION_TEXT_MAX, ...MULTILINE }),
-            lateReason: Type.Optional(Type.Union([Type.Null(), Type.String({ enum: [...LATE_REASONS] })])),
-            lateNote: Type.Optional(
-              Type.Union([Type.Null(), Type.String({ maxLength: INCIDENT_TEXT_MAX, ...MULTILINE })]),
-            ),
-          },
-          { additionalProperties: false },
+  changeRoute(
+    { method: 'POST', url: '/api/incidents/:id/notification', access: sensitive, action: 'notify' },
+    'Record the notification to the supervisory authority: when, to which authority, what was said; after 72 hours with a reason. A drill’s is recorded as a drill (the DPO, recently re-authenticated)',
+    Type.Object(
+      {
+        version: Version,
+        at: Time,
+        to: Type.String({ minLength: 1, maxLength: 200 }),
+        text: Type.String({ minLength: 1, maxLength: NOTIFICATION_TEXT_MAX, ...MULTILINE }),
+        lateReason: Type.Optional(Type.Union([Type.Null(), Type.String({ enum: [...LATE_REASONS] })])),
+        lateNote: Type.Optional(
+          Type.Union([Type.Null(), Type.String({ maxLength: INCIDENT_TEXT_MAX, ...MULTILINE })]),
         ),
-        response: { 200: IncidentSchema, ...errorResponses },
       },
-    },
-    async (request) => {
-      const { id } = request.params as { id: string };
-      const notified = await notifyAuthority(
-        haven.db,
-        keys,
-        actorOf(request),
-        id,
-        request.body as Record<string, unknown>,
-        now(),
-      );
-      return incidentView(notified, now());
-    },
+      { additionalProperties: false },
+    ),
+    notifyAuthority,
   );
 
-  app.post(
-    '/api/incidents/:id/no-notification',
+  changeRoute(
     {
-      config: { access: sensitive },
-      ...refusals('no-notification'),
-      schema: {
-        tags: ['incidents'],
-        summary:
-          'Record why the authority is not told (GDPR 33(1): unlikely to result in a risk, or no personal-data breach); the clock stops (the DPO, recently re-authenticated)',
-        params: IdParams,
-        body: Type.Object(
-          { version: Version, reason: Type.String({ enum: [...NO_NOTIFICATION_REASONS] }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: IncidentSchema, ...errorResponses },
-      },
+      method: 'POST',
+      url: '/api/incidents/:id/no-notification',
+      access: sensitive,
+      action: 'no-notification',
     },
-    async (request) => {
-      const { id } = request.params as { id: string };
-      const recorded = await recordNoNotification(
-        haven.db,
-        keys,
-        actorOf(request),
-        id,
-        request.body as { reason: string; version: number },
-        now(),
-      );
-      return incidentView(recorded, now());
-    },
+    'Record why the authority is not told (GDPR 33(1): unlikely to result in a risk, or no personal-data breach); the clock stops (the DPO, recently re-authenticated)',
+    Type.Object(
+      { version: Version, reason: Type.String({ enum: [...NO_NOTIFICATION_REASONS] }) },
+      { additionalProperties: false },
+    ),
+    recordNoNotification,
   );
 }

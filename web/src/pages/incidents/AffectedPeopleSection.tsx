@@ -113,8 +113,6 @@ export default function AffectedPeopleSection({
 
 function Counts({ summary }: { summary: AffectedSummary }) {
   const { t, formatDate, formatNumber } = useI18n();
-  const categories = Object.entries(summary.byCategory).sort((a, b) => b[1] - a[1]);
-  const exposures = Object.entries(summary.byExposure).sort((a, b) => b[1] - a[1]);
   return (
     <>
       <p className="affected-people">
@@ -147,50 +145,56 @@ function Counts({ summary }: { summary: AffectedSummary }) {
       {summary.denied > 0 ? (
         <p className="hint">{t('affected.denied', { denied: formatNumber(summary.denied) })}</p>
       ) : null}
-      {categories.length > 0 ? (
-        <div className="table-scroll">
-          <table>
-            <caption>{t('affected.byCategory')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('affected.category')}</th>
-                <th scope="col">{t('affected.peopleColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {categories.map(([category, n]) => (
-                <tr key={category}>
-                  <th scope="row">
-                    {t(category === 'not-recorded' ? 'affected.notRecorded' : `category.${category}`)}
-                  </th>
-                  <td>{formatNumber(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {exposures.length > 0 ? (
-        <div className="table-scroll">
-          <table>
-            <caption>{t('affected.byExposure')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('affected.exposure')}</th>
-                <th scope="col">{t('affected.peopleColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exposures.map(([kind, n]) => (
-                <tr key={kind}>
-                  <th scope="row">{t(`affected.exposureName.${kind}`)}</th>
-                  <td>{formatNumber(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <CountTable
+        caption={t('affected.byCategory')}
+        heading={t('affected.category')}
+        counts={summary.byCategory}
+        label={(category) => t(category === 'not-recorded' ? 'affected.notRecorded' : `category.${category}`)}
+      />
+      <CountTable
+        caption={t('affected.byExposure')}
+        heading={t('affected.exposure')}
+        counts={summary.byExposure}
+        label={(kind) => t(`affected.exposureName.${kind}`)}
+      />
     </>
+  );
+}
+
+/** People per category, or per kind of exposure: most first, counts only (never names); nothing when empty. */
+function CountTable({
+  caption,
+  heading,
+  counts,
+  label,
+}: {
+  caption: string;
+  heading: string;
+  counts: Record<string, number>;
+  label: (key: string) => string;
+}) {
+  const { t, formatNumber } = useI18n();
+  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  if (rows.length === 0) return null;
+  return (
+    <div className="table-scroll">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{heading}</th>
+            <th scope="col">{t('affected.peopleColumn')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([key, n]) => (
+            <tr key={key}>
+              <th scope="row">{label(key)}</th>
+              <td>{formatNumber(n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
