@@ -14,7 +14,11 @@ describe('haven reviews', () => {
       assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
   });
 
-  test('the DPO starts one campaign at a time and lists it; a clerk cannot; lapse and dormant report their counts', async () => {
+  // Each `haven` process opens Haven anew (PGlite, key ring, policies); on 2 busy cores ten of them have taken
+  // over the runner's default 5 minutes.
+  test('the DPO starts one campaign at a time and lists it; a clerk cannot; lapse and dormant report their counts', {
+    timeout: 600_000,
+  }, async () => {
     const env = { HAVEN_DATA_DIR: tempDir() };
     assert.equal((await haven(['orgs', 'create', 'review-org'], env)).code, 0);
     for (const [email, role] of [

@@ -16,7 +16,11 @@ interface Staff {
 
 /** `haven rights list|show` (issue 16, item 6): operators read rights requests through the gate, as an account. */
 describe('haven rights', () => {
-  test('lists and shows requests as the account named; a clerk is refused, and a caseworker outside their caseload', async () => {
+  // Each `haven` process opens Haven anew (PGlite, key ring, policies); on 2 busy cores ten of them have taken
+  // over the runner's default 5 minutes.
+  test('lists and shows requests as the account named; a clerk is refused, and a caseworker outside their caseload', {
+    timeout: 600_000,
+  }, async () => {
     const dataDir = tempDir();
     const env = { HAVEN_DATA_DIR: dataDir };
     const demo = await haven(['demo', '--people', '3', '--json'], env);
