@@ -312,7 +312,7 @@ describe('each rule fires on its case and not on the explained access (AUD-6)', 
         subject: randomUUID(),
         subjectType: 'incident',
         decision: 'deny',
-        reason: 'incident-measures-missing',
+        reason: 'incident-measures-required',
         requestId: randomUUID(),
         at: T0 + i * minute,
       });
