@@ -87,7 +87,20 @@ async function compute(
     byExposure: computation.byExposure,
     digest: computationDigest(computation),
   });
-  await markAffectedComputed(deps.db, organisationId, incident.id, new Date(summary.computedAt));
+  try {
+    await markAffectedComputed(deps.db, organisationId, incident.id, new Date(summary.computedAt));
+  } catch (error) {
+    // The computation is committed and its allow event is in the ledger: a failure to note the time on the
+    // register is a fault (5xx), never a refusal ledgered beside that allow. A re-run notes it (coalesce).
+    throw new HavenError(
+      'incident-affected-time-not-recorded',
+      'The people affected were computed and kept, but the register did not note when; compute again.',
+      {
+        status: 500,
+        cause: error,
+      },
+    );
+  }
   return summary;
 }
 

@@ -202,11 +202,12 @@ export async function syncGrantsIn(
   const holders = [...caseloads.entries()].filter(([, n]) => n > 0).map(([id]) => id);
   {
     await tx.query(`select pg_advisory_xact_lock(hashtext('haven-access-grants'))`);
-    // What each holder should have now: kind, account or agreement, scope. A dormant account keeps its role grant:
-    // approving it is the review that lets an administrator enable the account again.
+    // What each holder should have now: kind, account or agreement, scope. A dormant account, or one disabled
+    // because its role lapsed, keeps its role grant: approving it is the review that lets an administrator enable
+    // the account again (a sync between that approval and the enabling must not replace it).
     const wanted = `
       select a.organisation_id, 'role' as kind, a.id as account_id, null::uuid as agreement_id, a.role as scope
-        from staff_account a where a.status = 'active' or a.disabled_reason = 'dormant'
+        from staff_account a where a.status = 'active' or a.disabled_reason in ('dormant', 'lapsed')
       union all
       select a.organisation_id, 'tier', a.id, null, a.tier::text from staff_account a where a.status = 'active' and a.tier > 1
       union all
@@ -235,6 +236,8 @@ export async function syncGrantsIn(
         where not exists (select 1 from access_grant g where g.state = 'active' and g.kind = w.kind
                             and g.account_id is not distinct from w.account_id
                             and g.agreement_id is not distinct from w.agreement_id)
+          -- An account disabled because its role lapsed gets no new grant: its lapsed one is what gets reviewed.
+          and not exists (select 1 from staff_account a where a.id = w.account_id and a.disabled_reason = 'lapsed')
        on conflict do nothing
        returning kind, account_id, agreement_id`,
       [now, today, holders, due],

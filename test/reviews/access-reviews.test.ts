@@ -201,6 +201,11 @@ for (const kind of testDatabaseKinds()) {
         reviewDue: addToDay(dayOf(new Date()), { days: 90 }),
       });
       assert.equal(approve.status, 200, approve.text);
+      // The review list is read again (it records the grants it sees) before the administrator acts: the approved
+      // role of the still-disabled account must stay approved, or the account could never be enabled again.
+      const again = await a.dpo.client.get('/api/reviews/grants');
+      const approved = (again.body.entries as Entry[]).find((e) => e.grant.id === role.id);
+      assert.equal(approved?.grant.state, 'active');
       const enabled = await a.admin.client.patch(`/api/admin/accounts/${clerk.id}`, { status: 'active' });
       assert.equal(enabled.status, 200, enabled.text);
       assert.equal(enabled.body.disabledReason, null);
